@@ -1,0 +1,59 @@
+/**
+ * walkv's entry point: flags → server → signals → exit code.
+ *
+ * Exit codes: 0 after a clean shutdown, 1 when the server cannot start or
+ * fails, 2 for a bad command line (before anything is opened).
+ *
+ * @module
+ */
+import { parseConfig, USAGE, UsageError } from "./src/config.ts";
+import { log } from "./src/server/log.ts";
+import { Shutdown } from "./src/server/shutdown.ts";
+import { startServer } from "./src/server/start_server.ts";
+import { StartupError } from "./src/server/startup_error.ts";
+import { WalCorruptionError } from "./src/wal/wal_corruption_error.ts";
+
+async function main(args: string[]): Promise<number> {
+  let config;
+  try {
+    config = parseConfig(args);
+  } catch (error: unknown) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`walkv: ${error.message}\nRun walkv --help for the flags.`);
+    return 2;
+  }
+  if (config === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const shutdown = new Shutdown();
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const onSignal = (signal: Deno.Signal) => {
+    if (shutdown.requested) {
+      log.warn(`second ${signal}: exiting now`);
+      Deno.exit(1);
+    }
+    log.info(`${signal} received: finishing commands in hand, then exiting`);
+    shutdown.request();
+  };
+  const handlers = signals.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+
+  try {
+    const server = await startServer(config, shutdown);
+    await server.finished;
+    log.info("shut down cleanly");
+    return 0;
+  } catch (error: unknown) {
+    if (error instanceof StartupError || error instanceof WalCorruptionError) {
+      log.error(error.message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

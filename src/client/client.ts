@@ -1,0 +1,135 @@
+import { TextLineStream } from "@std/streams/text-line-stream";
+import { writeAll } from "../io/write_all.ts";
+import { WalkvError } from "./walkv_error.ts";
+
+/** Where to find the server. */
+export interface ClientOptions {
+  /** Default `127.0.0.1`. */
+  hostname?: string;
+  /** Default 4242. */
+  port?: number;
+}
+
+const encoder = new TextEncoder();
+const WHITESPACE = /[\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+/**
+ * A client for walkv's text protocol. Calls may be made concurrently; they are
+ * sent in call order and each gets its own reply. `pipeline` sends many
+ * commands in one write and reads all their replies, which is how to go fast.
+ *
+ * Keys and values must be non-empty and free of white space: the text
+ * protocol has no way to carry them otherwise, so the client refuses them
+ * with a `TypeError` instead of sending something the server would misread.
+ *
+ * @example
+ * ```ts
+ * using client = await WalkvClient.connect({ port: 4242 });
+ * await client.set("hello", "world");
+ * await client.get("hello"); // "world"
+ * await client.del("hello");
+ * await client.get("hello"); // null
+ * await client.pipeline([["SET", "a", "1"], ["GET", "a"]]); // ["+OK", "+OK 1"]
+ * ```
+ */
+export class WalkvClient implements Disposable {
+  readonly #conn: Deno.TcpConn;
+  readonly #lines: ReadableStreamDefaultReader<string>;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+    const lines: TransformStream<string, string> = new TextLineStream();
+    this.#lines = conn.readable.pipeThrough(new TextDecoderStream()).pipeThrough(lines)
+      .getReader();
+  }
+
+  /** Opens a connection, with Nagle off. */
+  static async connect(options: ClientOptions = {}): Promise<WalkvClient> {
+    const conn = await Deno.connect({
+      hostname: options.hostname ?? "127.0.0.1",
+      port: options.port ?? 4242,
+    });
+    conn.setNoDelay(true);
+    return new WalkvClient(conn);
+  }
+
+  /** Stores `value` under `key`; resolves once the server says it is durable. */
+  async set(key: string, value: string): Promise<void> {
+    expectOk(await this.#one(["SET", field("key", key), field("value", value)]));
+  }
+
+  /** The value under `key`, or `null` when there is none. */
+  async get(key: string): Promise<string | null> {
+    const reply = await this.#one(["GET", field("key", key)]);
+    if (reply.startsWith("+OK ")) return reply.slice(4);
+    if (reply === `-GET could not find ${key} in store`) return null;
+    throw replyError(reply);
+  }
+
+  /** Deletes `key` (absent keys are fine). */
+  async del(key: string): Promise<void> {
+    expectOk(await this.#one(["DEL", field("key", key)]));
+  }
+
+  /**
+   * Sends every command in one write and returns the raw reply lines, in
+   * order. Error replies are returned, not thrown, so one bad command does
+   * not hide the others' results.
+   */
+  pipeline(commands: readonly (readonly string[])[]): Promise<string[]> {
+    const text = commands.map((fields) => {
+      fields.forEach((f, i) => field(i === 0 ? "command" : "argument", f));
+      return fields.join(" ") + "\n";
+    }).join("");
+    return this.#exchange(text, commands.length);
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.#conn.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async #one(fields: string[]): Promise<string> {
+    return (await this.#exchange(fields.join(" ") + "\n", 1))[0];
+  }
+
+  /** Writes `text` and reads `count` reply lines, after every earlier call. */
+  #exchange(text: string, count: number): Promise<string[]> {
+    const turn = this.#queue.then(async () => {
+      await writeAll(this.#conn, encoder.encode(text));
+      const replies: string[] = [];
+      while (replies.length < count) {
+        const { value, done } = await this.#lines.read();
+        if (done) throw new Error("walkv closed the connection before replying");
+        replies.push(value);
+      }
+      return replies;
+    });
+    this.#queue = turn.catch(() => {});
+    return turn;
+  }
+}
+
+function field(name: string, text: string): string {
+  if (text === "" || WHITESPACE.test(text)) {
+    throw new TypeError(
+      `A ${name} must be non-empty and free of white space, found ${JSON.stringify(text)}`,
+    );
+  }
+  return text;
+}
+
+function expectOk(reply: string): void {
+  if (reply !== "+OK") throw replyError(reply);
+}
+
+function replyError(reply: string): Error {
+  return reply.startsWith("-")
+    ? new WalkvError(reply.slice(1))
+    : new Error(`Unexpected reply from walkv: ${JSON.stringify(reply)}`);
+}

@@ -1,0 +1,165 @@
+import { parseArgs } from "@std/cli/parse-args";
+
+/** Everything walkv is told on its command line, validated. */
+export interface Config {
+  /** TCP port, 1–65535. */
+  port: number;
+  /** Address to listen on; loopback unless asked otherwise. */
+  host: string;
+  /** WAL file path. */
+  wal: string;
+  /** Store shards; 1 means a single `Map`. */
+  shards: number;
+  /** Whether to log writes to the WAL at all. */
+  persist: boolean;
+  /** Initial capacity hint, accepted for the seed's sake (see README). */
+  size: number;
+  /** Longest accepted line in bytes. */
+  maxLineBytes: number;
+}
+
+/** The defaults, matching the seed where it has the flag. */
+export const DEFAULT_CONFIG: Readonly<Config> = {
+  port: 4242,
+  host: "127.0.0.1",
+  wal: "./wal_files/wal_file",
+  shards: 8,
+  persist: true,
+  size: 64,
+  maxLineBytes: 1024 * 1024,
+};
+
+/** The `--help` text. */
+export const USAGE = `walkv: a small Redis-like key-value server with a write-ahead log
+
+Usage: walkv [flags]        (deno task start -- [flags] from a clone)
+
+Flags (Go-style single-dash spellings such as -port 4242 work too):
+  --port N        TCP port to listen on, 1-65535             (default ${DEFAULT_CONFIG.port})
+  --host ADDR     address to listen on; 0.0.0.0 serves other machines
+                                                             (default ${DEFAULT_CONFIG.host})
+  --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
+  --shards N      store shards, N >= 1; 1 is a single map    (default ${DEFAULT_CONFIG.shards})
+  --persist BOOL  log writes to the WAL; --no-persist or --persist=false
+                  runs in memory only and opens no file      (default true)
+  --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})
+  --max-line N    longest accepted line in bytes             (default ${DEFAULT_CONFIG.maxLineBytes})
+  --help          print this and exit
+`;
+
+/**
+ * A command line walkv cannot start with. `main` prints the message and exits
+ * with code 2 before opening anything.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+const STRING_FLAGS = ["port", "host", "wal", "shards", "size", "max-line"] as const;
+const BOOLEAN_FLAGS = ["persist", "help"] as const;
+
+interface ParsedFlags {
+  _: (string | number)[];
+  help?: boolean;
+  persist?: boolean;
+  port?: string;
+  host?: string;
+  wal?: string;
+  shards?: string;
+  size?: string;
+  "max-line"?: string;
+}
+
+/**
+ * Parses and validates walkv's flags. Returns `"help"` for `--help`.
+ *
+ * The seed's Go spellings (`-port 4242`, `-wal=./x`) are rewritten to
+ * `--port`, `--wal=./x` first, because `parseArgs` reads `-port` as the four
+ * short flags `-p -o -r -t`.
+ *
+ * @throws {UsageError} naming the flag and the value found.
+ * @example
+ * ```ts
+ * parseConfig(["-port", "5000", "--no-persist"]); // { port: 5000, persist: false, ... }
+ * ```
+ */
+export function parseConfig(args: string[]): Config | "help" {
+  const unknown: string[] = [];
+  const spelled = new Map<string, string>(); // rewritten flag -> as the user typed it
+  const rewritten = args.map((arg) => {
+    const long = goStyleToLong(arg);
+    if (long !== arg) spelled.set(long.split("=")[0], arg.split("=")[0]);
+    return long;
+  });
+  const parsed = (parseArgs as (args: string[], options: object) => ParsedFlags)(
+    rewritten,
+    {
+      string: STRING_FLAGS,
+      boolean: BOOLEAN_FLAGS,
+      negatable: ["persist"],
+      default: { persist: DEFAULT_CONFIG.persist },
+      alias: { h: "help" },
+      unknown: (arg: string, key?: string) => {
+        const flag = arg.split("=")[0];
+        if (key !== undefined) unknown.push(spelled.get(flag) ?? flag);
+        return key === undefined; // keep positionals, to complain about them below
+      },
+    },
+  );
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown flag ${JSON.stringify(unknown[0])}`);
+  }
+  if (parsed._.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(String(parsed._[0]))}`);
+  }
+  if (parsed.help) return "help";
+  const host = parsed.host ?? DEFAULT_CONFIG.host;
+  if (host === "") throw new UsageError(`invalid value for --host: "" (expected an address)`);
+  const wal = parsed.wal ?? DEFAULT_CONFIG.wal;
+  if (wal === "") throw new UsageError(`invalid value for --wal: "" (expected a file path)`);
+  return {
+    port: integerFlag("port", parsed.port, DEFAULT_CONFIG.port, 1, 65535),
+    host,
+    wal,
+    shards: integerFlag("shards", parsed.shards, DEFAULT_CONFIG.shards, 1, 65536),
+    persist: parsed.persist ?? DEFAULT_CONFIG.persist,
+    size: integerFlag("size", parsed.size, DEFAULT_CONFIG.size, 1, 2 ** 31 - 1),
+    maxLineBytes: integerFlag(
+      "max-line",
+      parsed["max-line"],
+      DEFAULT_CONFIG.maxLineBytes,
+      16,
+      512 * 1024 * 1024,
+    ),
+  };
+}
+
+/**
+ * `-port` → `--port`, `-wal=x` → `--wal=x`: any single-dash word of two or
+ * more letters is a Go-style long flag (walkv has no bundled short flags).
+ */
+function goStyleToLong(arg: string): string {
+  return /^-[a-zA-Z][a-zA-Z-]+(=.*)?$/.test(arg) ? "-" + arg : arg;
+}
+
+function integerFlag(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const expected = `expected an integer from ${min} to ${max}`;
+  if (!/^\d+$/.test(text)) {
+    throw new UsageError(`invalid value for --${name}: ${JSON.stringify(text)} (${expected})`);
+  }
+  const value = Number(text);
+  if (value < min || value > max) {
+    throw new UsageError(`invalid value for --${name}: ${JSON.stringify(text)} (${expected})`);
+  }
+  return value;
+}

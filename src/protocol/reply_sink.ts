@@ -1,0 +1,24 @@
+import type { Command } from "../commands/command.ts";
+
+/**
+ * Where a command puts its answer, without knowing the wire format. Each
+ * protocol (the seed's text lines now, RESP later) implements it; a command
+ * calls exactly one method per execution.
+ *
+ * Methods append to a batch instead of returning reply objects, so the hot
+ * path allocates nothing per reply.
+ */
+export interface ReplySink {
+  /** Success with nothing to return (SET, DEL). */
+  ok(): void;
+  /** Success with a value (GET of a present key). */
+  value(value: string): void;
+  /** `command` looked up `key` and it is absent (GET of a missing key). */
+  missing(command: Command, key: string): void;
+  /** The first field names no command. */
+  unknownCommand(name: string): void;
+  /** `command` was given the wrong number of arguments. */
+  wrongArity(command: Command): void;
+  /** Any other failure, in plain words. */
+  error(message: string): void;
+}

@@ -1,0 +1,127 @@
+import { Dispatcher } from "../commands/dispatcher.ts";
+import type { Config } from "../config.ts";
+import { createStore } from "../store/create_store.ts";
+import { FileWal } from "../wal/file_wal.ts";
+import { NoopWal } from "../wal/noop_wal.ts";
+import { replayWal } from "../wal/replay.ts";
+import type { Wal } from "../wal/wal.ts";
+import { Listener } from "./listener.ts";
+import { log } from "./log.ts";
+import type { Shutdown } from "./shutdown.ts";
+import { StartupError } from "./startup_error.ts";
+
+/** A started server. */
+export interface RunningServer {
+  /** The port actually bound. */
+  port: number;
+  /** Settles after `shutdown` is requested and every client and the WAL are done. */
+  finished: Promise<void>;
+}
+
+/**
+ * Starts walkv as `config` says: binds the port first (so a busy port fails
+ * before the WAL is touched), replays the WAL into a fresh store, opens it for
+ * group-committed appends, then serves until `shutdown` is requested.
+ *
+ * @throws {StartupError} with advice, for a busy port, a denied address, or a
+ *   WAL that cannot be opened; a {@linkcode WalCorruptionError} for a corrupt WAL.
+ * @example
+ * ```ts
+ * const server = await startServer(parseConfig(Deno.args) as Config, new Shutdown());
+ * await server.finished;
+ * ```
+ */
+export async function startServer(config: Config, shutdown: Shutdown): Promise<RunningServer> {
+  const tcp = listen(config);
+  let wal: Wal;
+  const store = createStore(config.shards);
+  const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
+  try {
+    if (config.persist) {
+      const file = await openWal(config.wal);
+      try {
+        const replay = await replayWal(file, config.wal, store);
+        if (replay.tornAt !== null) {
+          log.warn(
+            `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
+              `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
+          );
+        }
+        log.info(
+          `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
+            `${store.size} keys loaded in ${replay.millis.toFixed(1)} ms`,
+        );
+      } catch (error: unknown) {
+        file.close();
+        throw error;
+      }
+      wal = new FileWal(file, config.wal, (error) => {
+        log.error(`${error.message}; refusing writes from now on (reads go on)`);
+      });
+    } else {
+      wal = new NoopWal();
+    }
+  } catch (error: unknown) {
+    tcp.close();
+    throw error;
+  }
+  const port = (tcp.addr as Deno.NetAddr).port;
+  log.info(
+    `listening on ${config.host}:${port} (store: ${storeKind}; ` +
+      `wal: ${config.persist ? `"${config.wal}", fsync before every acknowledgement` : "off"})`,
+  );
+  const listener = new Listener(tcp, new Dispatcher(store, wal), shutdown, {
+    maxLineBytes: config.maxLineBytes,
+  });
+  const finished = listener.run().finally(() => wal.close());
+  return { port, finished };
+}
+
+function listen(config: Config): Deno.TcpListener {
+  try {
+    return Deno.listen({ hostname: config.host, port: config.port, transport: "tcp" });
+  } catch (error: unknown) {
+    const where = `${config.host}:${config.port}`;
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StartupError(
+        `port ${config.port} is already in use on ${config.host}; ` +
+          `stop the other server or choose another port with --port`,
+      );
+    }
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `Deno denied network access to ${where}; run with --allow-net=${config.host}`,
+      );
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      throw new StartupError(`cannot listen on ${where}: no such local address (--host)`);
+    }
+    throw new StartupError(`cannot listen on ${where}: ${String(error)}`);
+  }
+}
+
+async function openWal(path: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { read: true, write: true, create: true });
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new StartupError(
+        `Deno denied access to the WAL "${path}"; grant it with ` +
+          `--allow-read=${path} --allow-write=${path} (deno task start grants only wal_files/), ` +
+          `or use a --wal path inside wal_files/`,
+      );
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `the operating system denied read/write access to the WAL "${path}"; ` +
+          `fix the file's permissions or choose another --wal path`,
+      );
+    }
+    if (error instanceof Deno.errors.NotFound) {
+      throw new StartupError(
+        `cannot create the WAL "${path}": its directory does not exist; create it first`,
+      );
+    }
+    throw new StartupError(`cannot open the WAL "${path}": ${String(error)}`);
+  }
+}

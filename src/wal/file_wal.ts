@@ -1,0 +1,118 @@
+import { writeAll } from "../io/write_all.ts";
+import type { Wal } from "./wal.ts";
+
+/** Records waiting for one write and one sync, and the promise they share. */
+interface Batch {
+  text: string;
+  rollbacks: (() => void)[];
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+function newBatch(): Batch {
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
+  // Rejections reach whoever awaits `settled()`; a batch nobody waits for
+  // (its clients hung up) must not crash the process as unhandled.
+  promise.catch(() => {});
+  return { text: "", rollbacks: [], done: promise, resolve, reject };
+}
+
+/**
+ * A {@linkcode Wal} on a file, with group commit: one `syncData` covers every
+ * record that arrived while the previous one ran.
+ *
+ * Why: a sync costs ~0.16 ms here, so one per write caps the server near 6k
+ * durable writes/s. Instead, records are gathered in an open batch; the
+ * commit loop writes and syncs the whole batch at once while the next batch
+ * fills. With 50 clients writing, each sync serves dozens of them.
+ *
+ * If a write or sync fails, every record not yet durable is rolled back in
+ * the store (newest first), its waiters get the error, and the WAL refuses
+ * further writes ({@linkcode FileWal.failure}); reads are unaffected.
+ *
+ * @example
+ * ```ts
+ * const file = await Deno.open(path, { read: true, write: true, create: true });
+ * const wal = new FileWal(file, path, (error) => console.error(error.message));
+ * wal.append(encodeSet("k", "v"), () => store.delete("k"));
+ * await wal.settled();
+ * ```
+ */
+export class FileWal implements Wal {
+  readonly #file: Deno.FsFile;
+  readonly #path: string;
+  readonly #onFailure: (error: Error) => void;
+  readonly #encoder = new TextEncoder();
+  #open: Batch | null = null;
+  #syncing: Batch | null = null;
+  #committing: Promise<void> | null = null;
+  #failure: Error | null = null;
+  #closed = false;
+
+  /**
+   * @param file the WAL, open for writing and positioned at its end.
+   * @param path its path, for error messages.
+   * @param onFailure told once, when a write or sync first fails.
+   */
+  constructor(file: Deno.FsFile, path: string, onFailure: (error: Error) => void) {
+    this.#file = file;
+    this.#path = path;
+    this.#onFailure = onFailure;
+  }
+
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  append(record: string, rollback: () => void): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#closed) throw new Error(`WAL "${this.#path}" is closed`);
+    const batch = this.#open ??= newBatch();
+    batch.text += record;
+    batch.rollbacks.push(rollback);
+    // Start after the current task, so every record the caller appends in
+    // this turn of the event loop (a pipelined batch) shares the sync.
+    this.#committing ??= Promise.resolve().then(() => this.#commitLoop());
+  }
+
+  settled(): Promise<void> | null {
+    return (this.#open ?? this.#syncing)?.done ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#committing;
+    this.#file.close();
+  }
+
+  async #commitLoop(): Promise<void> {
+    while (this.#open) {
+      const batch = this.#syncing = this.#open;
+      this.#open = null;
+      try {
+        await writeAll(this.#file, this.#encoder.encode(batch.text));
+        await this.#file.syncData();
+      } catch (cause: unknown) {
+        this.#fail(cause);
+        break;
+      }
+      this.#syncing = null;
+      batch.resolve();
+    }
+    this.#committing = null;
+  }
+
+  #fail(cause: unknown): void {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const error = new Error(`WAL "${this.#path}" write failed: ${reason}`, { cause });
+    this.#failure = error;
+    for (const batch of [this.#open, this.#syncing]) {
+      if (!batch) continue;
+      for (let i = batch.rollbacks.length - 1; i >= 0; i--) batch.rollbacks[i]();
+      batch.reject(error);
+    }
+    this.#open = this.#syncing = null;
+    this.#onFailure(error);
+  }
+}
