@@ -89,11 +89,19 @@ interface ParsedFlags {
 export function parseConfig(args: string[]): Config | "help" {
   const unknown: string[] = [];
   const spelled = new Map<string, string>(); // rewritten flag -> as the user typed it
-  const rewritten = args.map((arg) => {
-    const long = goStyleToLong(arg);
-    if (long !== arg) spelled.set(long.split("=")[0], arg.split("=")[0]);
-    return long;
-  });
+  const rewritten: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const long = goStyleToLong(args[i]);
+    if (long !== args[i]) spelled.set(long.split("=")[0], args[i].split("=")[0]);
+    // parseArgs would take "-1" in "--port -1" for a flag; keep it as the value.
+    const next = args[i + 1];
+    if (isStringFlag(long) && next !== undefined && /^-\d/.test(next)) {
+      rewritten.push(`${long}=${next}`);
+      i++;
+    } else {
+      rewritten.push(long);
+    }
+  }
   const parsed = (parseArgs as (args: string[], options: object) => ParsedFlags)(
     rewritten,
     {
@@ -135,6 +143,10 @@ export function parseConfig(args: string[]): Config | "help" {
       512 * 1024 * 1024,
     ),
   };
+}
+
+function isStringFlag(arg: string): boolean {
+  return arg.startsWith("--") && (STRING_FLAGS as readonly string[]).includes(arg.slice(2));
 }
 
 /**

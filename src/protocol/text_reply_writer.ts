@@ -29,6 +29,11 @@ export class TextReplyWriter implements ReplySink {
   }
 
   value(value: string): void {
+    // Only a WAL written by something else can hold such a value; sending it
+    // would split one reply into several lines.
+    if (value.includes("\n") || value.includes("\r")) {
+      return this.#line("-value holds a line break, which the text protocol cannot carry");
+    }
     this.#text += "+OK " + value + "\n";
     this.#count++;
   }

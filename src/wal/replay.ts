@@ -1,5 +1,5 @@
 import type { Store } from "../store/store.ts";
-import { decodeRecord } from "./record.ts";
+import { decodeRecord, nextRecordStarts } from "./record.ts";
 import { WalCorruptionError } from "./wal_corruption_error.ts";
 
 /** What {@linkcode replayWal} did, for the startup log. */
@@ -17,14 +17,16 @@ export interface ReplayResult {
 }
 
 const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
 
 /**
  * Applies every record of the WAL open in `file` to `store`, from the start.
  *
  * Records are parsed by their lengths, never by splitting lines, so values
  * holding newlines replay right. A final record that the file ends in the
- * middle of (the process died mid-append) or a tail of zero bytes (what some
- * filesystems leave after a power cut) was never acknowledged: it is cut off,
+ * middle of (the process died mid-append), possibly followed by zero bytes
+ * (what some filesystems leave of unsynced blocks after a power cut), was
+ * never acknowledged: it is cut off,
  * the cut synced, and reported in the result. Anything else that fails to
  * parse is corruption: a {@linkcode WalCorruptionError} naming the offset is
  * thrown and the file is left untouched.
@@ -72,10 +74,10 @@ export async function replayWal(
     let at = 0;
     const view = buffer.subarray(0, filled);
     while (at < filled) {
-      const result = decodeRecord(view, at);
+      const result = decodeRecord(view, at, eof);
       if (result.kind === "incomplete") break;
       if (result.kind === "malformed") {
-        if (await onlyZerosFollow(file, view, at)) return await cutTail(base + at);
+        if (await isZeroFilledTail(file, view, at)) return await cutTail(base + at);
         throw new WalCorruptionError(path, base + result.offset, result.reason);
       }
       const record = result.record;
@@ -84,7 +86,21 @@ export async function replayWal(
       records++;
       at = result.end;
     }
-    if (eof) return await cutTail(base + at);
+    if (eof) {
+      // A torn append is one record cut short. An unreadable record with
+      // whole records after it is a damaged length, not a torn tail: cutting
+      // there would throw away acknowledged writes.
+      for (let i = view.indexOf(NEWLINE, at); i !== -1; i = view.indexOf(NEWLINE, i + 1)) {
+        if (i + 1 < filled && view[i + 1] !== 0 && nextRecordStarts(view, i + 1, true) === "yes") {
+          throw new WalCorruptionError(
+            path,
+            base + at,
+            "the record cannot be read to its end, yet more records follow it",
+          );
+        }
+      }
+      return await cutTail(base + at);
+    }
     // Keep the unparsed tail, then read more behind it; grow only when one
     // record is larger than the whole buffer.
     buffer.copyWithin(0, at, filled);
@@ -106,9 +122,22 @@ export async function replayWal(
   }
 }
 
-/** Whether `view` from `at` on, and the rest of the file, are all zero bytes. */
-async function onlyZerosFollow(file: Deno.FsFile, view: Uint8Array, at: number): Promise<boolean> {
-  for (let i = at; i < view.length; i++) if (view[i] !== 0) return false;
+/**
+ * Whether the record at `at` is the start of a record followed only by zero
+ * bytes to the end of the file: an append cut short by a crash, whose unsynced
+ * blocks the filesystem filled with zeros.
+ */
+async function isZeroFilledTail(
+  file: Deno.FsFile,
+  view: Uint8Array,
+  at: number,
+): Promise<boolean> {
+  const zeros = view.indexOf(0, at);
+  if (zeros === -1) return false;
+  if (zeros > at && decodeRecord(view.subarray(0, zeros), at, true).kind !== "incomplete") {
+    return false;
+  }
+  for (let i = zeros; i < view.length; i++) if (view[i] !== 0) return false;
   const position = await file.seek(0, Deno.SeekMode.Current);
   const chunk = new Uint8Array(CHUNK_BYTES);
   try {

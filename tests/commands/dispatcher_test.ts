@@ -1,0 +1,194 @@
+import { assert, assertEquals } from "@std/assert";
+import { Dispatcher } from "../../src/commands/dispatcher.ts";
+import { TextReplyWriter } from "../../src/protocol/text_reply_writer.ts";
+import { MapStore } from "../../src/store/map_store.ts";
+import type { Wal } from "../../src/wal/wal.ts";
+
+/** A Wal that keeps what it is given, so tests can look at it and fail it. */
+class RecordingWal implements Wal {
+  readonly records: string[] = [];
+  readonly rollbacks: (() => void)[] = [];
+  failure: Error | null = null;
+  pending: Promise<void> | null = null;
+
+  append(record: string, rollback: () => void): void {
+    this.records.push(record);
+    this.rollbacks.push(rollback);
+  }
+
+  settled(): Promise<void> | null {
+    return this.pending;
+  }
+
+  /** Runs every rollback newest first, as a failing WAL does. */
+  rollBackAll(): void {
+    for (let i = this.rollbacks.length - 1; i >= 0; i--) this.rollbacks[i]();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function setup() {
+  const store = new MapStore();
+  const wal = new RecordingWal();
+  const replies = new TextReplyWriter();
+  const dispatcher = new Dispatcher(store, wal);
+  const run = (...fields: string[]) => dispatcher.dispatch(fields, replies);
+  return { store, wal, replies, dispatcher, run };
+}
+
+function contents(store: MapStore): Record<string, string> {
+  return Object.fromEntries(store.entries());
+}
+
+Deno.test("Dispatcher SET stores, logs the seed record and replies +OK", () => {
+  const { store, wal, replies, run } = setup();
+  run("SET", "hello", "world");
+  assertEquals(store.get("hello"), "world");
+  assertEquals(wal.records, ["3SET5hello5world\n"]);
+  assertEquals(replies.take(), "+OK\n");
+});
+
+Deno.test("Dispatcher SET logs lengths in UTF-8 bytes", () => {
+  const { wal, run } = setup();
+  run("SET", "héllo", "€");
+  assertEquals(wal.records, ["3SET6héllo3€\n"]);
+});
+
+Deno.test("Dispatcher GET replies with the value or the seed's missing error, logging nothing", () => {
+  const { wal, replies, run } = setup();
+  run("GET", "hello");
+  run("SET", "hello", "world");
+  run("GET", "hello");
+  assertEquals(replies.take(), "-GET could not find hello in store\n+OK\n+OK world\n");
+  assertEquals(wal.records, ["3SET5hello5world\n"]);
+});
+
+Deno.test("Dispatcher DEL of a present key deletes, logs and replies +OK", () => {
+  const { store, wal, replies, run } = setup();
+  run("SET", "hello", "world");
+  run("DEL", "hello");
+  assertEquals(store.get("hello"), undefined);
+  assertEquals(wal.records, ["3SET5hello5world\n", "3DEL5hello\n"]);
+  assertEquals(replies.take(), "+OK\n+OK\n");
+});
+
+Deno.test("Dispatcher DEL of an absent key replies +OK and logs nothing", () => {
+  const { store, wal, replies, run } = setup();
+  run("DEL", "never");
+  assertEquals(replies.take(), "+OK\n");
+  assertEquals(wal.records, []);
+  assertEquals(wal.rollbacks.length, 0);
+  assertEquals(store.size, 0);
+});
+
+Deno.test("Dispatcher answers an unknown command with -INVALID COMMAND", () => {
+  const { store, wal, replies, run } = setup();
+  run("FLY", "away");
+  run("INCR", "k");
+  assertEquals(replies.take(), "-INVALID COMMAND\n-INVALID COMMAND\n");
+  assertEquals(wal.records, []);
+  assertEquals(store.size, 0);
+});
+
+Deno.test("Dispatcher command names are case-sensitive", () => {
+  const { store, wal, replies, run } = setup();
+  run("set", "k", "v");
+  run("Get", "k");
+  run("del", "k");
+  assertEquals(replies.take(), "-INVALID COMMAND\n".repeat(3));
+  assertEquals(store.size, 0);
+  assertEquals(wal.records, []);
+});
+
+Deno.test("Dispatcher answers a wrong argument count with the seed's errors", () => {
+  const { store, wal, replies, run } = setup();
+  run("SET", "k");
+  run("SET", "k", "v", "extra");
+  run("GET");
+  run("GET", "a", "b");
+  run("DEL");
+  run("DEL", "a", "b");
+  assertEquals(
+    replies.take(),
+    "-SET expected 2 arguments KEY and VALUE\n".repeat(2) +
+      "-GET expected 1 argument KEY\n".repeat(2) +
+      "-DEL expected 1 argument KEY\n".repeat(2),
+  );
+  assertEquals(store.size, 0);
+  assertEquals(wal.records, []);
+});
+
+Deno.test("Dispatcher SET rollback of a new key deletes it", () => {
+  const { store, wal, run } = setup();
+  run("SET", "fresh", "v");
+  assertEquals(wal.rollbacks.length, 1);
+  wal.rollbacks[0]();
+  assertEquals(store.get("fresh"), undefined);
+  assertEquals(store.size, 0);
+});
+
+Deno.test("Dispatcher SET rollback restores the previous value", () => {
+  const { store, wal, run } = setup();
+  run("SET", "k", "old");
+  run("SET", "k", "new");
+  wal.rollbacks[1]();
+  assertEquals(store.get("k"), "old");
+});
+
+Deno.test("Dispatcher DEL rollback restores the deleted value", () => {
+  const { store, wal, run } = setup();
+  run("SET", "k", "kept");
+  run("DEL", "k");
+  assertEquals(store.get("k"), undefined);
+  wal.rollbacks[1]();
+  assertEquals(store.get("k"), "kept");
+});
+
+Deno.test("Dispatcher rollbacks newest first undo a whole batch", () => {
+  const { store, wal, run } = setup();
+  store.set("a", "before");
+  store.set("gone", "x");
+  run("SET", "a", "1");
+  run("SET", "a", "2");
+  run("SET", "b", "new");
+  run("DEL", "gone");
+  run("SET", "gone", "again");
+  assertEquals(contents(store), { a: "2", b: "new", gone: "again" });
+  wal.rollBackAll();
+  assertEquals(contents(store), { a: "before", gone: "x" });
+});
+
+Deno.test("Dispatcher refuses writes once the WAL has failed, but still reads", () => {
+  const { store, wal, replies, run } = setup();
+  run("SET", "k", "v");
+  replies.take();
+  wal.failure = new Error('WAL "w" write failed: disk full');
+  run("SET", "k", "other");
+  run("SET", "new", "x");
+  run("DEL", "k");
+  run("GET", "k");
+  assertEquals(contents(store), { k: "v" });
+  assertEquals(wal.records, ["3SET1k1v\n"]);
+  const lines = replies.take().split("\n");
+  assertEquals(lines.length, 5);
+  for (const [i, name] of ["SET", "SET", "DEL"].entries()) {
+    assertEquals(
+      lines[i],
+      `-${name} refused, the server is read-only: WAL "w" write failed: disk full`,
+    );
+  }
+  assertEquals(lines[3], "+OK v");
+  assertEquals(lines[4], "");
+});
+
+Deno.test("Dispatcher settled passes the WAL's promise through", async () => {
+  const { wal, dispatcher } = setup();
+  assertEquals(dispatcher.settled(), null);
+  const pending = Promise.resolve();
+  wal.pending = pending;
+  assert(dispatcher.settled() === pending);
+  await pending;
+});

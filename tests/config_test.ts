@@ -1,0 +1,139 @@
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { type Config, DEFAULT_CONFIG, parseConfig, UsageError } from "../src/config.ts";
+
+const DEFAULTS: Config = {
+  port: 4242,
+  host: "127.0.0.1",
+  wal: "./wal_files/wal_file",
+  shards: 8,
+  persist: true,
+  size: 64,
+  maxLineBytes: 1048576,
+};
+
+/** The config for `args`, failing the test if it is "help". */
+function config(args: string[]): Config {
+  const result = parseConfig(args);
+  if (result === "help") throw new Error(`${JSON.stringify(args)} parsed as "help"`);
+  return result;
+}
+
+/** Asserts `args` are refused with a message naming `flag` and quoting `value`. */
+function assertUsageError(args: string[], flag: string, value: string): void {
+  const error = assertThrows(() => parseConfig(args), UsageError);
+  const message = (error as Error).message;
+  assert(message.includes(flag), `${JSON.stringify(args)}: ${message} should name ${flag}`);
+  assert(
+    message.includes(JSON.stringify(value)),
+    `${JSON.stringify(args)}: ${message} should quote ${JSON.stringify(value)}`,
+  );
+}
+
+Deno.test("parseConfig with no flags gives the defaults", () => {
+  assertEquals(config([]), DEFAULTS);
+  assertEquals(DEFAULT_CONFIG, DEFAULTS);
+});
+
+Deno.test("parseConfig reads --port with a space or an equals sign", () => {
+  assertEquals(config(["--port", "5000"]), { ...DEFAULTS, port: 5000 });
+  assertEquals(config(["--port=5000"]), { ...DEFAULTS, port: 5000 });
+  assertEquals(config(["--port", "1"]).port, 1);
+  assertEquals(config(["--port", "65535"]).port, 65535);
+});
+
+Deno.test("parseConfig reads every flag", () => {
+  assertEquals(
+    config([
+      "--port",
+      "6000",
+      "--host",
+      "0.0.0.0",
+      "--wal",
+      "/tmp/w",
+      "--shards",
+      "1",
+      "--size",
+      "1000",
+      "--max-line",
+      "4096",
+    ]),
+    {
+      port: 6000,
+      host: "0.0.0.0",
+      wal: "/tmp/w",
+      shards: 1,
+      persist: true,
+      size: 1000,
+      maxLineBytes: 4096,
+    },
+  );
+});
+
+Deno.test("parseConfig accepts the seed's Go-style single-dash flags", () => {
+  const go = config(["-port", "4243", "-shards", "4", "-wal", "./x"]);
+  const long = config(["--port", "4243", "--shards", "4", "--wal", "./x"]);
+  assertEquals(go, long);
+  assertEquals(go, { ...DEFAULTS, port: 4243, shards: 4, wal: "./x" });
+  assertEquals(config(["-wal=./x"]), { ...DEFAULTS, wal: "./x" });
+  assertEquals(config(["-port=5000", "-max-line=100"]), {
+    ...DEFAULTS,
+    port: 5000,
+    maxLineBytes: 100,
+  });
+});
+
+Deno.test("parseConfig turns persistence off with --no-persist or persist=false", () => {
+  for (const args of [["--no-persist"], ["--persist=false"], ["-persist=false"]]) {
+    assertEquals(config(args), { ...DEFAULTS, persist: false }, JSON.stringify(args));
+  }
+  assertEquals(config(["--persist"]).persist, true);
+  assertEquals(config(["--persist=true"]).persist, true);
+});
+
+Deno.test("parseConfig returns help for --help and -h", () => {
+  assertEquals(parseConfig(["--help"]), "help");
+  assertEquals(parseConfig(["-h"]), "help");
+  assertEquals(parseConfig(["-help"]), "help");
+  assertEquals(parseConfig(["--port", "5000", "--help"]), "help");
+});
+
+Deno.test("parseConfig refuses an unknown flag, quoted as typed", () => {
+  assertUsageError(["--nope"], "flag", "--nope");
+  assertUsageError(["-nope"], "flag", "-nope");
+  assertUsageError(["--nope=1"], "flag", "--nope");
+  assertUsageError(["-x"], "flag", "-x");
+});
+
+Deno.test("parseConfig refuses ports out of range or not integers", () => {
+  assertUsageError(["--port", "0"], "--port", "0");
+  assertUsageError(["--port", "65536"], "--port", "65536");
+  assertUsageError(["--port", "abc"], "--port", "abc");
+  assertUsageError(["--port", "1.5"], "--port", "1.5");
+  assertUsageError(["--port="], "--port", "");
+  assertUsageError(["--port=-1"], "--port", "-1");
+  assertUsageError(["-port", "0"], "port", "0");
+});
+
+Deno.test("parseConfig refuses a negative port given after a space", () => {
+  // "--port -1" is how most people would type it; the message should be
+  // about the port, not about an unknown flag "-1".
+  assertUsageError(["--port", "-1"], "--port", "-1");
+});
+
+Deno.test("parseConfig refuses bad shard counts and sizes", () => {
+  assertUsageError(["--shards", "0"], "--shards", "0");
+  assertUsageError(["--shards", "x"], "--shards", "x");
+  assertUsageError(["--shards", "65537"], "--shards", "65537");
+  assertUsageError(["--size", "0"], "--size", "0");
+  assertUsageError(["--max-line", "15"], "--max-line", "15");
+});
+
+Deno.test("parseConfig refuses empty --host and --wal", () => {
+  assertUsageError(["--host="], "--host", "");
+  assertUsageError(["--wal="], "--wal", "");
+});
+
+Deno.test("parseConfig refuses a positional argument", () => {
+  assertUsageError(["extra"], "argument", "extra");
+  assertUsageError(["--port", "5000", "extra"], "argument", "extra");
+});
