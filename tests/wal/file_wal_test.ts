@@ -32,18 +32,21 @@ class CountingFile {
     this.#file = file;
   }
 
-  write(bytes: Uint8Array): Promise<number> {
+  writeSync(bytes: Uint8Array): number {
     this.writes++;
     if (this.writes >= this.failWriteFrom) {
-      return Promise.reject(new Deno.errors.NotSupported("injected write failure"));
+      throw new Deno.errors.NotSupported("injected write failure");
     }
-    return this.#file.write(bytes);
+    return this.#file.writeSync(bytes);
   }
 
   syncData(): Promise<void> {
     this.syncs++;
     if (this.syncs >= this.failSyncFrom) {
-      return Promise.reject(new Error("injected sync failure"));
+      // Like a real disk, report the failure only after the sync has run.
+      return this.#file.syncData().then(() => {
+        throw new Error("injected sync failure");
+      });
     }
     return this.#file.syncData();
   }
@@ -193,11 +196,11 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
   });
 });
 
-Deno.test("FileWal on a failed write rolls back both the syncing and the open batch", async () => {
+Deno.test("FileWal on a failed sync rolls back both the syncing and the open batch", async () => {
   await inTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const file = new CountingFile(await openWal(path));
-    file.failWriteFrom = 2;
+    file.failSyncFrom = 2;
     const failures: Error[] = [];
     const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
     const undone: string[] = [];
@@ -205,7 +208,7 @@ Deno.test("FileWal on a failed write rolls back both the syncing and the open ba
       // Batch 1 is durable.
       wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
       await wal.settled();
-      // Batch 2 starts writing; batch 3 fills while it does.
+      // Batch 2 starts syncing; batch 3 fills while it does.
       wal.append(encodeSet("a", "1"), () => undone.push("a"));
       wal.append(encodeSet("b", "2"), () => undone.push("b"));
       const second = wal.settled();
@@ -217,13 +220,37 @@ Deno.test("FileWal on a failed write rolls back both the syncing and the open ba
       const thirdError = await assertRejects(() => third, Error);
       assertEquals(secondError, thirdError);
       assert(secondError.message.includes(path), secondError.message);
-      assert(secondError.message.includes("injected write failure"), secondError.message);
-      assert(secondError.cause instanceof Deno.errors.NotSupported);
-      // Newest first: the open batch, then the one that was being written.
+      assert(secondError.message.includes("injected sync failure"), secondError.message);
+      // Newest first: the open batch, then the one that was being synced.
       assertEquals(undone, ["c", "b", "a"]);
       assertEquals(failures.length, 1);
       assertEquals(wal.failure, secondError);
       assertThrows(() => wal.append(encodeDel("ok"), () => {}), Error, "write failed");
+    } finally {
+      await wal.close();
+    }
+  });
+});
+
+Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as it was", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/wal`;
+    const file = new CountingFile(await openWal(path));
+    file.failWriteFrom = 2;
+    const failures: Error[] = [];
+    const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
+    const undone: string[] = [];
+    try {
+      wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
+      await wal.settled();
+      wal.append(encodeSet("a", "1"), () => undone.push("a"));
+      wal.append(encodeSet("b", "2"), () => undone.push("b"));
+      const error = await assertRejects(() => wal.settled()!, Error);
+      assert(error.message.includes("injected write failure"), error.message);
+      assert(error.cause instanceof Deno.errors.NotSupported);
+      assertEquals(undone, ["b", "a"]);
+      assertEquals(failures.length, 1);
+      assertEquals(file.syncs, 1, "a failed write is never synced");
       assertEquals(await Deno.readTextFile(path), "3SET2ok11\n");
     } finally {
       await wal.close();
