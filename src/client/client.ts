@@ -85,9 +85,14 @@ export class WalkvClient implements Disposable {
     return this.#exchange(text, commands.length);
   }
 
-  /** Closes the connection. */
+  /** Closes the connection; closing twice, or after the server hung up, is fine. */
   close(): void {
-    this.#conn.close();
+    try {
+      this.#conn.close();
+    } catch (error: unknown) {
+      // `conn.readable` closes the socket itself when the server hangs up.
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
   }
 
   [Symbol.dispose](): void {
