@@ -1,4 +1,5 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
+import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { WalkvError } from "./walkv_error.ts";
 
@@ -87,12 +88,7 @@ export class WalkvClient implements Disposable {
 
   /** Closes the connection; closing twice, or after the server hung up, is fine. */
   close(): void {
-    try {
-      this.#conn.close();
-    } catch (error: unknown) {
-      // `conn.readable` closes the socket itself when the server hangs up.
-      if (!(error instanceof Deno.errors.BadResource)) throw error;
-    }
+    closeQuietly(this.#conn);
   }
 
   [Symbol.dispose](): void {

@@ -2,6 +2,7 @@ import { TextLineStream } from "@std/streams/text-line-stream";
 import type { Dispatcher } from "../commands/dispatcher.ts";
 import { splitFields } from "../protocol/split_fields.ts";
 import { TextReplyWriter } from "../protocol/text_reply_writer.ts";
+import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 
 /** Options for a {@linkcode Connection}. */
@@ -178,11 +179,7 @@ export class Connection {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch (error: unknown) {
-      if (!(error instanceof Deno.errors.BadResource)) throw error;
-    }
+    closeQuietly(this.#conn);
   }
 }
 

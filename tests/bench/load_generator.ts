@@ -1,3 +1,4 @@
+import { closeQuietly } from "../../src/io/close_quietly.ts";
 import { writeAll } from "../../src/io/write_all.ts";
 import { LatencyHistogram } from "./latency_histogram.ts";
 import { connectionBatches, replyLength, type WorkloadShape } from "./workload_shape.ts";
@@ -179,11 +180,7 @@ class ConnectionDriver {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch (error: unknown) {
-      if (!(error instanceof Deno.errors.BadResource)) throw error;
-    }
+    closeQuietly(this.#conn);
   }
 
   #verify(replies: Uint8Array): void {

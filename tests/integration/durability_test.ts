@@ -1,18 +1,10 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { WalkvClient } from "../../src/client/client.ts";
 import { exchange, freePort, runMain, ServerProcess } from "./server_process.ts";
-
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "walkv_durability_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/with_temp_dir.ts";
 
 Deno.test("server restarts with exactly the state its WAL records", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const first = await ServerProcess.start({ dir });
     try {
       assertEquals(
@@ -43,7 +35,7 @@ Deno.test("server restarts with exactly the state its WAL records", async () => 
 });
 
 Deno.test("server keeps every acknowledged write across kill -9", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const server = await ServerProcess.start({ dir });
     // key -> last acknowledged value, or null for an acknowledged DEL
     const acknowledged = new Map<string, string | null>();
@@ -99,7 +91,7 @@ Deno.test("server keeps every acknowledged write across kill -9", async () => {
 });
 
 Deno.test("server replays a WAL written by the seed Go server", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await Deno.writeTextFile(
       `${dir}/wal`,
       "3SET5hello5world\n3SET3foo3bar\n3SET7counter242\n3DEL3foo\n",
@@ -117,7 +109,7 @@ Deno.test("server replays a WAL written by the seed Go server", async () => {
 });
 
 Deno.test("server cuts a torn final record, warns with its offset, and starts", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/wal`, "3SET1a11\n3SET5he");
     const server = await ServerProcess.start({ dir });
     try {
@@ -134,7 +126,7 @@ Deno.test("server cuts a torn final record, warns with its offset, and starts", 
 });
 
 Deno.test("server refuses a corrupt WAL, naming the file and offset, changing nothing", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const content = "3SET1a11\n3SEX1b12\n3SET1c13\n";
     await Deno.writeTextFile(`${dir}/wal`, content);
     const result = await runMain(

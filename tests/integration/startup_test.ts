@@ -1,14 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { exchange, freePort, runMain, ServerProcess } from "./server_process.ts";
-
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "walkv_startup_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/with_temp_dir.ts";
 
 const permissions = (dir: string) => [
   "--allow-net=127.0.0.1",
@@ -30,7 +22,7 @@ const BAD_FLAGS: [string[], string][] = [
 ];
 
 Deno.test("walkv exits 2 on each bad flag, names it, and creates nothing", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     for (const [flags, named] of BAD_FLAGS) {
       const result = await runMain(["--wal", `${dir}/wal`, ...flags], permissions(dir));
       assertEquals(result.code, 2, `${flags.join(" ")}: ${result.stderr}`);
@@ -42,7 +34,7 @@ Deno.test("walkv exits 2 on each bad flag, names it, and creates nothing", async
 });
 
 Deno.test("walkv accepts the seed's Go-style single-dash flags", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const port = freePort();
     const server = await ServerProcess.start({
       dir,
@@ -61,7 +53,7 @@ Deno.test("walkv accepts the seed's Go-style single-dash flags", async () => {
 });
 
 Deno.test("walkv exits 1 with advice when the port is in use", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;
     const result = await runMain(["--port", String(port), "--wal", `${dir}/wal`], permissions(dir));
@@ -73,8 +65,8 @@ Deno.test("walkv exits 1 with advice when the port is in use", async () => {
 });
 
 Deno.test("walkv exits 1 with advice when Deno may not touch the WAL path", async () => {
-  await inTempDir(async (granted) => {
-    await inTempDir(async (elsewhere) => {
+  await withTempDir(async (granted) => {
+    await withTempDir(async (elsewhere) => {
       const wal = `${elsewhere}/wal`;
       const result = await runMain(
         ["--port", String(freePort()), "--wal", wal],
@@ -89,7 +81,7 @@ Deno.test("walkv exits 1 with advice when Deno may not touch the WAL path", asyn
 });
 
 Deno.test("walkv exits 1 when the WAL's folder does not exist", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const wal = `${dir}/missing/wal`;
     const result = await runMain(["--port", String(freePort()), "--wal", wal], permissions(dir));
     assertEquals(result.code, 1);
@@ -122,7 +114,7 @@ Deno.test("walkv --help prints the flags and exits 0", async () => {
 });
 
 Deno.test("walkv logs what it loaded at startup", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/wal`, "3SET1a11\n3SET1b12\n3DEL1a\n");
     const server = await ServerProcess.start({ dir, args: ["--shards", "4"] });
     try {

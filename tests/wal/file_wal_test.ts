@@ -2,16 +2,9 @@ import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { FileWal } from "../../src/wal/file_wal.ts";
 import { NoopWal } from "../../src/wal/noop_wal.ts";
 import { encodeDel, encodeSet } from "../../src/wal/record.ts";
+import { withTempDir } from "../support/with_temp_dir.ts";
 
 /** Runs `body` with a fresh temp dir, removed afterwards. */
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "walkv_file_wal_test_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 function openWal(path: string): Promise<Deno.FsFile> {
   return Deno.open(path, { read: true, write: true, create: true, append: true });
@@ -63,7 +56,7 @@ class CountingFile {
 const ignoreFailure = (_error: Error) => {};
 
 Deno.test("FileWal settled is null when nothing was appended", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const wal = new FileWal(await openWal(path), path, ignoreFailure);
     assertEquals(wal.settled(), null);
@@ -74,7 +67,7 @@ Deno.test("FileWal settled is null when nothing was appended", async () => {
 });
 
 Deno.test("FileWal puts appended records on disk once settled resolves", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const wal = new FileWal(await openWal(path), path, ignoreFailure);
     try {
@@ -96,7 +89,7 @@ Deno.test("FileWal puts appended records on disk once settled resolves", async (
 });
 
 Deno.test("FileWal appends after existing content and across batches", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     await Deno.writeTextFile(path, "3SET1a1b\n");
     const wal = new FileWal(await openWal(path), path, ignoreFailure);
@@ -113,7 +106,7 @@ Deno.test("FileWal appends after existing content and across batches", async () 
 });
 
 Deno.test("FileWal writes and syncs many appends of one tick once", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const file = new CountingFile(await openWal(path));
     const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
@@ -137,7 +130,7 @@ Deno.test("FileWal writes and syncs many appends of one tick once", async () => 
 });
 
 Deno.test("FileWal groups appends made during a sync into the next single write", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const file = new CountingFile(await openWal(path));
     const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
@@ -165,7 +158,7 @@ Deno.test("FileWal groups appends made during a sync into the next single write"
 });
 
 Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal_file`;
     const file = new CountingFile(await openWal(path));
     file.failSyncFrom = 1;
@@ -197,7 +190,7 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
 });
 
 Deno.test("FileWal on a failed sync rolls back both the syncing and the open batch", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const file = new CountingFile(await openWal(path));
     file.failSyncFrom = 2;
@@ -233,7 +226,7 @@ Deno.test("FileWal on a failed sync rolls back both the syncing and the open bat
 });
 
 Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as it was", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const file = new CountingFile(await openWal(path));
     file.failWriteFrom = 2;
@@ -259,7 +252,7 @@ Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as 
 });
 
 Deno.test("FileWal refuses appends after close", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const wal = new FileWal(await openWal(path), path, ignoreFailure);
     wal.append(encodeSet("a", "b"), () => {});

@@ -3,6 +3,7 @@ import { MapStore } from "../../src/store/map_store.ts";
 import { encodeDel, encodeSet } from "../../src/wal/record.ts";
 import { type ReplayResult, replayWal } from "../../src/wal/replay.ts";
 import { WalCorruptionError } from "../../src/wal/wal_corruption_error.ts";
+import { withTempDir } from "../support/with_temp_dir.ts";
 
 const encoder = new TextEncoder();
 
@@ -18,14 +19,6 @@ function concat(...parts: (string | Uint8Array)[]): Uint8Array {
 }
 
 /** Runs `body` with a fresh temp dir, removed afterwards. */
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "walkv_replay_test_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 interface Replayed {
   result: ReplayResult;
@@ -57,7 +50,7 @@ function contents(store: MapStore): Record<string, string> {
 }
 
 Deno.test("replayWal applies SET and DEL records in order", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const content = concat(
       encodeSet("a", "x1"),
@@ -79,7 +72,7 @@ Deno.test("replayWal applies SET and DEL records in order", async () => {
 });
 
 Deno.test("replayWal reads a WAL exactly as the seed Go server writes it", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const content = encoder.encode("3SET5hello5world\n3SET3foo3bar\n3DEL5hello\n");
     const { result, store, after } = await replayFile(`${dir}/wal_file`, content);
     assertEquals(contents(store), { foo: "bar" });
@@ -91,7 +84,7 @@ Deno.test("replayWal reads a WAL exactly as the seed Go server writes it", async
 });
 
 Deno.test("replayWal keeps newlines, spaces and non-ASCII inside keys and values", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const content = concat(
       encodeSet("multi", "line one\nline two\n"),
       encodeSet("spaced key", "  padded  "),
@@ -112,7 +105,7 @@ Deno.test("replayWal keeps newlines, spaces and non-ASCII inside keys and values
 
 Deno.test("replayWal restores a value that starts with a digit", async () => {
   // SET counter 42 followed by more writes, as a server would log them.
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const content = concat(encodeSet("counter", "42"), encodeSet("a", "b"));
     const { result, store, after } = await replayFile(`${dir}/wal`, content);
     assertEquals(contents(store), { a: "b", counter: "42" });
@@ -123,7 +116,7 @@ Deno.test("replayWal restores a value that starts with a digit", async () => {
 });
 
 Deno.test("replayWal of an empty file applies nothing and cuts nothing", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const { result, store, after, position } = await replayFile(`${dir}/wal`, new Uint8Array());
     assertEquals(store.size, 0);
     assertEquals(result.records, 0);
@@ -136,7 +129,7 @@ Deno.test("replayWal of an empty file applies nothing and cuts nothing", async (
 });
 
 Deno.test("replayWal cuts a torn final record at every byte offset", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const earlier = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"), encodeDel("foo"));
     const lasts = [
@@ -163,7 +156,7 @@ Deno.test("replayWal cuts a torn final record at every byte offset", async () =>
 });
 
 Deno.test("replayWal cuts a torn first record, leaving an empty file", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const { result, store, after } = await replayFile(`${dir}/wal`, encoder.encode("3SET5hel"));
     assertEquals(store.size, 0);
     assertEquals(result.records, 0);
@@ -174,7 +167,7 @@ Deno.test("replayWal cuts a torn first record, leaving an empty file", async () 
 });
 
 Deno.test("replayWal cuts a tail of zero bytes after the last record", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const earlier = concat(encodeSet("a", "b"), encodeDel("x"));
     for (const zeros of [1, 4096, 3 << 20]) {
       const content = concat(earlier, new Uint8Array(zeros));
@@ -193,7 +186,7 @@ Deno.test("replayWal cuts a torn record whose end was zero-filled", async () => 
   // After a power cut some filesystems show the unsynced end of the last
   // append as zeros, so the zeros may start inside a record, not only after
   // one. That record was never acknowledged, like any torn record.
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const earlier = encodeSet("a", "b");
     for (const partial of ["3SET5hel", "3SET5hello5wor", "3DEL5hello"]) {
       const content = concat(earlier, partial, new Uint8Array(64));
@@ -207,7 +200,7 @@ Deno.test("replayWal cuts a torn record whose end was zero-filled", async () => 
 });
 
 Deno.test("replayWal rejects corruption in the middle, naming path and offset, file untouched", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal_file`;
     const good = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"));
     const cases: [string, Uint8Array, number][] = [
@@ -243,7 +236,7 @@ Deno.test("replayWal rejects corruption in the middle, naming path and offset, f
 });
 
 Deno.test("replayWal reports the right offset for corruption past the first 1 MiB chunk", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const parts: string[] = [];
     for (let i = 0; i < 20_000; i++) parts.push(encodeSet(`key${i}`, "v".repeat(80)));
@@ -267,7 +260,7 @@ Deno.test("replayWal reports the right offset for corruption past the first 1 Mi
 });
 
 Deno.test("replayWal replays a file larger than its 1 MiB chunk, with a 3 MiB record", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const parts: string[] = [];
     const expected = new Map<string, string>();
@@ -302,7 +295,7 @@ Deno.test("replayWal replays a file larger than its 1 MiB chunk, with a 3 MiB re
 });
 
 Deno.test("replayWal cuts a torn 3 MiB record at the end of a large file", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     const parts: string[] = [];
     for (let i = 0; i < 5_000; i++) parts.push(encodeSet(`key${i}`, "y".repeat(100)));
@@ -319,7 +312,7 @@ Deno.test("replayWal cuts a torn 3 MiB record at the end of a large file", async
 });
 
 Deno.test("replayWal refuses, rather than cuts, a damaged length with records after it", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/wal`;
     // The key length "5" of the second record became "95": read that way it runs past
     // the end of the file, but whole records follow, so this is not a torn append.
@@ -345,7 +338,7 @@ Deno.test("replayWal refuses, rather than cuts, a damaged length with records af
 });
 
 Deno.test("replayWal reads seed records whose key and value start with digits", async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const content = concat(
       encodeSet("1st", "42"),
       encodeSet("counter", "7"),
