@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { FileWal } from "../../src/wal/file_wal.ts";
 import { NoopWal } from "../../src/wal/noop_wal.ts";
 import { encodeDel, encodeSet } from "../../src/wal/record.ts";
-import { withTempDir } from "../support/with_temp_dir.ts";
+import { tempDir } from "../helpers/temp_dir.ts";
 
 /** Runs `body` with a fresh temp dir, removed afterwards. */
 
@@ -56,211 +56,211 @@ class CountingFile {
 const ignoreFailure = (_error: Error) => {};
 
 Deno.test("FileWal settled is null when nothing was appended", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const wal = new FileWal(await openWal(path), path, ignoreFailure);
-    assertEquals(wal.settled(), null);
-    assertEquals(wal.failure, null);
-    await wal.close();
-    assertEquals((await Deno.stat(path)).size, 0);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  assertEquals(wal.settled(), null);
+  assertEquals(wal.failure, null);
+  await wal.close();
+  assertEquals((await Deno.stat(path)).size, 0);
 });
 
 Deno.test("FileWal puts appended records on disk once settled resolves", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const wal = new FileWal(await openWal(path), path, ignoreFailure);
-    try {
-      wal.append(encodeSet("hello", "world"), () => {});
-      wal.append(encodeSet("héllo", "a b\nc"), () => {});
-      wal.append(encodeDel("hello"), () => {});
-      const pending = wal.settled();
-      assert(pending !== null, "settled() must be a promise while records are pending");
-      await pending;
-      assertEquals(
-        await Deno.readTextFile(path),
-        "3SET5hello5world\n3SET6héllo5a b\nc\n3DEL5hello\n",
-      );
-      assertEquals(wal.settled(), null);
-    } finally {
-      await wal.close();
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  try {
+    wal.append(encodeSet("hello", "world"), () => {});
+    wal.append(encodeSet("héllo", "a b\nc"), () => {});
+    wal.append(encodeDel("hello"), () => {});
+    const pending = wal.settled();
+    assert(pending !== null, "settled() must be a promise while records are pending");
+    await pending;
+    assertEquals(
+      await Deno.readTextFile(path),
+      "3SET5hello5world\n3SET6héllo5a b\nc\n3DEL5hello\n",
+    );
+    assertEquals(wal.settled(), null);
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal appends after existing content and across batches", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    await Deno.writeTextFile(path, "3SET1a1b\n");
-    const wal = new FileWal(await openWal(path), path, ignoreFailure);
-    try {
-      wal.append(encodeSet("c", "d"), () => {});
-      await wal.settled();
-      wal.append(encodeDel("a"), () => {});
-      await wal.settled();
-      assertEquals(await Deno.readTextFile(path), "3SET1a1b\n3SET1c1d\n3DEL1a\n");
-    } finally {
-      await wal.close();
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  await Deno.writeTextFile(path, "3SET1a1b\n");
+  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  try {
+    wal.append(encodeSet("c", "d"), () => {});
+    await wal.settled();
+    wal.append(encodeDel("a"), () => {});
+    await wal.settled();
+    assertEquals(await Deno.readTextFile(path), "3SET1a1b\n3SET1c1d\n3DEL1a\n");
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal writes and syncs many appends of one tick once", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const file = new CountingFile(await openWal(path));
-    const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
-    try {
-      let expected = "";
-      for (let i = 0; i < 100; i++) {
-        const record = encodeSet(`k${i}`, `v${i}`);
-        wal.append(record, () => {});
-        expected += record;
-      }
-      const first = wal.settled();
-      assertEquals(file.writes, 0, "nothing is written before the current task ends");
-      await first;
-      assertEquals(file.writes, 1);
-      assertEquals(file.syncs, 1);
-      assertEquals(await Deno.readTextFile(path), expected);
-    } finally {
-      await wal.close();
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const file = new CountingFile(await openWal(path));
+  const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
+  try {
+    let expected = "";
+    for (let i = 0; i < 100; i++) {
+      const record = encodeSet(`k${i}`, `v${i}`);
+      wal.append(record, () => {});
+      expected += record;
     }
-  });
+    const first = wal.settled();
+    assertEquals(file.writes, 0, "nothing is written before the current task ends");
+    await first;
+    assertEquals(file.writes, 1);
+    assertEquals(file.syncs, 1);
+    assertEquals(await Deno.readTextFile(path), expected);
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal groups appends made during a sync into the next single write", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const file = new CountingFile(await openWal(path));
-    const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
-    try {
-      wal.append(encodeSet("a", "x"), () => {});
-      const first = wal.settled();
-      // Let the commit start, then append more while it runs.
-      await Promise.resolve();
-      await Promise.resolve();
-      for (let i = 0; i < 10; i++) wal.append(encodeSet(`b${i}`, "y"), () => {});
-      const second = wal.settled();
-      assert(first !== second, "later records wait for a later batch");
-      await first;
-      await second;
-      assertEquals(file.writes, 2);
-      assertEquals(file.syncs, 2);
-      assertEquals(wal.settled(), null);
-      const text = await Deno.readTextFile(path);
-      assert(text.startsWith("3SET1a1x\n"), text);
-      assertEquals(text.split("\n").length - 1, 11);
-    } finally {
-      await wal.close();
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const file = new CountingFile(await openWal(path));
+  const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
+  try {
+    wal.append(encodeSet("a", "x"), () => {});
+    const first = wal.settled();
+    // Let the commit start, then append more while it runs.
+    await Promise.resolve();
+    await Promise.resolve();
+    for (let i = 0; i < 10; i++) wal.append(encodeSet(`b${i}`, "y"), () => {});
+    const second = wal.settled();
+    assert(first !== second, "later records wait for a later batch");
+    await first;
+    await second;
+    assertEquals(file.writes, 2);
+    assertEquals(file.syncs, 2);
+    assertEquals(wal.settled(), null);
+    const text = await Deno.readTextFile(path);
+    assert(text.startsWith("3SET1a1x\n"), text);
+    assertEquals(text.split("\n").length - 1, 11);
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal_file`;
-    const file = new CountingFile(await openWal(path));
-    file.failSyncFrom = 1;
-    const failures: Error[] = [];
-    const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
-    const undone: string[] = [];
-    try {
-      wal.append(encodeSet("a", "1"), () => undone.push("a"));
-      wal.append(encodeSet("b", "2"), () => undone.push("b"));
-      wal.append(encodeSet("c", "3"), () => undone.push("c"));
-      const pending = wal.settled();
-      assert(pending !== null);
-      const error = await assertRejects(() => pending, Error);
-      assert(error.message.includes(`"${path}"`), error.message);
-      assert(error.message.includes("injected sync failure"), error.message);
-      assertEquals(undone, ["c", "b", "a"]);
-      assertEquals(failures.length, 1);
-      assertEquals(failures[0], error);
-      assertEquals(wal.failure, error);
-      assertEquals(wal.settled(), null);
-      const refused = assertThrows(() => wal.append(encodeSet("d", "4"), () => undone.push("d")));
-      assertEquals(refused, error);
-      assertEquals(undone, ["c", "b", "a"]);
-      assertEquals(file.syncs, 1);
-    } finally {
-      await wal.close();
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal_file`;
+  const file = new CountingFile(await openWal(path));
+  file.failSyncFrom = 1;
+  const failures: Error[] = [];
+  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
+  const undone: string[] = [];
+  try {
+    wal.append(encodeSet("a", "1"), () => undone.push("a"));
+    wal.append(encodeSet("b", "2"), () => undone.push("b"));
+    wal.append(encodeSet("c", "3"), () => undone.push("c"));
+    const pending = wal.settled();
+    assert(pending !== null);
+    const error = await assertRejects(() => pending, Error);
+    assert(error.message.includes(`"${path}"`), error.message);
+    assert(error.message.includes("injected sync failure"), error.message);
+    assertEquals(undone, ["c", "b", "a"]);
+    assertEquals(failures.length, 1);
+    assertEquals(failures[0], error);
+    assertEquals(wal.failure, error);
+    assertEquals(wal.settled(), null);
+    const refused = assertThrows(() => wal.append(encodeSet("d", "4"), () => undone.push("d")));
+    assertEquals(refused, error);
+    assertEquals(undone, ["c", "b", "a"]);
+    assertEquals(file.syncs, 1);
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal on a failed sync rolls back both the syncing and the open batch", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const file = new CountingFile(await openWal(path));
-    file.failSyncFrom = 2;
-    const failures: Error[] = [];
-    const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
-    const undone: string[] = [];
-    try {
-      // Batch 1 is durable.
-      wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
-      await wal.settled();
-      // Batch 2 starts syncing; batch 3 fills while it does.
-      wal.append(encodeSet("a", "1"), () => undone.push("a"));
-      wal.append(encodeSet("b", "2"), () => undone.push("b"));
-      const second = wal.settled();
-      await Promise.resolve();
-      wal.append(encodeSet("c", "3"), () => undone.push("c"));
-      const third = wal.settled();
-      assert(second !== null && third !== null && second !== third);
-      const secondError = await assertRejects(() => second, Error);
-      const thirdError = await assertRejects(() => third, Error);
-      assertEquals(secondError, thirdError);
-      assert(secondError.message.includes(path), secondError.message);
-      assert(secondError.message.includes("injected sync failure"), secondError.message);
-      // Newest first: the open batch, then the one that was being synced.
-      assertEquals(undone, ["c", "b", "a"]);
-      assertEquals(failures.length, 1);
-      assertEquals(wal.failure, secondError);
-      assertThrows(() => wal.append(encodeDel("ok"), () => {}), Error, "write failed");
-    } finally {
-      await wal.close();
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const file = new CountingFile(await openWal(path));
+  file.failSyncFrom = 2;
+  const failures: Error[] = [];
+  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
+  const undone: string[] = [];
+  try {
+    // Batch 1 is durable.
+    wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
+    await wal.settled();
+    // Batch 2 starts syncing; batch 3 fills while it does.
+    wal.append(encodeSet("a", "1"), () => undone.push("a"));
+    wal.append(encodeSet("b", "2"), () => undone.push("b"));
+    const second = wal.settled();
+    await Promise.resolve();
+    wal.append(encodeSet("c", "3"), () => undone.push("c"));
+    const third = wal.settled();
+    assert(second !== null && third !== null && second !== third);
+    const secondError = await assertRejects(() => second, Error);
+    const thirdError = await assertRejects(() => third, Error);
+    assertEquals(secondError, thirdError);
+    assert(secondError.message.includes(path), secondError.message);
+    assert(secondError.message.includes("injected sync failure"), secondError.message);
+    // Newest first: the open batch, then the one that was being synced.
+    assertEquals(undone, ["c", "b", "a"]);
+    assertEquals(failures.length, 1);
+    assertEquals(wal.failure, secondError);
+    assertThrows(() => wal.append(encodeDel("ok"), () => {}), Error, "write failed");
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as it was", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const file = new CountingFile(await openWal(path));
-    file.failWriteFrom = 2;
-    const failures: Error[] = [];
-    const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
-    const undone: string[] = [];
-    try {
-      wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
-      await wal.settled();
-      wal.append(encodeSet("a", "1"), () => undone.push("a"));
-      wal.append(encodeSet("b", "2"), () => undone.push("b"));
-      const error = await assertRejects(() => wal.settled()!, Error);
-      assert(error.message.includes("injected write failure"), error.message);
-      assert(error.cause instanceof Deno.errors.NotSupported);
-      assertEquals(undone, ["b", "a"]);
-      assertEquals(failures.length, 1);
-      assertEquals(file.syncs, 1, "a failed write is never synced");
-      assertEquals(await Deno.readTextFile(path), "3SET2ok11\n");
-    } finally {
-      await wal.close();
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const file = new CountingFile(await openWal(path));
+  file.failWriteFrom = 2;
+  const failures: Error[] = [];
+  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
+  const undone: string[] = [];
+  try {
+    wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
+    await wal.settled();
+    wal.append(encodeSet("a", "1"), () => undone.push("a"));
+    wal.append(encodeSet("b", "2"), () => undone.push("b"));
+    const error = await assertRejects(() => wal.settled()!, Error);
+    assert(error.message.includes("injected write failure"), error.message);
+    assert(error.cause instanceof Deno.errors.NotSupported);
+    assertEquals(undone, ["b", "a"]);
+    assertEquals(failures.length, 1);
+    assertEquals(file.syncs, 1, "a failed write is never synced");
+    assertEquals(await Deno.readTextFile(path), "3SET2ok11\n");
+  } finally {
+    await wal.close();
+  }
 });
 
 Deno.test("FileWal refuses appends after close", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const wal = new FileWal(await openWal(path), path, ignoreFailure);
-    wal.append(encodeSet("a", "b"), () => {});
-    await wal.close();
-    assertEquals(await Deno.readTextFile(path), "3SET1a1b\n");
-    const error = assertThrows(() => wal.append(encodeSet("c", "d"), () => {}), Error);
-    assert(error.message.includes(path), error.message);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  wal.append(encodeSet("a", "b"), () => {});
+  await wal.close();
+  assertEquals(await Deno.readTextFile(path), "3SET1a1b\n");
+  const error = assertThrows(() => wal.append(encodeSet("c", "d"), () => {}), Error);
+  assert(error.message.includes(path), error.message);
 });
 
 Deno.test("NoopWal is always settled and never fails", async () => {

@@ -3,7 +3,7 @@ import { MapStore } from "../../src/store/map_store.ts";
 import { encodeDel, encodeSet } from "../../src/wal/record.ts";
 import { type ReplayResult, replayWal } from "../../src/wal/replay.ts";
 import { WalCorruptionError } from "../../src/wal/wal_corruption_error.ts";
-import { withTempDir } from "../support/with_temp_dir.ts";
+import { tempDir } from "../helpers/temp_dir.ts";
 
 const encoder = new TextEncoder();
 
@@ -50,303 +50,303 @@ function contents(store: MapStore): Record<string, string> {
 }
 
 Deno.test("replayWal applies SET and DEL records in order", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const content = concat(
-      encodeSet("a", "x1"),
-      encodeSet("b", "two"),
-      encodeSet("a", "one"),
-      encodeDel("b"),
-      encodeSet("c", "three"),
-      encodeDel("never-set"),
-    );
-    const { result, store, after, position } = await replayFile(path, content);
-    assertEquals(contents(store), { a: "one", c: "three" });
-    assertEquals(result.records, 6);
-    assertEquals(result.bytes, content.length);
-    assertEquals(result.tornAt, null);
-    assertEquals(result.tornBytes, 0);
-    assertEquals(after, content);
-    assertEquals(position, content.length);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const content = concat(
+    encodeSet("a", "x1"),
+    encodeSet("b", "two"),
+    encodeSet("a", "one"),
+    encodeDel("b"),
+    encodeSet("c", "three"),
+    encodeDel("never-set"),
+  );
+  const { result, store, after, position } = await replayFile(path, content);
+  assertEquals(contents(store), { a: "one", c: "three" });
+  assertEquals(result.records, 6);
+  assertEquals(result.bytes, content.length);
+  assertEquals(result.tornAt, null);
+  assertEquals(result.tornBytes, 0);
+  assertEquals(after, content);
+  assertEquals(position, content.length);
 });
 
 Deno.test("replayWal reads a WAL exactly as the seed Go server writes it", async () => {
-  await withTempDir(async (dir) => {
-    const content = encoder.encode("3SET5hello5world\n3SET3foo3bar\n3DEL5hello\n");
-    const { result, store, after } = await replayFile(`${dir}/wal_file`, content);
-    assertEquals(contents(store), { foo: "bar" });
-    assertEquals(result.records, 3);
-    assertEquals(result.bytes, 41);
-    assertEquals(result.tornAt, null);
-    assertEquals(after, content);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = encoder.encode("3SET5hello5world\n3SET3foo3bar\n3DEL5hello\n");
+  const { result, store, after } = await replayFile(`${dir}/wal_file`, content);
+  assertEquals(contents(store), { foo: "bar" });
+  assertEquals(result.records, 3);
+  assertEquals(result.bytes, 41);
+  assertEquals(result.tornAt, null);
+  assertEquals(after, content);
 });
 
 Deno.test("replayWal keeps newlines, spaces and non-ASCII inside keys and values", async () => {
-  await withTempDir(async (dir) => {
-    const content = concat(
-      encodeSet("multi", "line one\nline two\n"),
-      encodeSet("spaced key", "  padded  "),
-      encodeSet("héllo", "wörld €😀"),
-      encodeSet("looks", "x\n3DEL5looks\n"),
-    );
-    const { result, store } = await replayFile(`${dir}/wal`, content);
-    assertEquals(contents(store), {
-      "héllo": "wörld €😀",
-      looks: "x\n3DEL5looks\n",
-      multi: "line one\nline two\n",
-      "spaced key": "  padded  ",
-    });
-    assertEquals(result.records, 4);
-    assertEquals(result.tornAt, null);
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = concat(
+    encodeSet("multi", "line one\nline two\n"),
+    encodeSet("spaced key", "  padded  "),
+    encodeSet("héllo", "wörld €😀"),
+    encodeSet("looks", "x\n3DEL5looks\n"),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(contents(store), {
+    "héllo": "wörld €😀",
+    looks: "x\n3DEL5looks\n",
+    multi: "line one\nline two\n",
+    "spaced key": "  padded  ",
   });
+  assertEquals(result.records, 4);
+  assertEquals(result.tornAt, null);
 });
 
 Deno.test("replayWal restores a value that starts with a digit", async () => {
   // SET counter 42 followed by more writes, as a server would log them.
-  await withTempDir(async (dir) => {
-    const content = concat(encodeSet("counter", "42"), encodeSet("a", "b"));
-    const { result, store, after } = await replayFile(`${dir}/wal`, content);
-    assertEquals(contents(store), { a: "b", counter: "42" });
-    assertEquals(result.records, 2);
-    assertEquals(result.tornAt, null);
-    assertEquals(after, content);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = concat(encodeSet("counter", "42"), encodeSet("a", "b"));
+  const { result, store, after } = await replayFile(`${dir}/wal`, content);
+  assertEquals(contents(store), { a: "b", counter: "42" });
+  assertEquals(result.records, 2);
+  assertEquals(result.tornAt, null);
+  assertEquals(after, content);
 });
 
 Deno.test("replayWal of an empty file applies nothing and cuts nothing", async () => {
-  await withTempDir(async (dir) => {
-    const { result, store, after, position } = await replayFile(`${dir}/wal`, new Uint8Array());
-    assertEquals(store.size, 0);
-    assertEquals(result.records, 0);
-    assertEquals(result.bytes, 0);
-    assertEquals(result.tornAt, null);
-    assertEquals(result.tornBytes, 0);
-    assertEquals(after.length, 0);
-    assertEquals(position, 0);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const { result, store, after, position } = await replayFile(`${dir}/wal`, new Uint8Array());
+  assertEquals(store.size, 0);
+  assertEquals(result.records, 0);
+  assertEquals(result.bytes, 0);
+  assertEquals(result.tornAt, null);
+  assertEquals(result.tornBytes, 0);
+  assertEquals(after.length, 0);
+  assertEquals(position, 0);
 });
 
 Deno.test("replayWal cuts a torn final record at every byte offset", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const earlier = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"), encodeDel("foo"));
-    const lasts = [
-      encodeSet("héllo", "new\nvalue 😀"),
-      encodeDel("hello"),
-      encodeSet("k", "v".repeat(120)),
-    ];
-    for (const last of lasts) {
-      const lastBytes = encoder.encode(last);
-      for (let k = 0; k < lastBytes.length; k++) {
-        const label = `first ${k} bytes of ${JSON.stringify(last)}`;
-        const content = concat(earlier, lastBytes.subarray(0, k));
-        const { result, store, after, position } = await replayFile(path, content);
-        assertEquals(contents(store), { hello: "world" }, label);
-        assertEquals(result.records, 3, label);
-        assertEquals(result.bytes, earlier.length, label);
-        assertEquals(result.tornAt, k === 0 ? null : earlier.length, label);
-        assertEquals(result.tornBytes, k, label);
-        assertEquals(after, earlier, label);
-        assertEquals(position, earlier.length, label);
-      }
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const earlier = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"), encodeDel("foo"));
+  const lasts = [
+    encodeSet("héllo", "new\nvalue 😀"),
+    encodeDel("hello"),
+    encodeSet("k", "v".repeat(120)),
+  ];
+  for (const last of lasts) {
+    const lastBytes = encoder.encode(last);
+    for (let k = 0; k < lastBytes.length; k++) {
+      const label = `first ${k} bytes of ${JSON.stringify(last)}`;
+      const content = concat(earlier, lastBytes.subarray(0, k));
+      const { result, store, after, position } = await replayFile(path, content);
+      assertEquals(contents(store), { hello: "world" }, label);
+      assertEquals(result.records, 3, label);
+      assertEquals(result.bytes, earlier.length, label);
+      assertEquals(result.tornAt, k === 0 ? null : earlier.length, label);
+      assertEquals(result.tornBytes, k, label);
+      assertEquals(after, earlier, label);
+      assertEquals(position, earlier.length, label);
     }
-  });
+  }
 });
 
 Deno.test("replayWal cuts a torn first record, leaving an empty file", async () => {
-  await withTempDir(async (dir) => {
-    const { result, store, after } = await replayFile(`${dir}/wal`, encoder.encode("3SET5hel"));
-    assertEquals(store.size, 0);
-    assertEquals(result.records, 0);
-    assertEquals(result.tornAt, 0);
-    assertEquals(result.tornBytes, 8);
-    assertEquals(after.length, 0);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const { result, store, after } = await replayFile(`${dir}/wal`, encoder.encode("3SET5hel"));
+  assertEquals(store.size, 0);
+  assertEquals(result.records, 0);
+  assertEquals(result.tornAt, 0);
+  assertEquals(result.tornBytes, 8);
+  assertEquals(after.length, 0);
 });
 
 Deno.test("replayWal cuts a tail of zero bytes after the last record", async () => {
-  await withTempDir(async (dir) => {
-    const earlier = concat(encodeSet("a", "b"), encodeDel("x"));
-    for (const zeros of [1, 4096, 3 << 20]) {
-      const content = concat(earlier, new Uint8Array(zeros));
-      const { result, store, after } = await replayFile(`${dir}/wal`, content);
-      assertEquals(contents(store), { a: "b" }, `${zeros} zeros`);
-      assertEquals(result.records, 2);
-      assertEquals(result.bytes, earlier.length);
-      assertEquals(result.tornAt, earlier.length);
-      assertEquals(result.tornBytes, zeros);
-      assertEquals(after, earlier);
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const earlier = concat(encodeSet("a", "b"), encodeDel("x"));
+  for (const zeros of [1, 4096, 3 << 20]) {
+    const content = concat(earlier, new Uint8Array(zeros));
+    const { result, store, after } = await replayFile(`${dir}/wal`, content);
+    assertEquals(contents(store), { a: "b" }, `${zeros} zeros`);
+    assertEquals(result.records, 2);
+    assertEquals(result.bytes, earlier.length);
+    assertEquals(result.tornAt, earlier.length);
+    assertEquals(result.tornBytes, zeros);
+    assertEquals(after, earlier);
+  }
 });
 
 Deno.test("replayWal cuts a torn record whose end was zero-filled", async () => {
   // After a power cut some filesystems show the unsynced end of the last
   // append as zeros, so the zeros may start inside a record, not only after
   // one. That record was never acknowledged, like any torn record.
-  await withTempDir(async (dir) => {
-    const earlier = encodeSet("a", "b");
-    for (const partial of ["3SET5hel", "3SET5hello5wor", "3DEL5hello"]) {
-      const content = concat(earlier, partial, new Uint8Array(64));
-      const { result, store, after } = await replayFile(`${dir}/wal`, content);
-      assertEquals(contents(store), { a: "b" }, partial);
-      assertEquals(result.tornAt, earlier.length, partial);
-      assertEquals(result.tornBytes, partial.length + 64, partial);
-      assertEquals(after, encoder.encode(earlier), partial);
-    }
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const earlier = encodeSet("a", "b");
+  for (const partial of ["3SET5hel", "3SET5hello5wor", "3DEL5hello"]) {
+    const content = concat(earlier, partial, new Uint8Array(64));
+    const { result, store, after } = await replayFile(`${dir}/wal`, content);
+    assertEquals(contents(store), { a: "b" }, partial);
+    assertEquals(result.tornAt, earlier.length, partial);
+    assertEquals(result.tornBytes, partial.length + 64, partial);
+    assertEquals(after, encoder.encode(earlier), partial);
+  }
 });
 
 Deno.test("replayWal rejects corruption in the middle, naming path and offset, file untouched", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal_file`;
-    const good = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"));
-    const cases: [string, Uint8Array, number][] = [
-      // An unknown operation: the offset is the record's start.
-      ["unknown op", concat(good, "3SEX1a1b\n", encodeSet("c", "d")), good.length],
-      // A record whose terminator is not a newline: the offset of that byte.
-      ["missing newline", concat(good, "3DEL1aX", encodeSet("c", "d")), good.length + 6],
-      // A length that is not a number.
-      ["bad digits", concat(good, "3SETx", encodeSet("c", "d")), good.length + 4],
-      // Zeros followed by more data are not a torn tail.
-      ["zeros then data", concat(good, new Uint8Array(10), encodeSet("c", "d")), good.length],
-    ];
-    for (const [name, content] of cases) {
-      await Deno.writeFile(path, content);
-      const store = new MapStore();
-      const file = await Deno.open(path, { read: true, write: true, create: true });
-      try {
-        const error = await assertRejects(
-          () => replayWal(file, path, store),
-          WalCorruptionError,
-        ) as WalCorruptionError;
-        const offset = cases.find(([n]) => n === name)![2];
-        assertEquals(error.offset, offset, name);
-        assertEquals(error.path, path, name);
-        assert(error.message.includes(path), `${name}: ${error.message}`);
-        assert(error.message.includes(`byte offset ${offset}`), `${name}: ${error.message}`);
-      } finally {
-        file.close();
-      }
-      assertEquals(await Deno.readFile(path), content, `${name}: the file must be unchanged`);
-    }
-  });
-});
-
-Deno.test("replayWal reports the right offset for corruption past the first 1 MiB chunk", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const parts: string[] = [];
-    for (let i = 0; i < 20_000; i++) parts.push(encodeSet(`key${i}`, "v".repeat(80)));
-    const good = concat(...parts);
-    assert(good.length > 1 << 20);
-    const content = concat(good, "3SEX1a1b\n", encodeSet("c", "d"));
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal_file`;
+  const good = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"));
+  const cases: [string, Uint8Array, number][] = [
+    // An unknown operation: the offset is the record's start.
+    ["unknown op", concat(good, "3SEX1a1b\n", encodeSet("c", "d")), good.length],
+    // A record whose terminator is not a newline: the offset of that byte.
+    ["missing newline", concat(good, "3DEL1aX", encodeSet("c", "d")), good.length + 6],
+    // A length that is not a number.
+    ["bad digits", concat(good, "3SETx", encodeSet("c", "d")), good.length + 4],
+    // Zeros followed by more data are not a torn tail.
+    ["zeros then data", concat(good, new Uint8Array(10), encodeSet("c", "d")), good.length],
+  ];
+  for (const [name, content] of cases) {
     await Deno.writeFile(path, content);
+    const store = new MapStore();
     const file = await Deno.open(path, { read: true, write: true, create: true });
     try {
       const error = await assertRejects(
-        () => replayWal(file, path, new MapStore()),
+        () => replayWal(file, path, store),
         WalCorruptionError,
       ) as WalCorruptionError;
-      assertEquals(error.offset, good.length);
-      assert(error.message.includes(`byte offset ${good.length}`), error.message);
+      const offset = cases.find(([n]) => n === name)![2];
+      assertEquals(error.offset, offset, name);
+      assertEquals(error.path, path, name);
+      assert(error.message.includes(path), `${name}: ${error.message}`);
+      assert(error.message.includes(`byte offset ${offset}`), `${name}: ${error.message}`);
     } finally {
       file.close();
     }
-    assertEquals((await Deno.stat(path)).size, content.length);
-  });
+    assertEquals(await Deno.readFile(path), content, `${name}: the file must be unchanged`);
+  }
+});
+
+Deno.test("replayWal reports the right offset for corruption past the first 1 MiB chunk", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const parts: string[] = [];
+  for (let i = 0; i < 20_000; i++) parts.push(encodeSet(`key${i}`, "v".repeat(80)));
+  const good = concat(...parts);
+  assert(good.length > 1 << 20);
+  const content = concat(good, "3SEX1a1b\n", encodeSet("c", "d"));
+  await Deno.writeFile(path, content);
+  const file = await Deno.open(path, { read: true, write: true, create: true });
+  try {
+    const error = await assertRejects(
+      () => replayWal(file, path, new MapStore()),
+      WalCorruptionError,
+    ) as WalCorruptionError;
+    assertEquals(error.offset, good.length);
+    assert(error.message.includes(`byte offset ${good.length}`), error.message);
+  } finally {
+    file.close();
+  }
+  assertEquals((await Deno.stat(path)).size, content.length);
 });
 
 Deno.test("replayWal replays a file larger than its 1 MiB chunk, with a 3 MiB record", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const parts: string[] = [];
-    const expected = new Map<string, string>();
-    const big = "B".repeat(3 * 1024 * 1024 + 7) + "\n€";
-    for (let i = 0; i < 30_000; i++) {
-      const key = `key:${i}`;
-      const value = i % 7 === 0 ? `v${i}-` + "x".repeat(100) : `v${i}`;
-      parts.push(encodeSet(key, value));
-      expected.set(key, value);
-      if (i % 11 === 0) {
-        parts.push(encodeDel(key));
-        expected.delete(key);
-      }
-      if (i === 15_000) {
-        parts.push(encodeSet("big", big));
-        expected.set("big", big);
-      }
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const parts: string[] = [];
+  const expected = new Map<string, string>();
+  const big = "B".repeat(3 * 1024 * 1024 + 7) + "\n€";
+  for (let i = 0; i < 30_000; i++) {
+    const key = `key:${i}`;
+    const value = i % 7 === 0 ? `v${i}-` + "x".repeat(100) : `v${i}`;
+    parts.push(encodeSet(key, value));
+    expected.set(key, value);
+    if (i % 11 === 0) {
+      parts.push(encodeDel(key));
+      expected.delete(key);
     }
-    parts.push(encodeSet("last", "end"));
-    expected.set("last", "end");
-    const content = concat(...parts);
-    assert(content.length > 4 * 1024 * 1024);
-    const { result, store, after } = await replayFile(path, content);
-    assertEquals(result.records, parts.length);
-    assertEquals(result.bytes, content.length);
-    assertEquals(result.tornAt, null);
-    assertEquals(store.size, expected.size);
-    assertEquals(store.get("big"), big);
-    assertEquals(new Map(store.entries()), expected);
-    assertEquals(after.length, content.length);
-  });
+    if (i === 15_000) {
+      parts.push(encodeSet("big", big));
+      expected.set("big", big);
+    }
+  }
+  parts.push(encodeSet("last", "end"));
+  expected.set("last", "end");
+  const content = concat(...parts);
+  assert(content.length > 4 * 1024 * 1024);
+  const { result, store, after } = await replayFile(path, content);
+  assertEquals(result.records, parts.length);
+  assertEquals(result.bytes, content.length);
+  assertEquals(result.tornAt, null);
+  assertEquals(store.size, expected.size);
+  assertEquals(store.get("big"), big);
+  assertEquals(new Map(store.entries()), expected);
+  assertEquals(after.length, content.length);
 });
 
 Deno.test("replayWal cuts a torn 3 MiB record at the end of a large file", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    const parts: string[] = [];
-    for (let i = 0; i < 5_000; i++) parts.push(encodeSet(`key${i}`, "y".repeat(100)));
-    const earlier = concat(...parts);
-    const torn = encoder.encode(encodeSet("big", "B".repeat(3 * 1024 * 1024)));
-    const content = concat(earlier, torn.subarray(0, torn.length - 1));
-    const { result, store, after } = await replayFile(path, content);
-    assertEquals(store.size, 5_000);
-    assertEquals(store.get("big"), undefined);
-    assertEquals(result.tornAt, earlier.length);
-    assertEquals(result.tornBytes, torn.length - 1);
-    assertEquals(after.length, earlier.length);
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const parts: string[] = [];
+  for (let i = 0; i < 5_000; i++) parts.push(encodeSet(`key${i}`, "y".repeat(100)));
+  const earlier = concat(...parts);
+  const torn = encoder.encode(encodeSet("big", "B".repeat(3 * 1024 * 1024)));
+  const content = concat(earlier, torn.subarray(0, torn.length - 1));
+  const { result, store, after } = await replayFile(path, content);
+  assertEquals(store.size, 5_000);
+  assertEquals(store.get("big"), undefined);
+  assertEquals(result.tornAt, earlier.length);
+  assertEquals(result.tornBytes, torn.length - 1);
+  assertEquals(after.length, earlier.length);
 });
 
 Deno.test("replayWal refuses, rather than cuts, a damaged length with records after it", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/wal`;
-    // The key length "5" of the second record became "95": read that way it runs past
-    // the end of the file, but whole records follow, so this is not a torn append.
-    const content = concat(
-      encodeSet("a", "1"),
-      "3SET95hello5world\n",
-      encodeSet("b", "2"),
-      encodeSet("c", "3"),
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  // The key length "5" of the second record became "95": read that way it runs past
+  // the end of the file, but whole records follow, so this is not a torn append.
+  const content = concat(
+    encodeSet("a", "1"),
+    "3SET95hello5world\n",
+    encodeSet("b", "2"),
+    encodeSet("c", "3"),
+  );
+  await Deno.writeFile(path, content);
+  const file = await Deno.open(path, { read: true, write: true });
+  try {
+    const error = await assertRejects(
+      () => replayWal(file, path, new MapStore()),
+      WalCorruptionError,
     );
-    await Deno.writeFile(path, content);
-    const file = await Deno.open(path, { read: true, write: true });
-    try {
-      const error = await assertRejects(
-        () => replayWal(file, path, new MapStore()),
-        WalCorruptionError,
-      );
-      assertEquals(error.offset, encodeSet("a", "1").length);
-    } finally {
-      file.close();
-    }
-    assertEquals(await Deno.readFile(path), content);
-  });
+    assertEquals(error.offset, encodeSet("a", "1").length);
+  } finally {
+    file.close();
+  }
+  assertEquals(await Deno.readFile(path), content);
 });
 
 Deno.test("replayWal reads seed records whose key and value start with digits", async () => {
-  await withTempDir(async (dir) => {
-    const content = concat(
-      encodeSet("1st", "42"),
-      encodeSet("counter", "7"),
-      encodeDel("1st"),
-      encodeSet("2", "22"),
-    );
-    const { result, store } = await replayFile(`${dir}/wal`, content);
-    assertEquals(result.records, 4);
-    assertEquals(contents(store), { "2": "22", counter: "7" });
-  });
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = concat(
+    encodeSet("1st", "42"),
+    encodeSet("counter", "7"),
+    encodeDel("1st"),
+    encodeSet("2", "22"),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(result.records, 4);
+  assertEquals(contents(store), { "2": "22", counter: "7" });
 });
