@@ -157,19 +157,32 @@ Deno.test("FileWal groups appends made during a sync into the next single write"
   }
 });
 
-Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops", async () => {
-  await using temp = await tempDir();
-  const dir = temp.path;
-  const path = `${dir}/wal_file`;
+/**
+ * A FileWal on a {@linkcode CountingFile} told to fail, recording the
+ * failures it reports and, through `append`, which rollbacks ran.
+ */
+async function failingWal(dir: string, fail: { writeFrom?: number; syncFrom?: number }) {
+  const path = `${dir}/wal`;
   const file = new CountingFile(await openWal(path));
-  file.failSyncFrom = 1;
+  file.failWriteFrom = fail.writeFrom ?? Infinity;
+  file.failSyncFrom = fail.syncFrom ?? Infinity;
   const failures: Error[] = [];
   const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
   const undone: string[] = [];
+  const append = (key: string, value: string) =>
+    wal.append(encodeSet(key, value), () => undone.push(key));
+  return { path, file, wal, failures, undone, append };
+}
+
+Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops", async () => {
+  await using temp = await tempDir();
+  const { path, file, wal, failures, undone, append } = await failingWal(temp.path, {
+    syncFrom: 1,
+  });
   try {
-    wal.append(encodeSet("a", "1"), () => undone.push("a"));
-    wal.append(encodeSet("b", "2"), () => undone.push("b"));
-    wal.append(encodeSet("c", "3"), () => undone.push("c"));
+    append("a", "1");
+    append("b", "2");
+    append("c", "3");
     const pending = wal.settled();
     assert(pending !== null);
     const error = await assertRejects(() => pending, Error);
@@ -191,23 +204,19 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
 
 Deno.test("FileWal on a failed sync rolls back both the syncing and the open batch", async () => {
   await using temp = await tempDir();
-  const dir = temp.path;
-  const path = `${dir}/wal`;
-  const file = new CountingFile(await openWal(path));
-  file.failSyncFrom = 2;
-  const failures: Error[] = [];
-  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
-  const undone: string[] = [];
+  const { path, file, wal, failures, undone, append } = await failingWal(temp.path, {
+    syncFrom: 2,
+  });
   try {
     // Batch 1 is durable.
-    wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
+    append("ok", "1");
     await wal.settled();
     // Batch 2 starts syncing; batch 3 fills while it does.
-    wal.append(encodeSet("a", "1"), () => undone.push("a"));
-    wal.append(encodeSet("b", "2"), () => undone.push("b"));
+    append("a", "1");
+    append("b", "2");
     const second = wal.settled();
     await Promise.resolve();
-    wal.append(encodeSet("c", "3"), () => undone.push("c"));
+    append("c", "3");
     const third = wal.settled();
     assert(second !== null && third !== null && second !== third);
     const secondError = await assertRejects(() => second, Error);
@@ -227,18 +236,14 @@ Deno.test("FileWal on a failed sync rolls back both the syncing and the open bat
 
 Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as it was", async () => {
   await using temp = await tempDir();
-  const dir = temp.path;
-  const path = `${dir}/wal`;
-  const file = new CountingFile(await openWal(path));
-  file.failWriteFrom = 2;
-  const failures: Error[] = [];
-  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
-  const undone: string[] = [];
+  const { path, file, wal, failures, undone, append } = await failingWal(temp.path, {
+    writeFrom: 2,
+  });
   try {
-    wal.append(encodeSet("ok", "1"), () => undone.push("ok"));
+    append("ok", "1");
     await wal.settled();
-    wal.append(encodeSet("a", "1"), () => undone.push("a"));
-    wal.append(encodeSet("b", "2"), () => undone.push("b"));
+    append("a", "1");
+    append("b", "2");
     const error = await assertRejects(() => wal.settled()!, Error);
     assert(error.message.includes("injected write failure"), error.message);
     assert(error.cause instanceof Deno.errors.NotSupported);
