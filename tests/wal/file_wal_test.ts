@@ -204,7 +204,7 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
 
 Deno.test("FileWal on a failed sync rolls back both the syncing and the open batch", async () => {
   await using temp = await tempDir();
-  const { path, file, wal, failures, undone, append } = await failingWal(temp.path, {
+  const { path, wal, failures, undone, append } = await failingWal(temp.path, {
     syncFrom: 2,
   });
   try {
