@@ -1,6 +1,7 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
+import { splitFields } from "../protocol/split_fields.ts";
 import { WalkvError } from "./walkv_error.ts";
 
 /** Where to find the server. */
@@ -12,7 +13,6 @@ export interface ClientOptions {
 }
 
 const encoder = new TextEncoder();
-const WHITESPACE = /[\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
 /**
  * A client for walkv's text protocol. Calls may be made concurrently; they are
@@ -116,8 +116,10 @@ export class WalkvClient implements Disposable {
   }
 }
 
+/** `text` if the server would read it as exactly one field; white space is the server's own definition. */
 function field(name: string, text: string): string {
-  if (text === "" || WHITESPACE.test(text)) {
+  const fields = splitFields(text);
+  if (fields.length !== 1 || fields[0] !== text) {
     throw new TypeError(
       `A ${name} must be non-empty and free of white space, found ${JSON.stringify(text)}`,
     );
