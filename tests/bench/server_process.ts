@@ -10,6 +10,7 @@
  * console.log(server.port, server.pid);
  * ```
  */
+import { freePort } from "../helpers/server_process.ts";
 export class ServerProcess implements AsyncDisposable {
   /** Every server not yet stopped, so a Ctrl-C can still clean up. */
   static readonly live = new Set<ServerProcess>();
@@ -227,17 +228,6 @@ export class ServerProcess implements AsyncDisposable {
       }
     }
   }
-}
-
-/**
- * A port that was free a moment ago: bind port 0, note what the kernel
- * chose, and let it go for the server to take.
- */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
 }
 
 /** Drains a stream, keeping only its last few kilobytes as text. */
