@@ -105,12 +105,26 @@ Deno.test("FileWal appends after existing content and across batches", async () 
   }
 });
 
-Deno.test("FileWal writes and syncs many appends of one tick once", async () => {
-  await using temp = await tempDir();
-  const dir = temp.path;
+/**
+ * A FileWal on a {@linkcode CountingFile}, optionally told to fail, recording
+ * the failures it reports and, through `append`, which rollbacks ran.
+ */
+async function countedWal(dir: string, fail: { writeFrom?: number; syncFrom?: number } = {}) {
   const path = `${dir}/wal`;
   const file = new CountingFile(await openWal(path));
-  const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
+  file.failWriteFrom = fail.writeFrom ?? Infinity;
+  file.failSyncFrom = fail.syncFrom ?? Infinity;
+  const failures: Error[] = [];
+  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
+  const undone: string[] = [];
+  const append = (key: string, value: string) =>
+    wal.append(encodeSet(key, value), () => undone.push(key));
+  return { path, file, wal, failures, undone, append };
+}
+
+Deno.test("FileWal writes and syncs many appends of one tick once", async () => {
+  await using temp = await tempDir();
+  const { path, file, wal } = await countedWal(temp.path);
   try {
     let expected = "";
     for (let i = 0; i < 100; i++) {
@@ -131,10 +145,7 @@ Deno.test("FileWal writes and syncs many appends of one tick once", async () => 
 
 Deno.test("FileWal groups appends made during a sync into the next single write", async () => {
   await using temp = await tempDir();
-  const dir = temp.path;
-  const path = `${dir}/wal`;
-  const file = new CountingFile(await openWal(path));
-  const wal = new FileWal(file.asFsFile(), path, ignoreFailure);
+  const { path, file, wal } = await countedWal(temp.path);
   try {
     wal.append(encodeSet("a", "x"), () => {});
     const first = wal.settled();
@@ -157,26 +168,9 @@ Deno.test("FileWal groups appends made during a sync into the next single write"
   }
 });
 
-/**
- * A FileWal on a {@linkcode CountingFile} told to fail, recording the
- * failures it reports and, through `append`, which rollbacks ran.
- */
-async function failingWal(dir: string, fail: { writeFrom?: number; syncFrom?: number }) {
-  const path = `${dir}/wal`;
-  const file = new CountingFile(await openWal(path));
-  file.failWriteFrom = fail.writeFrom ?? Infinity;
-  file.failSyncFrom = fail.syncFrom ?? Infinity;
-  const failures: Error[] = [];
-  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
-  const undone: string[] = [];
-  const append = (key: string, value: string) =>
-    wal.append(encodeSet(key, value), () => undone.push(key));
-  return { path, file, wal, failures, undone, append };
-}
-
 Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops", async () => {
   await using temp = await tempDir();
-  const { path, file, wal, failures, undone, append } = await failingWal(temp.path, {
+  const { path, file, wal, failures, undone, append } = await countedWal(temp.path, {
     syncFrom: 1,
   });
   try {
@@ -204,7 +198,7 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
 
 Deno.test("FileWal on a failed sync rolls back both the syncing and the open batch", async () => {
   await using temp = await tempDir();
-  const { path, wal, failures, undone, append } = await failingWal(temp.path, {
+  const { path, wal, failures, undone, append } = await countedWal(temp.path, {
     syncFrom: 2,
   });
   try {
@@ -236,7 +230,7 @@ Deno.test("FileWal on a failed sync rolls back both the syncing and the open bat
 
 Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as it was", async () => {
   await using temp = await tempDir();
-  const { path, file, wal, failures, undone, append } = await failingWal(temp.path, {
+  const { path, file, wal, failures, undone, append } = await countedWal(temp.path, {
     writeFrom: 2,
   });
   try {
