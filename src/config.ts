@@ -1,4 +1,5 @@
 import { parseArgs } from "@std/cli/parse-args";
+import { MAX_FIELD_BYTES } from "./wal/record.ts";
 
 /** Everything walkv is told on its command line, validated. */
 export interface Config {
@@ -14,8 +15,10 @@ export interface Config {
   persist: boolean;
   /** Initial capacity hint, accepted for the seed's sake (see README). */
   size: number;
-  /** Longest accepted line in bytes. */
+  /** Longest accepted text-protocol line in bytes. */
   maxLineBytes: number;
+  /** Largest accepted RESP bulk string in bytes (Redis's `proto-max-bulk-len`). */
+  maxBulkBytes: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -27,6 +30,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   persist: true,
   size: 64,
   maxLineBytes: 1024 * 1024,
+  maxBulkBytes: 512 * 1024 * 1024,
 };
 
 /** The `--help` text. */
@@ -43,7 +47,8 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
   --persist BOOL  log writes to the WAL; --no-persist or --persist=false
                   runs in memory only and opens no file      (default true)
   --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})
-  --max-line N    longest accepted line in bytes             (default ${DEFAULT_CONFIG.maxLineBytes})
+  --max-line N    longest accepted text-protocol line, bytes (default ${DEFAULT_CONFIG.maxLineBytes})
+  --max-bulk N    largest accepted RESP bulk string, bytes   (default ${DEFAULT_CONFIG.maxBulkBytes})
   --help          print this and exit
 `;
 
@@ -58,7 +63,7 @@ export class UsageError extends Error {
   }
 }
 
-const STRING_FLAGS = ["port", "host", "wal", "shards", "size", "max-line"] as const;
+const STRING_FLAGS = ["port", "host", "wal", "shards", "size", "max-line", "max-bulk"] as const;
 const BOOLEAN_FLAGS = ["persist", "help"] as const;
 
 interface ParsedFlags {
@@ -71,6 +76,7 @@ interface ParsedFlags {
   shards?: string;
   size?: string;
   "max-line"?: string;
+  "max-bulk"?: string;
 }
 
 /**
@@ -141,6 +147,13 @@ export function parseConfig(args: string[]): Config | "help" {
       DEFAULT_CONFIG.maxLineBytes,
       16,
       512 * 1024 * 1024,
+    ),
+    maxBulkBytes: integerFlag(
+      "max-bulk",
+      parsed["max-bulk"],
+      DEFAULT_CONFIG.maxBulkBytes,
+      1,
+      MAX_FIELD_BYTES,
     ),
   };
 }

@@ -1,14 +1,15 @@
 import type { ReplySink } from "../protocol/reply_sink.ts";
-import type { Store } from "../store/store.ts";
+import type { Db } from "../db/db.ts";
 
 /**
  * One entry of the command table: data the dispatcher checks before anything
  * runs (name, arity, whether it writes), and `run`, which applies the command
  * to the store and answers through the sink.
  *
- * A writing command returns the WAL record of the change it made, or `null`
- * when it changed nothing; the dispatcher logs it. Commands never touch the
- * WAL themselves, so durability is handled in one place.
+ * Writes go through the {@linkcode Db}, which logs them; the dispatcher
+ * hands each command's changes to the WAL, so durability is handled in one
+ * place. These are the seed's text-protocol commands; RESP has its own
+ * table (`src/commands/resp/`).
  */
 export interface Command {
   /** The name as sent on the wire (text commands are case-sensitive). */
@@ -19,6 +20,6 @@ export interface Command {
   readonly usage: string;
   /** Whether `run` may change the store and so must be logged. */
   readonly writes: boolean;
-  /** Applies the command. `fields[0]` is the name. */
-  run(fields: string[], store: Store, reply: ReplySink): string | null;
+  /** Applies the command. `fields[0]` is the name; fields are binary strings. */
+  run(fields: string[], db: Db, reply: ReplySink): void;
 }

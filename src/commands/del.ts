@@ -1,4 +1,3 @@
-import { encodeDel } from "../wal/record.ts";
 import type { Command } from "./command.ts";
 
 /**
@@ -7,7 +6,8 @@ import type { Command } from "./command.ts";
  *
  * @example
  * ```ts
- * del.run(["DEL", "hello"], store, replies); // "3DEL5hello\n" if it existed
+ * del.run(["DEL", "hello"], db, replies);
+ * db.commit(); // logs "3DEL5hello\n" if it existed
  * ```
  */
 export const del: Command = {
@@ -15,9 +15,8 @@ export const del: Command = {
   arity: 2,
   usage: "expected 1 argument KEY",
   writes: true,
-  run(fields, store, reply) {
-    const existed = store.delete(fields[1]);
+  run(fields, db, reply) {
+    db.delete(fields[1]);
     reply.ok();
-    return existed ? encodeDel(fields[1]) : null;
   },
 };

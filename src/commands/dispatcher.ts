@@ -1,59 +1,51 @@
+import type { Db } from "../db/db.ts";
+import { binaryFromText } from "../io/binary.ts";
 import type { ReplySink } from "../protocol/reply_sink.ts";
-import type { Store } from "../store/store.ts";
-import type { Wal } from "../wal/wal.ts";
 import { COMMAND_TABLE } from "./command_table.ts";
 
 /**
- * Runs parsed commands against the store and logs what they change.
+ * Runs the text protocol's parsed commands against the {@linkcode Db}.
  *
  * It checks that the command exists and its arity before any handler runs,
- * refuses writes once the WAL has failed, and appends each change to the WAL
- * with a rollback that restores the key's previous value. Replies that depend
- * on the change must wait for {@linkcode Dispatcher.settled}; the connection
- * does that once per batch.
+ * refuses writes once the WAL has failed, and after a write hands its
+ * changes to the WAL ({@linkcode Db.commit}). Replies that depend on the
+ * change must wait for {@linkcode Dispatcher.settled}; the connection does
+ * that once per batch.
  *
  * @example
  * ```ts
- * const dispatcher = new Dispatcher(store, wal);
+ * const dispatcher = new Dispatcher(db);
  * dispatcher.dispatch(["SET", "k", "v"], replies);
  * await dispatcher.settled(); // the SET is durable; send the replies
  * ```
  */
 export class Dispatcher {
-  readonly #store: Store;
-  readonly #wal: Wal;
+  readonly #db: Db;
 
-  constructor(store: Store, wal: Wal) {
-    this.#store = store;
-    this.#wal = wal;
+  constructor(db: Db) {
+    this.#db = db;
   }
 
-  /** Runs one command; `fields` is non-empty. */
+  /** Runs one command; `fields` is non-empty and holds binary strings. */
   dispatch(fields: string[], reply: ReplySink): void {
     const command = COMMAND_TABLE.get(fields[0]);
     if (command === undefined) return reply.unknownCommand(fields[0]);
     if (fields.length !== command.arity) return reply.wrongArity(command);
-    if (!command.writes) {
-      command.run(fields, this.#store, reply);
-      return;
-    }
-    const failure = this.#wal.failure;
+    if (!command.writes) return command.run(fields, this.#db, reply);
+    const failure = this.#db.failure;
     if (failure) {
-      return reply.error(`${command.name} refused, the server is read-only: ${failure.message}`);
+      const reason = binaryFromText(failure.message);
+      return reply.error(`${command.name} refused, the server is read-only: ${reason}`);
     }
-    const store = this.#store;
-    const key = fields[1];
-    const previous = store.get(key);
-    const record = command.run(fields, store, reply);
-    if (record === null) return;
-    this.#wal.append(record, () => {
-      if (previous === undefined) store.delete(key);
-      else store.set(key, previous);
-    });
+    try {
+      command.run(fields, this.#db, reply);
+    } finally {
+      this.#db.commit();
+    }
   }
 
-  /** See {@linkcode Wal.settled}: when replies computed so far may be sent. */
+  /** See {@linkcode Db.settled}: when replies computed so far may be sent. */
   settled(): Promise<void> | null {
-    return this.#wal.settled();
+    return this.#db.settled();
   }
 }

@@ -5,7 +5,7 @@ import type { Command } from "./command.ts";
  *
  * @example
  * ```ts
- * get.run(["GET", "hello"], store, replies);
+ * get.run(["GET", "hello"], db, replies);
  * ```
  */
 export const get: Command = {
@@ -13,10 +13,9 @@ export const get: Command = {
   arity: 2,
   usage: "expected 1 argument KEY",
   writes: false,
-  run(fields, store, reply) {
-    const value = store.get(fields[1]);
+  run(fields, db, reply) {
+    const value = db.get(fields[1]);
     if (value === undefined) reply.missing(get, fields[1]);
     else reply.value(value);
-    return null;
   },
 };

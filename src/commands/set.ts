@@ -1,13 +1,13 @@
-import { encodeSet } from "../wal/record.ts";
 import type { Command } from "./command.ts";
 
 /**
- * `SET key value` → `+OK` once the write is durable.
+ * `SET key value` → `+OK` once the write is durable. Like Redis's SET, it
+ * clears any expiry the key had.
  *
  * @example
  * ```ts
- * const record = set.run(["SET", "hello", "world"], store, replies);
- * // record === "3SET5hello5world\n"
+ * set.run(["SET", "hello", "world"], db, replies);
+ * db.commit(); // logs "3SET5hello5world\n"
  * ```
  */
 export const set: Command = {
@@ -15,9 +15,8 @@ export const set: Command = {
   arity: 3,
   usage: "expected 2 arguments KEY and VALUE",
   writes: true,
-  run(fields, store, reply) {
-    store.set(fields[1], fields[2]);
+  run(fields, db, reply) {
+    db.set(fields[1], fields[2]);
     reply.ok();
-    return encodeSet(fields[1], fields[2]);
   },
 };

@@ -1,5 +1,4 @@
 import { Connection, type ConnectionOptions } from "./connection.ts";
-import type { Dispatcher } from "../commands/dispatcher.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 
@@ -19,15 +18,12 @@ const MAX_ACCEPT_BACKOFF_MS = 1000;
  *
  * @example
  * ```ts
- * const listener = new Listener(Deno.listen({ port: 4242 }), dispatcher, shutdown, {
- *   maxLineBytes: 1 << 20,
- * });
+ * const listener = new Listener(Deno.listen({ port: 4242 }), shutdown, connectionOptions);
  * await listener.run(); // returns after shutdown.request()
  * ```
  */
 export class Listener {
   readonly #listener: Deno.TcpListener;
-  readonly #dispatcher: Dispatcher;
   readonly #shutdown: Shutdown;
   readonly #options: ConnectionOptions;
   readonly #maxConnections: number;
@@ -36,14 +32,12 @@ export class Listener {
 
   constructor(
     listener: Deno.TcpListener,
-    dispatcher: Dispatcher,
     shutdown: Shutdown,
     options: ListenerOptions,
   ) {
     this.#listener = listener;
-    this.#dispatcher = dispatcher;
     this.#shutdown = shutdown;
-    this.#options = { maxLineBytes: options.maxLineBytes };
+    this.#options = options;
     this.#maxConnections = options.maxConnections ?? 10_000;
   }
 
@@ -72,7 +66,7 @@ export class Listener {
         this.#refuse(conn);
         continue;
       }
-      const connection = new Connection(conn, this.#dispatcher, this.#options);
+      const connection = new Connection(conn, this.#options);
       const served = connection.serve()
         .catch((error: unknown) => log.warn(`connection ended by error: ${String(error)}`))
         .finally(() => this.#connections.delete(connection));

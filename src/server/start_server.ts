@@ -1,4 +1,6 @@
 import { Dispatcher } from "../commands/dispatcher.ts";
+import { RespDispatcher } from "../commands/resp/resp_dispatcher.ts";
+import { Db } from "../db/db.ts";
 import type { Config } from "../config.ts";
 import { createStore } from "../store/create_store.ts";
 import { FileWal } from "../wal/file_wal.ts";
@@ -6,6 +8,8 @@ import { NoopWal } from "../wal/noop_wal.ts";
 import { replayWal } from "../wal/replay.ts";
 import type { Wal } from "../wal/wal.ts";
 import { Listener } from "./listener.ts";
+import { ServerState } from "./server_state.ts";
+import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { StartupError } from "./startup_error.ts";
@@ -70,10 +74,21 @@ export async function startServer(config: Config, shutdown: Shutdown): Promise<R
     `listening on ${config.host}:${port} (store: ${storeKind}; ` +
       `wal: ${config.persist ? `"${config.wal}", fsync before every acknowledgement` : "off"})`,
   );
-  const listener = new Listener(tcp, new Dispatcher(store, wal), shutdown, {
+  const db = new Db(store, wal);
+  const server = new ServerState(config, port);
+  const listener = new Listener(tcp, shutdown, {
+    db,
+    text: new Dispatcher(db),
+    resp: new RespDispatcher(),
+    server,
     maxLineBytes: config.maxLineBytes,
+    maxBulkBytes: config.maxBulkBytes,
   });
-  const finished = listener.run().finally(() => wal.close());
+  const stopSweep = startExpirySweep(store, server);
+  const finished = listener.run().finally(() => {
+    stopSweep();
+    return wal.close();
+  });
   return { port, finished };
 }
 

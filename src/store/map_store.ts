@@ -1,7 +1,8 @@
+import { type Clock, Shard } from "./shard.ts";
 import type { Store } from "./store.ts";
 
 /**
- * A {@linkcode Store} backed by a single `Map`: the seed's `HashMap`, chosen
+ * A {@linkcode Store} backed by a single map: the seed's `HashMap`, chosen
  * with `--shards 1`.
  *
  * @example
@@ -12,25 +13,75 @@ import type { Store } from "./store.ts";
  * ```
  */
 export class MapStore implements Store {
-  #map = new Map<string, string>();
+  readonly #shard: Shard;
 
-  get(key: string): string | undefined {
-    return this.#map.get(key);
+  /** @param clock the time source for expiry; `Date.now` unless a test moves time. */
+  constructor(clock: Clock = Date.now) {
+    this.#shard = new Shard(clock);
   }
 
-  set(key: string, value: string): void {
-    this.#map.set(key, value);
+  get(key: string): string | undefined {
+    return this.#shard.get(key);
+  }
+
+  set(key: string, value: string, expiresAt = 0): void {
+    this.#shard.set(key, value, expiresAt);
   }
 
   delete(key: string): boolean {
-    return this.#map.delete(key);
+    return this.#shard.delete(key);
+  }
+
+  expiresAt(key: string): number {
+    return this.#shard.expiresAt(key);
+  }
+
+  setExpiresAt(key: string, expiresAt: number): boolean {
+    return this.#shard.setExpiresAt(key, expiresAt);
   }
 
   get size(): number {
-    return this.#map.size;
+    return this.#shard.values.size;
   }
 
-  entries(): IterableIterator<[string, string]> {
-    return this.#map.entries();
+  get expiringSize(): number {
+    return this.#shard.expires.size;
   }
+
+  keys(): IterableIterator<string> {
+    return this.#shard.values.keys();
+  }
+
+  entries(): IterableIterator<[string, string, number]> {
+    return this.#shard.entries();
+  }
+
+  randomKey(): string | undefined {
+    return this.#shard.randomKey();
+  }
+
+  clear(): () => void {
+    return clearShards([this.#shard]);
+  }
+
+  reclaimExpired(limit: number): { checked: number; reclaimed: number } {
+    return this.#shard.reclaimExpired(limit);
+  }
+}
+
+/**
+ * Empties `shards` by swapping in new maps, which is O(1) whatever their
+ * size; the returned function swaps the old ones back.
+ */
+export function clearShards(shards: Shard[]): () => void {
+  const saved = shards.map((shard) => [shard.values, shard.expires] as const);
+  for (const shard of shards) {
+    shard.values = new Map();
+    shard.expires = new Map();
+  }
+  return () => {
+    shards.forEach((shard, i) => {
+      [shard.values, shard.expires] = saved[i];
+    });
+  };
 }

@@ -1,8 +1,10 @@
 import { djb2 } from "./djb2.ts";
+import { clearShards } from "./map_store.ts";
+import { type Clock, Shard } from "./shard.ts";
 import type { Store } from "./store.ts";
 
 /**
- * A {@linkcode Store} split over N `Map`s, the shard chosen by
+ * A {@linkcode Store} split over N maps, the shard chosen by
  * {@linkcode djb2} of the key modulo N, as in the seed.
  *
  * In Go the shards cut lock contention; JavaScript has no locks, so here they
@@ -20,15 +22,19 @@ import type { Store } from "./store.ts";
  * ```
  */
 export class ShardedStore implements Store {
-  readonly #shards: Map<string, string>[];
-  #size = 0;
+  readonly #shards: Shard[];
+  /** Where the next expiry sweep starts, so every shard gets its turn. */
+  #sweepShard = 0;
 
-  /** @param shards how many maps to spread keys over; an integer ≥ 1. */
-  constructor(shards: number) {
+  /**
+   * @param shards how many maps to spread keys over; an integer ≥ 1.
+   * @param clock the time source for expiry; `Date.now` unless a test moves time.
+   */
+  constructor(shards: number, clock: Clock = Date.now) {
     if (!Number.isInteger(shards) || shards < 1) {
       throw new RangeError(`Shard count must be an integer >= 1, found ${shards}`);
     }
-    this.#shards = Array.from({ length: shards }, () => new Map<string, string>());
+    this.#shards = Array.from({ length: shards }, () => new Shard(clock));
   }
 
   /** The number of shards. */
@@ -36,7 +42,7 @@ export class ShardedStore implements Store {
     return this.#shards.length;
   }
 
-  #shard(key: string): Map<string, string> {
+  #shard(key: string): Shard {
     return this.#shards[djb2(key) % this.#shards.length];
   }
 
@@ -44,24 +50,68 @@ export class ShardedStore implements Store {
     return this.#shard(key).get(key);
   }
 
-  set(key: string, value: string): void {
-    const shard = this.#shard(key);
-    const before = shard.size;
-    shard.set(key, value);
-    this.#size += shard.size - before;
+  set(key: string, value: string, expiresAt = 0): void {
+    this.#shard(key).set(key, value, expiresAt);
   }
 
   delete(key: string): boolean {
-    const deleted = this.#shard(key).delete(key);
-    if (deleted) this.#size--;
-    return deleted;
+    return this.#shard(key).delete(key);
+  }
+
+  expiresAt(key: string): number {
+    return this.#shard(key).expiresAt(key);
+  }
+
+  setExpiresAt(key: string, expiresAt: number): boolean {
+    return this.#shard(key).setExpiresAt(key, expiresAt);
   }
 
   get size(): number {
-    return this.#size;
+    let size = 0;
+    for (const shard of this.#shards) size += shard.values.size;
+    return size;
   }
 
-  *entries(): IterableIterator<[string, string]> {
+  get expiringSize(): number {
+    let size = 0;
+    for (const shard of this.#shards) size += shard.expires.size;
+    return size;
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const shard of this.#shards) yield* shard.values.keys();
+  }
+
+  *entries(): IterableIterator<[string, string, number]> {
     for (const shard of this.#shards) yield* shard.entries();
+  }
+
+  randomKey(): string | undefined {
+    const size = this.size;
+    if (size === 0) return undefined;
+    // Pick a shard weighted by its size, so every key is equally likely.
+    let position = Math.floor(Math.random() * size);
+    for (const shard of this.#shards) {
+      if (position < shard.values.size) return shard.randomKey();
+      position -= shard.values.size;
+    }
+    return undefined;
+  }
+
+  clear(): () => void {
+    return clearShards(this.#shards);
+  }
+
+  reclaimExpired(limit: number): { checked: number; reclaimed: number } {
+    let checked = 0;
+    let reclaimed = 0;
+    for (let i = 0; i < this.#shards.length && checked < limit; i++) {
+      const shard = this.#shards[this.#sweepShard];
+      const result = shard.reclaimExpired(limit - checked);
+      checked += result.checked;
+      reclaimed += result.reclaimed;
+      if (checked < limit) this.#sweepShard = (this.#sweepShard + 1) % this.#shards.length;
+    }
+    return { checked, reclaimed };
   }
 }

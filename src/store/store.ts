@@ -1,27 +1,55 @@
 /**
  * The narrow interface every command and the WAL replay go through.
  *
- * Two implementations exist: {@linkcode MapStore} (one `Map`) and
- * {@linkcode ShardedStore} (N `Map`s chosen by DJB2). Keeping the seam this
+ * Keys and values are binary strings (one byte per character, see
+ * `src/io/binary.ts`), so any bytes round-trip. A key may carry an expiry: an
+ * absolute time in milliseconds since the epoch, `0` meaning none. An expired
+ * key is never returned; it is reclaimed when next touched, or by
+ * {@linkcode Store.reclaimExpired}, which the server calls on a timer.
+ *
+ * Two implementations exist: {@linkcode MapStore} (one map) and
+ * {@linkcode ShardedStore} (N maps chosen by DJB2). Keeping the seam this
  * small is what lets one test suite run against both.
  *
  * @example
  * ```ts
  * import { MapStore } from "./map_store.ts";
  * const store: Store = new MapStore();
- * store.set("hello", "world");
- * store.get("hello"); // "world"
+ * store.set("hello", "world", Date.now() + 10_000);
+ * store.get("hello"); // "world", for ten seconds
  * ```
  */
 export interface Store {
-  /** The value stored under `key`, or `undefined` when there is none. */
+  /** The value stored under `key`, or `undefined` when there is none or it expired. */
   get(key: string): string | undefined;
-  /** Stores `value` under `key`, replacing any previous value. */
-  set(key: string, value: string): void;
-  /** Removes `key`; returns whether it was present. */
+  /** Stores `value` under `key` with expiry `expiresAt` (default 0: none), replacing both. */
+  set(key: string, value: string, expiresAt?: number): void;
+  /** Removes `key`; returns whether a live key was removed. */
   delete(key: string): boolean;
-  /** How many keys are stored. */
+  /** `key`'s expiry time: 0 when it has none, -1 when the key does not exist. */
+  expiresAt(key: string): number;
+  /** Sets an existing key's expiry (0 removes it); returns whether the key exists. */
+  setExpiresAt(key: string, expiresAt: number): boolean;
+  /** How many keys are stored, counting expired ones not yet reclaimed (as Redis's DBSIZE). */
   readonly size: number;
-  /** Every entry, for snapshots and compaction; order is unspecified. */
-  entries(): IterableIterator<[string, string]>;
+  /** How many keys carry an expiry. */
+  readonly expiringSize: number;
+  /**
+   * Every key, as a live iterator: keys present from its start to its end
+   * are each seen once; keys added or removed meanwhile may or may not be.
+   * Expired keys may appear; check with `get`.
+   */
+  keys(): IterableIterator<string>;
+  /** Every live entry as `[key, value, expiresAt]`, for snapshots and compaction. */
+  entries(): IterableIterator<[string, string, number]>;
+  /** A random key (maybe expired), or `undefined` when empty. */
+  randomKey(): string | undefined;
+  /** Removes everything; returns a function that puts it all back. */
+  clear(): () => void;
+  /**
+   * Looks at up to `limit` keys that carry an expiry, continuing where the
+   * last call stopped, and removes the expired ones; returns how many it
+   * looked at and how many it removed.
+   */
+  reclaimExpired(limit: number): { checked: number; reclaimed: number };
 }

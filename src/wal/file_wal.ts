@@ -1,3 +1,4 @@
+import { bytesFromBinary } from "../io/binary.ts";
 import type { Wal } from "./wal.ts";
 
 /** Records waiting for one write and one sync, and the promise they share. */
@@ -26,7 +27,7 @@ function newBatch(): Batch {
  * commit loop writes and syncs the whole batch at once while the next batch
  * fills. With 50 clients writing, each sync serves dozens of them.
  *
- * Records are appended as text and encoded once per batch, so a write costs
+ * Records are appended as binary strings and encoded once per batch, so a write costs
  * one string concatenation until its batch is flushed.
  *
  * If a write or sync fails, every record not yet durable is rolled back in
@@ -45,7 +46,6 @@ export class FileWal implements Wal {
   readonly #file: Deno.FsFile;
   readonly #path: string;
   readonly #onFailure: (error: Error) => void;
-  readonly #encoder = new TextEncoder();
   #open: Batch | null = null;
   #syncing: Batch | null = null;
   #committing: Promise<void> | null = null;
@@ -103,7 +103,7 @@ export class FileWal implements Wal {
         // The write only copies into the page cache, so it is done in place:
         // an async write would cost another trip through the thread pool per
         // batch. The sync waits on the disk, so it must not block the loop.
-        const bytes = this.#encoder.encode(batch.text);
+        const bytes = bytesFromBinary(batch.text);
         for (let written = 0; written < bytes.length;) {
           written += this.#file.writeSync(bytes.subarray(written));
         }

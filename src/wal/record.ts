@@ -1,65 +1,115 @@
+import { binaryFromBytes } from "../io/binary.ts";
+
 /**
- * The seed's WAL record, byte for byte:
- * `<opLen><op><keyLen><key><valueLen><value>\n` for SET and
- * `<opLen><op><keyLen><key>\n` for DEL, every length a decimal count of UTF-8
- * bytes. Because lengths are in bytes, a reader can skip exactly over keys and
- * values whatever they contain, newlines included.
+ * WAL records. Every record is `<opLen><op>` followed by its fields and `\n`.
+ *
+ * The seed's two records, byte for byte:
+ * `<keyLen><key><valueLen><value>` after `3SET`, and `<keyLen><key>` after
+ * `3DEL`, every length a decimal count of bytes. That framing has a flaw: a
+ * length runs straight into its text, so a key or value that starts with a
+ * digit can be read more than one way (see {@linkcode decodeRecord}). So
+ * walkv writes the seed's records only where they can be read one way, and
+ * otherwise, and for everything the seed has no record for, ops whose fields
+ * are `<length>:<bytes>`, the colon ending the length:
+ *
+ * - `3PUT` key, value, expiry: a SET with an absolute expiry in ms since the
+ *   epoch (`0`: none);
+ * - `4DROP` key: a DEL;
+ * - `9PEXPIREAT` key, expiry: a new expiry for an existing key (`0`: none);
+ * - `8FLUSHALL`, no fields;
+ * - `5MULTI` one field holding whole records, applied all or none: a command
+ *   that changes several keys (MSET, RENAME, DEL of many keys) is one record,
+ *   so a crash can never leave half of it.
+ *
+ * Keys and values are binary strings (`src/io/binary.ts`), so a record's
+ * text has one character per byte and its lengths are string lengths.
  *
  * @example
  * ```ts
- * encodeSet("hello", "world"); // "3SET5hello5world\n"
- * encodeDel("héllo");          // "3DEL6héllo\n"
+ * encodeSet("hello", "world"); // "3SET5hello5world\n" (the seed's record)
+ * encodeSet("1k", "v");        // "3PUT2:1k1:v1:0\n"
+ * encodeExpireAt("hello", 1700000000000); // "9PEXPIREAT5:hello13:1700000000000\n"
  * ```
  */
 export type WalRecord =
-  | { op: "SET"; key: string; value: string }
-  | { op: "DEL"; key: string };
+  | { op: "SET"; key: string; value: string; expiresAt: number }
+  | { op: "DEL"; key: string }
+  | { op: "PEXPIREAT"; key: string; expiresAt: number }
+  | { op: "FLUSHALL" }
+  | { op: "MULTI"; records: WalRecord[] };
 
 /** The largest key or value a record may declare, as Redis's `proto-max-bulk-len`. */
 export const MAX_FIELD_BYTES = 512 * 1024 * 1024;
 /** Enough digits for {@linkcode MAX_FIELD_BYTES}; a longer reading of a length is never tried. */
 const MAX_LENGTH_DIGITS = 9;
+/** Digits allowed in a colon-framed length: MULTI records may exceed one field's limit. */
+const MAX_COLON_DIGITS = 15;
 const NEWLINE = 0x0a;
+const COLON = 0x3a;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** The number of bytes `text` takes in UTF-8, without encoding it. */
-export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) {
-      bytes += 1;
-    } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      // A surrogate pair is 2 UTF-16 units and 4 UTF-8 bytes.
-      if (low >= 0xdc00 && low < 0xe000) {
-        bytes += 2;
-        i++;
-      } else {
-        bytes += 2;
-      }
-    } else {
-      bytes += 2;
-    }
+function startsWithDigit(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c >= ZERO && c <= NINE;
+}
+
+/** One colon-framed field: `<length>:<bytes>`. */
+function field(text: string): string {
+  return text.length + ":" + text;
+}
+
+/**
+ * The record for setting `key` to `value` with expiry `expiresAt` (0: none):
+ * the seed's SET when it has no expiry and reads back one way only (the key
+ * does not start with a digit, and the value does not both start with one
+ * and hold a newline), else a PUT.
+ */
+export function encodeSet(key: string, value: string, expiresAt = 0): string {
+  if (
+    expiresAt === 0 && !startsWithDigit(key) &&
+    !(startsWithDigit(value) && value.includes("\n"))
+  ) {
+    return "3SET" + key.length + key + value.length + value + "\n";
   }
-  return bytes;
+  return "3PUT" + field(key) + field(value) + field(String(expiresAt)) + "\n";
 }
 
-/** The SET record for `key` and `value`, as text ready to be UTF-8 encoded. */
-export function encodeSet(key: string, value: string): string {
-  return "3SET" + utf8Length(key) + key + utf8Length(value) + value + "\n";
-}
-
-/** The DEL record for `key`, as text ready to be UTF-8 encoded. */
+/** The record for deleting `key`: the seed's DEL unless the key starts with a digit. */
 export function encodeDel(key: string): string {
-  return "3DEL" + utf8Length(key) + key + "\n";
+  if (!startsWithDigit(key)) return "3DEL" + key.length + key + "\n";
+  return "4DROP" + field(key) + "\n";
 }
 
-/** The UTF-8 bytes of `record`, as written to the file. */
+/** The record for giving existing `key` the expiry `expiresAt` (0: none). */
+export function encodeExpireAt(key: string, expiresAt: number): string {
+  return "9PEXPIREAT" + field(key) + field(String(expiresAt)) + "\n";
+}
+
+/** The record for emptying the store. */
+export function encodeFlushAll(): string {
+  return "8FLUSHALL\n";
+}
+
+/** One record applying all of `records` (each an encoded record) or none. */
+export function encodeMulti(records: string[]): string {
+  return "5MULTI" + field(records.join("")) + "\n";
+}
+
+/** The text of `record`, as written to the file. */
 export function encodeRecord(record: WalRecord): string {
-  return record.op === "SET" ? encodeSet(record.key, record.value) : encodeDel(record.key);
+  switch (record.op) {
+    case "SET":
+      return encodeSet(record.key, record.value, record.expiresAt);
+    case "DEL":
+      return encodeDel(record.key);
+    case "PEXPIREAT":
+      return encodeExpireAt(record.key, record.expiresAt);
+    case "FLUSHALL":
+      return encodeFlushAll();
+    case "MULTI":
+      return encodeMulti(record.records.map(encodeRecord));
+  }
 }
 
 /**
@@ -73,7 +123,6 @@ export type DecodeResult =
   | { kind: "incomplete" }
   | { kind: "malformed"; offset: number; reason: string };
 
-const decoder = new TextDecoder();
 const INCOMPLETE: DecodeResult = { kind: "incomplete" };
 
 /**
@@ -101,7 +150,10 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
   const opLength = readLength(bytes, start, opRun);
   const opStart = start + opRun;
   if (opStart + opLength > bytes.length) return INCOMPLETE;
-  const op = decoder.decode(bytes.subarray(opStart, opStart + opLength));
+  const op = binaryFromBytes(bytes, opStart, opStart + opLength);
+  if (op in COLON_OPS) {
+    return decodeColonRecord(bytes, start, opStart + opLength, op as ColonOp);
+  }
   if (op !== "SET" && op !== "DEL") {
     return { kind: "malformed", offset: start, reason: `unknown operation ${JSON.stringify(op)}` };
   }
@@ -149,11 +201,104 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
 
   const chosen = search(opStart + opLength) ?? fallback;
   if (chosen === null) return incomplete ? INCOMPLETE : diagnose(bytes, start);
-  const key = decoder.decode(bytes.subarray(chosen[0], chosen[1]));
+  const key = binaryFromBytes(bytes, chosen[0], chosen[1]);
   const end = chosen[chosen.length - 1] + 1;
   if (op === "DEL") return { kind: "record", record: { op, key }, end };
-  const value = decoder.decode(bytes.subarray(chosen[2], chosen[3]));
-  return { kind: "record", record: { op, key, value }, end };
+  const value = binaryFromBytes(bytes, chosen[2], chosen[3]);
+  return { kind: "record", record: { op, key, value, expiresAt: 0 }, end };
+}
+
+/** The colon-framed ops and how many fields each has. */
+const COLON_OPS = { PUT: 3, DROP: 1, PEXPIREAT: 2, FLUSHALL: 0, MULTI: 1 } as const;
+type ColonOp = keyof typeof COLON_OPS;
+
+/** Decodes a colon-framed record whose fields start at `at`. */
+function decodeColonRecord(
+  bytes: Uint8Array,
+  start: number,
+  at: number,
+  op: ColonOp,
+): DecodeResult {
+  const fields: [number, number][] = [];
+  while (true) {
+    if (at === bytes.length) return INCOMPLETE;
+    if (bytes[at] === NEWLINE) break;
+    const run = digitRun(bytes, at);
+    if (at + run === bytes.length) return INCOMPLETE;
+    if (run === 0 || run > MAX_COLON_DIGITS || bytes[at + run] !== COLON) {
+      const found = run === 0 ? bytes[at] : bytes[at + run];
+      return {
+        kind: "malformed",
+        offset: run === 0 ? at : at + run,
+        reason: run === 0
+          ? `expected a field length or a newline in a ${op} record, found ${describeByte(found)}`
+          : `expected ":" after a field length in a ${op} record, found ${describeByte(found)}`,
+      };
+    }
+    const textStart = at + run + 1;
+    const textEnd = textStart + readLength(bytes, at, run);
+    if (textEnd > bytes.length) return INCOMPLETE;
+    fields.push([textStart, textEnd]);
+    at = textEnd;
+  }
+  const end = at + 1;
+  if (fields.length !== COLON_OPS[op]) {
+    return {
+      kind: "malformed",
+      offset: start,
+      reason: `a ${op} record has ${COLON_OPS[op]} field(s), found ${fields.length}`,
+    };
+  }
+  const text = (i: number) => binaryFromBytes(bytes, fields[i][0], fields[i][1]);
+  const time = (i: number): number | DecodeResult => {
+    const [from, to] = fields[i];
+    const digits = digitRun(bytes, from);
+    if (digits === 0 || from + digits !== to || digits > 15) {
+      return {
+        kind: "malformed",
+        offset: from,
+        reason: `expected a time in milliseconds in a ${op} record, found ${
+          JSON.stringify(text(i))
+        }`,
+      };
+    }
+    return readLength(bytes, from, digits);
+  };
+  switch (op) {
+    case "PUT": {
+      const expiresAt = time(2);
+      if (typeof expiresAt !== "number") return expiresAt;
+      return {
+        kind: "record",
+        record: { op: "SET", key: text(0), value: text(1), expiresAt },
+        end,
+      };
+    }
+    case "DROP":
+      return { kind: "record", record: { op: "DEL", key: text(0) }, end };
+    case "PEXPIREAT": {
+      const expiresAt = time(1);
+      if (typeof expiresAt !== "number") return expiresAt;
+      return { kind: "record", record: { op: "PEXPIREAT", key: text(0), expiresAt }, end };
+    }
+    case "FLUSHALL":
+      return { kind: "record", record: { op: "FLUSHALL" }, end };
+    case "MULTI": {
+      const [from, to] = fields[0];
+      const inner = bytes.subarray(0, to);
+      const records: WalRecord[] = [];
+      for (let i = from; i < to;) {
+        const result = decodeRecord(inner, i, true);
+        if (result.kind === "incomplete") {
+          return { kind: "malformed", offset: i, reason: "a MULTI record ends inside a record" };
+        }
+        if (result.kind === "malformed") return result;
+        records.push(result.record);
+        i = result.end;
+      }
+      return { kind: "record", record: { op: "MULTI", records }, end };
+    }
+  }
 }
 
 /** How many ASCII digits start at `at`. */
@@ -208,7 +353,7 @@ function diagnose(bytes: Uint8Array, start: number): DecodeResult {
     const length = readLength(bytes, at, run);
     const end = at + run + length;
     if (field === 0 && bytes[end - 1] !== undefined) {
-      fields = decoder.decode(bytes.subarray(at + run, end)) === "DEL" ? 2 : 3;
+      fields = binaryFromBytes(bytes, at + run, end) === "DEL" ? 2 : 3;
     }
     if (end >= bytes.length) break;
     at = end;

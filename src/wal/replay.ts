@@ -1,4 +1,5 @@
 import type { Store } from "../store/store.ts";
+import { applyRecord } from "./apply_record.ts";
 import { decodeRecord, nextRecordStarts } from "./record.ts";
 import { WalCorruptionError } from "./wal_corruption_error.ts";
 
@@ -47,6 +48,7 @@ export async function replayWal(
   store: Store,
 ): Promise<ReplayResult> {
   const started = performance.now();
+  const now = Date.now();
   await file.seek(0, Deno.SeekMode.Start);
   let buffer = new Uint8Array(CHUNK_BYTES);
   let filled = 0; // bytes of `buffer` holding file data
@@ -80,9 +82,7 @@ export async function replayWal(
         if (await isZeroFilledTail(file, view, at)) return await cutTail(base + at);
         throw new WalCorruptionError(path, base + result.offset, result.reason);
       }
-      const record = result.record;
-      if (record.op === "SET") store.set(record.key, record.value);
-      else store.delete(record.key);
+      applyRecord(store, result.record, now);
       records++;
       at = result.end;
     }

@@ -15,7 +15,7 @@
  */
 export interface Wal {
   /**
-   * Queues `record` (text, UTF-8 encoded when written) for the next group
+   * Queues `record` (a binary string: one character per byte) for the next group
    * commit. `rollback` undoes the store change the record describes; it is
    * called, newest first, if the record cannot be made durable.
    */

@@ -1,0 +1,28 @@
+import type { RespCommand } from "./resp_command.ts";
+
+/**
+ * `GET key` → the value as a bulk string, or the null bulk when absent.
+ *
+ * @example
+ * ```ts
+ * get.run(["GET", "hello"], context); // "$5\r\nworld\r\n"
+ * ```
+ */
+export const get: RespCommand = {
+  name: "GET",
+  arity: 2,
+  writes: false,
+  keys: [1, 1, 1],
+  summary: "Returns the string value of a key.",
+  syntax: "key",
+  run(args, { db, reply, server }) {
+    const value = db.get(args[1]);
+    if (value === undefined) {
+      server.keyspaceMisses++;
+      reply.nullBulk();
+    } else {
+      server.keyspaceHits++;
+      reply.bulk(value);
+    }
+  },
+};

@@ -1,0 +1,50 @@
+import { RESP_COMMANDS } from "./resp_command_table.ts";
+import type { CommandContext } from "./resp_command.ts";
+
+/**
+ * Runs RESP requests: finds the command whatever the case of its name,
+ * checks arity before any handler runs (with Redis's error texts, which
+ * client libraries match on), refuses writes once the WAL has failed, and
+ * after a write hands its changes to the WAL as one record.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = new RespDispatcher();
+ * dispatcher.dispatch(["set", "k", "v"], context); // context.reply gets +OK
+ * ```
+ */
+export class RespDispatcher {
+  /** Runs one request; `args` is non-empty and holds binary strings. */
+  dispatch(args: string[], context: CommandContext): void {
+    const name = args[0];
+    const command = RESP_COMMANDS.get(name) ?? RESP_COMMANDS.get(name.toUpperCase());
+    context.server.commandsProcessed++;
+    if (command === undefined) {
+      let preview = "";
+      for (let i = 1; i < args.length && preview.length < 128; i++) {
+        preview += `'${args[i].slice(0, 128)}' `;
+      }
+      return context.reply.error(
+        `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${preview}`,
+      );
+    }
+    const arity = command.arity;
+    if (arity > 0 ? args.length !== arity : args.length < -arity) {
+      return context.reply.error(
+        `ERR wrong number of arguments for '${command.name.toLowerCase()}' command`,
+      );
+    }
+    if (!command.writes) return command.run(args, context);
+    const failure = context.db.failure;
+    if (failure) {
+      return context.reply.error(
+        `MISCONF Errors writing to the WAL, so writes are refused: ${failure.message}`,
+      );
+    }
+    try {
+      command.run(args, context);
+    } finally {
+      context.db.commit();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Binary strings: JavaScript strings holding one byte per character (codes
+ * 0–255). Keys and values are kept this way so any bytes a Redis client sends
+ * (NUL, CR, LF, invalid UTF-8) round-trip exactly, while still working as
+ * `Map` keys. V8 stores such strings one byte per character, so they cost no
+ * more memory than the bytes themselves.
+ *
+ * ASCII text is its own binary string, so the common case converts nothing.
+ *
+ * @example
+ * ```ts
+ * const key = binaryFromBytes(new Uint8Array([0x68, 0xc3, 0xa9]), 0, 3); // "h\xc3\xa9"
+ * binaryFromText("hé") === key; // true: the UTF-8 bytes of "hé"
+ * textFromBinary(key); // "hé"
+ * ```
+ */
+
+const CHUNK = 8192;
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** The bytes `bytes[start..end)` as a binary string. */
+export function binaryFromBytes(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= CHUNK) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  let text = "";
+  for (let at = start; at < end; at += CHUNK) {
+    const part = bytes.subarray(at, Math.min(end, at + CHUNK));
+    text += String.fromCharCode.apply(null, part as unknown as number[]);
+  }
+  return text;
+}
+
+/**
+ * Writes binary string `text` into `buffer` at `at`, which must have room for
+ * `text.length` bytes; returns the offset after it.
+ */
+export function writeBinary(text: string, buffer: Uint8Array, at: number): number {
+  // ASCII encodes to the same bytes in UTF-8, and the native encoder is far
+  // faster than a loop; `written` tells whether the text was all ASCII.
+  const { read, written } = utf8Encoder.encodeInto(text, buffer.subarray(at, at + text.length));
+  if (read === text.length && written === text.length) return at + written;
+  for (let i = 0; i < text.length; i++) buffer[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** Binary string `text` as a new byte array. */
+export function bytesFromBinary(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  writeBinary(text, bytes, 0);
+  return bytes;
+}
+
+/** The UTF-8 bytes of `text` as a binary string; ASCII comes back unchanged. */
+export function binaryFromText(text: string): string {
+  if (isAscii(text)) return text;
+  const bytes = utf8Encoder.encode(text);
+  return binaryFromBytes(bytes, 0, bytes.length);
+}
+
+/** Binary string `binary` decoded as UTF-8 (invalid bytes become U+FFFD). */
+export function textFromBinary(binary: string): string {
+  return isAscii(binary) ? binary : utf8Decoder.decode(bytesFromBinary(binary));
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
