@@ -19,8 +19,30 @@ const CHUNK = 8192;
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
+const fromCharCode = String.fromCharCode;
+
 /** The bytes `bytes[start..end)` as a binary string. */
 export function binaryFromBytes(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 64) {
+    // Short keys and values are the hot path: eight bytes per call, without
+    // the typed-array view `apply` needs, is the fastest measured way.
+    let text = "";
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      text += fromCharCode(
+        bytes[i],
+        bytes[i + 1],
+        bytes[i + 2],
+        bytes[i + 3],
+        bytes[i + 4],
+        bytes[i + 5],
+        bytes[i + 6],
+        bytes[i + 7],
+      );
+    }
+    for (; i < end; i++) text += fromCharCode(bytes[i]);
+    return text;
+  }
   if (end - start <= CHUNK) {
     return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   }
@@ -37,6 +59,10 @@ export function binaryFromBytes(bytes: Uint8Array, start: number, end: number): 
  * `text.length` bytes; returns the offset after it.
  */
 export function writeBinary(text: string, buffer: Uint8Array, at: number): number {
+  if (text.length <= 64) {
+    for (let i = 0; i < text.length; i++) buffer[at + i] = text.charCodeAt(i);
+    return at + text.length;
+  }
   // ASCII encodes to the same bytes in UTF-8, and the native encoder is far
   // faster than a loop; `written` tells whether the text was all ASCII.
   const { read, written } = utf8Encoder.encodeInto(text, buffer.subarray(at, at + text.length));

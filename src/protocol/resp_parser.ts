@@ -15,6 +15,8 @@ export const PROTOCOL_ERROR = -2;
 export const MAX_ARRAY_LENGTH = 1024 * 1024;
 /** The longest inline command, and the longest length line, Redis accepts. */
 const MAX_INLINE_BYTES = 64 * 1024;
+/** Names up to this many bytes are cached; every Redis command name is shorter. */
+const NAME_CACHE_SIZE = 24;
 const CR = 0x0d;
 const LF = 0x0a;
 const STAR = 0x2a;
@@ -44,6 +46,8 @@ export class RespParser {
   /** Why the last parse returned {@linkcode PROTOCOL_ERROR}, as Redis words it. */
   error = "";
   readonly #maxBulkBytes: number;
+  /** The last command name of each length, by length. */
+  readonly #names: (string | undefined)[] = [];
   /** Where a length line ended, set by `#length`. */
   #lineEnd = 0;
 
@@ -78,9 +82,29 @@ export class RespParser {
       const textStart = this.#lineEnd;
       at = textStart + length + 2; // the bulk and its CRLF
       if (at > end) return this.#incomplete();
-      this.fields.push(binaryFromBytes(bytes, textStart, textStart + length));
+      this.fields.push(
+        i === 0
+          ? this.#name(bytes, textStart, length)
+          : binaryFromBytes(bytes, textStart, textStart + length),
+      );
     }
     return at;
+  }
+
+  /**
+   * The command name at `bytes[start..start+length)`: the same string as the
+   * last name of that length when the bytes match, as they do for every
+   * request of a pipelined run, so the name costs no allocation.
+   */
+  #name(bytes: Uint8Array, start: number, length: number): string {
+    if (length >= NAME_CACHE_SIZE) return binaryFromBytes(bytes, start, start + length);
+    const cached = this.#names[length];
+    if (cached !== undefined) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === bytes[start + i]) i++;
+      if (i === length) return cached;
+    }
+    return this.#names[length] = binaryFromBytes(bytes, start, start + length);
   }
 
   /**

@@ -53,12 +53,13 @@ export class RespWriter {
 
   /** A bulk string holding binary string `value`. */
   bulk(value: string): void {
-    const header = "$" + value.length + CRLF;
-    this.#reserve(header.length + value.length + 2);
-    this.#ascii(header);
-    this.#length = writeBinary(value, this.#buffer, this.#length);
-    this.#buffer[this.#length++] = 0x0d;
-    this.#buffer[this.#length++] = 0x0a;
+    this.#reserve(value.length + 24);
+    const buffer = this.#buffer;
+    buffer[this.#length++] = 0x24; // $
+    this.#digits(value.length);
+    this.#length = writeBinary(value, buffer, this.#length);
+    buffer[this.#length++] = 0x0d;
+    buffer[this.#length++] = 0x0a;
   }
 
   /** A bulk string, or the null bulk string when `value` is `undefined`. */
@@ -86,6 +87,19 @@ export class RespWriter {
   bulkArray(values: readonly (string | undefined)[]): void {
     this.array(values.length);
     for (const value of values) this.bulkOrNull(value);
+  }
+
+  /** Writes non-negative integer `n` in decimal, then CRLF; room is reserved. */
+  #digits(n: number): void {
+    const buffer = this.#buffer;
+    if (n < 10) {
+      buffer[this.#length++] = 0x30 + n;
+    } else {
+      const text = String(n);
+      for (let i = 0; i < text.length; i++) buffer[this.#length++] = text.charCodeAt(i);
+    }
+    buffer[this.#length++] = 0x0d;
+    buffer[this.#length++] = 0x0a;
   }
 
   /** Drops everything written since `mark` (a {@linkcode RespWriter.length}). */
