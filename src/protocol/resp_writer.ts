@@ -1,6 +1,8 @@
 import { writeBinary } from "../io/binary.ts";
 
 const CRLF = "\r\n";
+const INITIAL_BYTES = 16 * 1024;
+const SHRINK_ABOVE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Encodes RESP2 replies straight into one growing byte buffer, so a
@@ -21,7 +23,7 @@ const CRLF = "\r\n";
  * ```
  */
 export class RespWriter {
-  #buffer = new Uint8Array(16 * 1024);
+  #buffer = new Uint8Array(INITIAL_BYTES);
   #length = 0;
 
   /** Bytes waiting. */
@@ -111,6 +113,8 @@ export class RespWriter {
   take(): Uint8Array {
     const bytes = this.#buffer.subarray(0, this.#length);
     this.#length = 0;
+    // After one huge reply, give the memory back (the view keeps it alive until written).
+    if (this.#buffer.length > SHRINK_ABOVE_BYTES) this.#buffer = new Uint8Array(INITIAL_BYTES);
     return bytes;
   }
 

@@ -4,6 +4,11 @@ import { INCOMPLETE, PROTOCOL_ERROR, RespParser } from "../protocol/resp_parser.
 import { RespWriter } from "../protocol/resp_writer.ts";
 import type { Connection } from "./connection.ts";
 
+/**
+ * Replies are sent once they reach this size even if more requests are
+ * waiting, so a pipeline of large GETs cannot pile up replies without bound.
+ */
+const FLUSH_BYTES = 1024 * 1024;
 /** The read buffer a session starts with and returns to after a large request. */
 const BUFFER_BYTES = 64 * 1024;
 
@@ -42,7 +47,7 @@ export async function serveResp(
   while (true) {
     let answered = 0;
     let broken = false;
-    while (start < end && !client.closing) {
+    while (start < end && !client.closing && reply.length < FLUSH_BYTES) {
       const next = parser.parse(buffer, start, end);
       if (next === INCOMPLETE) break;
       if (next === PROTOCOL_ERROR) {
@@ -67,9 +72,12 @@ export async function serveResp(
         }
       }
     }
+    const full = reply.length >= FLUSH_BYTES;
     if (broken) reply.error(`ERR ${parser.error}`);
     if (reply.length > 0) await connection.write(reply.take());
     if (broken || client.closing) return;
+    // Replies filled up before the requests ran out: go on with the rest.
+    if (full) continue;
 
     if (start === end) {
       start = end = 0;
