@@ -253,7 +253,7 @@ function decodeColonRecord(
   const time = (i: number): number | DecodeResult => {
     const [from, to] = fields[i];
     const digits = digitRun(bytes, from);
-    if (digits === 0 || from + digits !== to || digits > 15) {
+    if (digits === 0 || from + digits !== to || digits > 16) {
       return {
         kind: "malformed",
         offset: from,
