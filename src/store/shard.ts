@@ -21,6 +21,8 @@ export class Shard {
   expires = new Map<string, number>();
   readonly #clock: Clock;
   #sweep: IterableIterator<[string, number]> | null = null;
+  /** The expiry map `#sweep` walks; `clear` swaps maps, which restarts the walk. */
+  #swept: Map<string, number> | null = null;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -75,6 +77,10 @@ export class Shard {
     const now = this.#clock();
     let checked = 0;
     let reclaimed = 0;
+    if (this.#swept !== this.expires) {
+      this.#swept = this.expires;
+      this.#sweep = this.expires.entries();
+    }
     this.#sweep ??= this.expires.entries();
     while (checked < limit) {
       const next = this.#sweep.next();

@@ -49,35 +49,37 @@ const COLON = 0x3a;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-function startsWithDigit(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c >= ZERO && c <= NINE;
-}
-
 /** One colon-framed field: `<length>:<bytes>`. */
 function field(text: string): string {
   return text.length + ":" + text;
 }
 
 /**
+ * Whether a seed-framed field (`<length><text>`) can be read back only one
+ * way. A length of one digit has one reading. A longer one could be read
+ * short, its later digits becoming text; such a reading must then find the
+ * next length's digits, or the record's newline, inside this text, so a
+ * text with neither digits nor newlines is safe whatever its length.
+ */
+function seedSafe(text: string): boolean {
+  return text.length < 10 || !/[0-9\n]/.test(text);
+}
+
+/**
  * The record for setting `key` to `value` with expiry `expiresAt` (0: none):
- * the seed's SET when it has no expiry and reads back one way only (the key
- * does not start with a digit, and the value does not both start with one
- * and hold a newline), else a PUT.
+ * the seed's SET when it has no expiry and reads back one way only
+ * ({@linkcode decodeRecord} tries short readings first), else a PUT.
  */
 export function encodeSet(key: string, value: string, expiresAt = 0): string {
-  if (
-    expiresAt === 0 && !startsWithDigit(key) &&
-    !(startsWithDigit(value) && value.includes("\n"))
-  ) {
+  if (expiresAt === 0 && seedSafe(key) && (value.length < 10 || !value.includes("\n"))) {
     return "3SET" + key.length + key + value.length + value + "\n";
   }
   return "3PUT" + field(key) + field(value) + field(String(expiresAt)) + "\n";
 }
 
-/** The record for deleting `key`: the seed's DEL unless the key starts with a digit. */
+/** The record for deleting `key`: the seed's DEL when it reads back one way only, else a DROP. */
 export function encodeDel(key: string): string {
-  if (!startsWithDigit(key)) return "3DEL" + key.length + key + "\n";
+  if (seedSafe(key)) return "3DEL" + key.length + key + "\n";
   return "4DROP" + field(key) + "\n";
 }
 
@@ -211,6 +213,18 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
 /** The colon-framed ops and how many fields each has. */
 const COLON_OPS = { PUT: 3, DROP: 1, PEXPIREAT: 2, FLUSHALL: 0, MULTI: 1 } as const;
 type ColonOp = keyof typeof COLON_OPS;
+
+/**
+ * Whether the record at `at` is colon-framed (PUT, DROP, …): its fields
+ * declare their lengths explicitly, so whatever a torn one holds is payload.
+ */
+export function isColonRecord(bytes: Uint8Array, at: number): boolean {
+  const run = digitRun(bytes, at);
+  if (run === 0 || run > 2) return false;
+  const opStart = at + run;
+  const opEnd = opStart + readLength(bytes, at, run);
+  return opEnd <= bytes.length && binaryFromBytes(bytes, opStart, opEnd) in COLON_OPS;
+}
 
 /** Decodes a colon-framed record whose fields start at `at`. */
 function decodeColonRecord(

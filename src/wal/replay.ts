@@ -1,6 +1,6 @@
 import type { Store } from "../store/store.ts";
 import { applyRecord } from "./apply_record.ts";
-import { decodeRecord, nextRecordStarts } from "./record.ts";
+import { decodeRecord, isColonRecord } from "./record.ts";
 import { WalCorruptionError } from "./wal_corruption_error.ts";
 
 /** What {@linkcode replayWal} did, for the startup log. */
@@ -87,15 +87,23 @@ export async function replayWal(
       at = result.end;
     }
     if (eof) {
-      // A torn append is one record cut short. An unreadable record with
-      // whole records after it is a damaged length, not a torn tail: cutting
-      // there would throw away acknowledged writes.
-      for (let i = view.indexOf(NEWLINE, at); i !== -1; i = view.indexOf(NEWLINE, i + 1)) {
-        if (i + 1 < filled && view[i + 1] !== 0 && nextRecordStarts(view, i + 1, true) === "yes") {
+      // A torn append is one record cut short. If whole records run from a
+      // newline after the unreadable seed record to the end of the file, a
+      // length was damaged: cutting there would throw away acknowledged
+      // writes. A colon record's lengths are explicit, and what follows its
+      // header is its own payload (a torn MULTI holds whole records), so a
+      // torn one is always cut.
+      const colon = isColonRecord(view, at);
+      for (
+        let i = view.indexOf(NEWLINE, at);
+        !colon && i !== -1;
+        i = view.indexOf(NEWLINE, i + 1)
+      ) {
+        if (i + 1 < filled && view[i + 1] !== 0 && recordsRunToEnd(view, i + 1)) {
           throw new WalCorruptionError(
             path,
             base + at,
-            "the record cannot be read to its end, yet more records follow it",
+            "the record cannot be read to its end, yet whole records follow it to the end of the file",
           );
         }
       }
@@ -120,6 +128,16 @@ export async function replayWal(
       filled += n;
     }
   }
+}
+
+/** Whether whole records follow one another from `at` to the end of `view`. */
+function recordsRunToEnd(view: Uint8Array, at: number): boolean {
+  while (at < view.length) {
+    const result = decodeRecord(view, at, true);
+    if (result.kind !== "record") return false;
+    at = result.end;
+  }
+  return true;
 }
 
 /**
