@@ -9,6 +9,7 @@ const DEFAULTS: Config = {
   persist: true,
   size: 64,
   maxLineBytes: 1048576,
+  maxBulkBytes: 536870912,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -56,6 +57,8 @@ Deno.test("parseConfig reads every flag", () => {
       "1000",
       "--max-line",
       "4096",
+      "--max-bulk",
+      "1024",
     ]),
     {
       port: 6000,
@@ -65,6 +68,7 @@ Deno.test("parseConfig reads every flag", () => {
       persist: true,
       size: 1000,
       maxLineBytes: 4096,
+      maxBulkBytes: 1024,
     },
   );
 });
@@ -126,6 +130,14 @@ Deno.test("parseConfig refuses bad shard counts and sizes", () => {
   assertUsageError(["--shards", "65537"], "--shards", "65537");
   assertUsageError(["--size", "0"], "--size", "0");
   assertUsageError(["--max-line", "15"], "--max-line", "15");
+});
+
+Deno.test("parseConfig reads --max-bulk from 1 byte up to the WAL's field limit", () => {
+  assertEquals(config(["--max-bulk", "1"]).maxBulkBytes, 1);
+  assertEquals(config(["-max-bulk=536870912"]).maxBulkBytes, 536870912);
+  assertUsageError(["--max-bulk", "0"], "--max-bulk", "0");
+  assertUsageError(["--max-bulk", "536870913"], "--max-bulk", "536870913");
+  assertUsageError(["--max-bulk", "1k"], "--max-bulk", "1k");
 });
 
 Deno.test("parseConfig refuses empty --host and --wal", () => {

@@ -1,5 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { Dispatcher } from "../../src/commands/dispatcher.ts";
+import { Db } from "../../src/db/db.ts";
+import { binaryFromText } from "../../src/io/binary.ts";
 import { TextReplyWriter } from "../../src/protocol/text_reply_writer.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import type { Wal } from "../../src/wal/wal.ts";
@@ -30,17 +32,21 @@ class RecordingWal implements Wal {
   }
 }
 
+/** A dispatcher over a fresh store and a {@linkcode RecordingWal}, on a clock tests move. */
 function setup() {
-  const store = new MapStore();
+  const time = { now: 1_000_000 };
+  const clock = () => time.now;
+  const store = new MapStore(clock);
   const wal = new RecordingWal();
   const replies = new TextReplyWriter();
-  const dispatcher = new Dispatcher(store, wal);
+  const dispatcher = new Dispatcher(new Db(store, wal, clock));
+  /** Runs one command; fields are binary strings, as the text session makes them. */
   const run = (...fields: string[]) => dispatcher.dispatch(fields, replies);
-  return { store, wal, replies, dispatcher, run };
+  return { time, store, wal, replies, dispatcher, run };
 }
 
 function contents(store: MapStore): Record<string, string> {
-  return Object.fromEntries(store.entries());
+  return Object.fromEntries([...store.entries()].map(([key, value]) => [key, value]));
 }
 
 Deno.test("Dispatcher SET stores, logs the seed record and replies +OK", () => {
@@ -52,9 +58,48 @@ Deno.test("Dispatcher SET stores, logs the seed record and replies +OK", () => {
 });
 
 Deno.test("Dispatcher SET logs lengths in UTF-8 bytes", () => {
-  const { wal, run } = setup();
-  run("SET", "héllo", "€");
-  assertEquals(wal.records, ["3SET6héllo3€\n"]);
+  const { wal, replies, run } = setup();
+  run("SET", binaryFromText("héllo"), binaryFromText("€"));
+  assertEquals(wal.records, [binaryFromText("3SET6héllo3€\n")]);
+  run("GET", binaryFromText("héllo"));
+  assertEquals(replies.take(), binaryFromText("+OK\n+OK €\n"));
+});
+
+Deno.test("Dispatcher SET and DEL of a long key with digits log PUT and DROP", () => {
+  const { store, wal, replies, run } = setup();
+  run("SET", "1234567890", "v");
+  run("SET", "counter", "42");
+  run("DEL", "1234567890");
+  assertEquals(wal.records, [
+    "3PUT10:12345678901:v1:0\n",
+    "3SET7counter242\n",
+    "4DROP10:1234567890\n",
+  ]);
+  assertEquals(replies.take(), "+OK\n+OK\n+OK\n");
+  assertEquals(contents(store), { counter: "42" });
+});
+
+Deno.test("Dispatcher SET clears a key's expiry, and its rollback restores it", () => {
+  const { time, store, wal, run } = setup();
+  store.set("k", "old", time.now + 500);
+  run("SET", "k", "new");
+  assertEquals(store.expiresAt("k"), 0);
+  assertEquals(wal.records, ["3SET1k3new\n"]);
+  wal.rollbacks[0]();
+  assertEquals(store.get("k"), "old");
+  assertEquals(store.expiresAt("k"), time.now + 500);
+});
+
+Deno.test("Dispatcher GET and DEL treat an expired key as absent", () => {
+  const { time, store, wal, replies, run } = setup();
+  store.set("k", "v", time.now + 10);
+  time.now += 10;
+  run("GET", "k");
+  store.set("j", "v", time.now + 10);
+  time.now += 10;
+  run("DEL", "j");
+  assertEquals(replies.take(), "-GET could not find k in store\n+OK\n");
+  assertEquals(wal.records, [], "deleting an expired key changes nothing to log");
 });
 
 Deno.test("Dispatcher GET replies with the value or the seed's missing error, logging nothing", () => {

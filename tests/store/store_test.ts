@@ -1,27 +1,47 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
+import { binaryFromText } from "../../src/io/binary.ts";
 import { createStore } from "../../src/store/create_store.ts";
+import { djb2 } from "../../src/store/djb2.ts";
 import { MapStore } from "../../src/store/map_store.ts";
+import type { Clock } from "../../src/store/shard.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
 import type { Store } from "../../src/store/store.ts";
 
 /** Every implementation the shared suite runs against, by name. */
-const IMPLEMENTATIONS: [string, () => Store][] = [
-  ["MapStore", () => new MapStore()],
-  ["ShardedStore(1)", () => new ShardedStore(1)],
-  ["ShardedStore(3)", () => new ShardedStore(3)],
-  ["ShardedStore(8)", () => new ShardedStore(8)],
+const IMPLEMENTATIONS: [string, (clock: Clock) => Store][] = [
+  ["MapStore", (clock) => new MapStore(clock)],
+  ["ShardedStore(1)", (clock) => new ShardedStore(1, clock)],
+  ["ShardedStore(3)", (clock) => new ShardedStore(3, clock)],
+  ["ShardedStore(8)", (clock) => new ShardedStore(8, clock)],
 ];
 
-function sortedEntries(store: Store): [string, string][] {
-  return [...store.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/** A clock tests move by hand: `time.now` is what the store sees. */
+function fakeClock(start = 1_000_000): { now: number; clock: Clock } {
+  const time = { now: start, clock: () => time.now };
+  return time;
 }
 
-for (const [name, make] of IMPLEMENTATIONS) {
+function byKey<T extends unknown[]>(a: T, b: T): number {
+  const [x, y] = [a[0] as string, b[0] as string];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sortedEntries(store: Store): [string, string, number][] {
+  return [...store.entries()].sort(byKey);
+}
+
+for (const [name, create] of IMPLEMENTATIONS) {
+  const make = () => create(Date.now);
+
   Deno.test(`${name} starts empty`, () => {
     const store = make();
     assertEquals(store.size, 0);
+    assertEquals(store.expiringSize, 0);
     assertEquals(store.get("missing"), undefined);
+    assertEquals(store.expiresAt("missing"), -1);
+    assertEquals(store.randomKey(), undefined);
     assertEquals([...store.entries()], []);
+    assertEquals([...store.keys()], []);
   });
 
   Deno.test(`${name} get returns what set stored`, () => {
@@ -30,6 +50,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
     assertEquals(store.get("hello"), "world");
     assertEquals(store.get("hell"), undefined);
     assertEquals(store.size, 1);
+    assertEquals(store.expiresAt("hello"), 0);
   });
 
   Deno.test(`${name} set overwrites without growing`, () => {
@@ -38,7 +59,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
     store.set("k", "two");
     assertEquals(store.get("k"), "two");
     assertEquals(store.size, 1);
-    assertEquals(sortedEntries(store), [["k", "two"]]);
+    assertEquals(sortedEntries(store), [["k", "two", 0]]);
   });
 
   Deno.test(`${name} delete returns whether the key was present`, () => {
@@ -51,7 +72,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
     assertEquals(store.delete("a"), false);
     assertEquals(store.delete("never"), false);
     assertEquals(store.size, 1);
-    assertEquals(sortedEntries(store), [["b", "2"]]);
+    assertEquals(sortedEntries(store), [["b", "2", 0]]);
   });
 
   Deno.test(`${name} keeps empty strings as keys and values`, () => {
@@ -63,7 +84,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
     assertEquals(store.size, 0);
   });
 
-  Deno.test(`${name} stores UTF-8 keys and values`, () => {
+  Deno.test(`${name} stores the UTF-8 bytes of text keys and values`, () => {
     const store = make();
     const pairs: [string, string][] = [
       ["héllo", "wörld"],
@@ -72,14 +93,27 @@ for (const [name, make] of IMPLEMENTATIONS) {
       ["日本語", "テキスト"],
       ["e\u0301", "combining"],
       ["é", "precomposed"],
-    ];
+    ].map(([k, v]) => [binaryFromText(k), binaryFromText(v)]);
     for (const [k, v] of pairs) store.set(k, v);
     for (const [k, v] of pairs) assertEquals(store.get(k), v);
     assertEquals(store.size, pairs.length);
     assertEquals(store.get("e"), undefined);
-    assertEquals(store.delete("😀"), true);
-    assertEquals(store.get("😀"), undefined);
+    assertEquals(store.delete(binaryFromText("😀")), true);
+    assertEquals(store.get("\xf0\x9f\x98\x80"), undefined);
     assertEquals(store.size, pairs.length - 1);
+  });
+
+  Deno.test(`${name} keeps every byte value distinct in keys and values`, () => {
+    const store = make();
+    for (let byte = 0; byte < 256; byte++) {
+      const char = String.fromCharCode(byte);
+      store.set(char, char + "\r\n\x00" + char);
+    }
+    assertEquals(store.size, 256);
+    for (let byte = 0; byte < 256; byte++) {
+      const char = String.fromCharCode(byte);
+      assertEquals(store.get(char), char + "\r\n\x00" + char, `byte ${byte}`);
+    }
   });
 
   Deno.test(`${name} holds 10,000 keys with size and entries right`, () => {
@@ -105,12 +139,253 @@ for (const [name, make] of IMPLEMENTATIONS) {
     }
     const entries = [...store.entries()];
     assertEquals(entries.length, expected.size);
-    assertEquals(new Map(entries), expected);
+    assertEquals(new Map(entries.map(([k, v]) => [k, v])), expected);
     for (const [k, v] of expected) assertEquals(store.get(k), v);
     assertEquals(store.get("key:0"), undefined);
     assertEquals(store.get("key:3"), undefined);
+    assertEquals(new Set(store.keys()), new Set(expected.keys()));
+  });
+
+  Deno.test(`${name} keeps a key with an expiry until the clock reaches it`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("k", "v", time.now + 100);
+    store.set("forever", "v");
+    assertEquals(store.expiresAt("k"), time.now + 100);
+    assertEquals(store.expiresAt("forever"), 0);
+    assertEquals(store.expiringSize, 1);
+    time.now += 99;
+    assertEquals(store.get("k"), "v");
+    time.now += 1; // the expiry time itself is already past, as in Redis
+    assertEquals(store.size, 2, "an expired key counts until it is reclaimed");
+    assertEquals(store.get("k"), undefined);
+    assertEquals(store.size, 1, "get reclaims the expired key");
+    assertEquals(store.expiringSize, 0);
+    assertEquals(store.expiresAt("k"), -1);
+    assertEquals(store.get("forever"), "v");
+  });
+
+  Deno.test(`${name} hides an expired key from expiresAt, entries and delete`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("gone", "1", time.now + 10);
+    store.set("live", "2", time.now + 1000);
+    store.set("plain", "3");
+    time.now += 10;
+    assertEquals(sortedEntries(store), [
+      ["live", "2", time.now + 990],
+      ["plain", "3", 0],
+    ]);
+    assertEquals(store.expiresAt("gone"), -1);
+    store.set("gone2", "x", time.now - 1);
+    assertEquals(store.delete("gone2"), false, "deleting an expired key removes nothing live");
+    assertEquals(store.get("gone2"), undefined);
+    assertEquals(store.size, 2);
+  });
+
+  Deno.test(`${name} set without an expiry clears the old one`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("k", "v1", time.now + 10);
+    store.set("k", "v2");
+    assertEquals(store.expiresAt("k"), 0);
+    assertEquals(store.expiringSize, 0);
+    time.now += 1000;
+    assertEquals(store.get("k"), "v2");
+    store.set("k", "v3", time.now + 5);
+    store.set("k", "v4", time.now + 50);
+    assertEquals(store.expiresAt("k"), time.now + 50);
+    assertEquals(store.expiringSize, 1);
+    assertEquals(store.delete("k"), true);
+    assertEquals(store.expiringSize, 0, "delete drops the expiry too");
+  });
+
+  Deno.test(`${name} setExpiresAt changes or removes an existing key's expiry`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    assertEquals(store.setExpiresAt("missing", time.now + 10), false);
+    assertEquals(store.size, 0);
+    store.set("k", "v");
+    assertEquals(store.setExpiresAt("k", time.now + 10), true);
+    assertEquals(store.expiresAt("k"), time.now + 10);
+    assertEquals(store.expiringSize, 1);
+    assertEquals(store.setExpiresAt("k", 0), true);
+    assertEquals(store.expiresAt("k"), 0);
+    assertEquals(store.expiringSize, 0);
+    assertEquals(store.setExpiresAt("k", time.now + 5), true);
+    time.now += 5;
+    assertEquals(store.setExpiresAt("k", time.now + 100), false, "an expired key is gone");
+    assertEquals(store.get("k"), undefined);
+    assertEquals(store.size, 0);
+  });
+
+  Deno.test(`${name} reclaimExpired removes expired keys, at most limit looked at per call`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    for (let i = 0; i < 10; i++) store.set(`exp:${i}`, "v", time.now + 1);
+    for (let i = 0; i < 5; i++) store.set(`plain:${i}`, "v");
+    assertEquals(store.reclaimExpired(100), { checked: 10, reclaimed: 0 });
+    time.now += 1;
+    let checked = 0;
+    let reclaimed = 0;
+    for (let call = 0; call < 4; call++) {
+      const result = store.reclaimExpired(3);
+      assert(result.checked <= 3, `call ${call} looked at ${result.checked} keys`);
+      checked += result.checked;
+      reclaimed += result.reclaimed;
+    }
+    assertEquals(reclaimed, 10);
+    assertEquals(checked, 10, "no key is looked at twice while others wait");
+    assertEquals(store.size, 5);
+    assertEquals(store.expiringSize, 0);
+    assertEquals(store.reclaimExpired(3), { checked: 0, reclaimed: 0 });
+  });
+
+  Deno.test(`${name} reclaimExpired continues where the last call stopped`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    // 20 keys that live long, then 5 that expire soon: a sweep that restarted
+    // at the front every call would never reach the last five.
+    for (let i = 0; i < 20; i++) store.set(`long:${i}`, "v", time.now + 1_000_000);
+    for (let i = 0; i < 5; i++) store.set(`short:${i}`, "v", time.now + 1);
+    time.now += 1;
+    let reclaimed = 0;
+    let calls = 0;
+    while (reclaimed < 5 && calls < 25) {
+      reclaimed += store.reclaimExpired(2).reclaimed;
+      calls++;
+    }
+    assertEquals(reclaimed, 5);
+    assert(calls <= 13, `took ${calls} calls of 2 to look at 25 keys`);
+    assertEquals(store.size, 20);
+    assertEquals(store.expiringSize, 20);
+  });
+
+  Deno.test(`${name} clear empties the store and its undo restores values and expiries`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    for (let i = 0; i < 50; i++) store.set(`k${i}`, `v${i}`, i % 2 === 0 ? time.now + 100 : 0);
+    const before = sortedEntries(store);
+    const undo = store.clear();
+    assertEquals(store.size, 0);
+    assertEquals(store.expiringSize, 0);
+    assertEquals(store.get("k1"), undefined);
+    assertEquals([...store.keys()], []);
+    assertEquals(store.randomKey(), undefined);
+    undo();
+    assertEquals(store.size, 50);
+    assertEquals(store.expiringSize, 25);
+    assertEquals(sortedEntries(store), before);
+    assertEquals(store.expiresAt("k0"), time.now + 100);
+    time.now += 100;
+    assertEquals(store.get("k0"), undefined, "a restored expiry still applies");
+    assertEquals(store.get("k1"), "v1");
+  });
+
+  Deno.test({
+    name: `${name} reclaimExpired after clear never removes a key set since`,
+    fn() {
+      const time = fakeClock();
+      const store = create(time.clock);
+      store.set("x1", "a", time.now + 5000);
+      store.set("k", "old", time.now + 500);
+      store.reclaimExpired(1); // stops after one key, before "k"
+      store.clear();
+      store.set("k", "fresh");
+      time.now += 1000;
+      store.reclaimExpired(10);
+      assertEquals(store.get("k"), "fresh");
+    },
+  });
+
+  Deno.test(`${name} randomKey returns each key, and only keys in the store`, () => {
+    const store = make();
+    const keys = ["a", "b", "c", "d", "e", "f", "g"];
+    for (const key of keys) store.set(key, "v");
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const key = store.randomKey();
+      if (key === undefined) throw new Error("a non-empty store has a random key");
+      assert(keys.includes(key), `unexpected key ${key}`);
+      seen.add(key);
+    }
+    assertEquals(seen.size, keys.length, "every key is drawn sometimes");
+    for (const key of keys.slice(1)) store.delete(key);
+    for (let i = 0; i < 20; i++) assertEquals(store.randomKey(), "a");
+  });
+
+  Deno.test(`${name} keys is a live iterator that sees each lasting key once`, () => {
+    const store = make();
+    for (let i = 0; i < 200; i++) store.set(`k${i}`, "v");
+    const seen: string[] = [];
+    let added = 0;
+    for (const key of store.keys()) {
+      seen.push(key);
+      // Change the store while iterating: remove odd keys not yet seen, add new ones.
+      if (seen.length === 50) {
+        for (let i = 1; i < 200; i += 2) store.delete(`k${i}`);
+        for (let i = 0; i < 20; i++, added++) store.set(`new${i}`, "v");
+      }
+    }
+    const counts = new Map<string, number>();
+    for (const key of seen) counts.set(key, (counts.get(key) ?? 0) + 1);
+    for (const [key, count] of counts) assertEquals(count, 1, `${key} seen ${count} times`);
+    for (let i = 0; i < 200; i += 2) assert(counts.has(`k${i}`), `lasting key k${i} missed`);
+    assertEquals(store.size, 100 + added);
+  });
+
+  Deno.test(`${name} keys may list an expired key that get then hides`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("k", "v", time.now + 1);
+    time.now += 1;
+    for (const key of store.keys()) assertEquals(store.get(key), undefined);
+    assertEquals([...store.keys()], []);
   });
 }
+
+/** `count` keys that ShardedStore(`shards`) puts in shard `shard`. */
+function keysInShard(shards: number, shard: number, count: number, prefix: string): string[] {
+  const keys: string[] = [];
+  for (let i = 0; keys.length < count; i++) {
+    if (djb2(`${prefix}${i}`) % shards === shard) keys.push(`${prefix}${i}`);
+  }
+  return keys;
+}
+
+Deno.test("ShardedStore reclaimExpired moves on to the next shard across calls", () => {
+  const time = fakeClock();
+  const store = new ShardedStore(4, time.clock);
+  // Shard 0 holds 30 long-lived keys, shards 1 and 3 hold expiring ones.
+  for (const key of keysInShard(4, 0, 30, "long")) store.set(key, "v", time.now + 1_000_000);
+  const soon = [...keysInShard(4, 1, 4, "a"), ...keysInShard(4, 3, 4, "b")];
+  for (const key of soon) store.set(key, "v", time.now + 1);
+  time.now += 1;
+  let reclaimed = 0;
+  let checked = 0;
+  for (let call = 0; call < 10; call++) {
+    const result = store.reclaimExpired(4);
+    assert(result.checked <= 4);
+    checked += result.checked;
+    reclaimed += result.reclaimed;
+  }
+  assertEquals(reclaimed, 8, "every shard gets its turn");
+  assert(checked <= 40);
+  assertEquals(store.size, 30);
+  assertEquals(store.expiringSize, 30);
+});
+
+Deno.test("ShardedStore reclaimExpired fills one call's limit from several shards", () => {
+  const time = fakeClock();
+  const store = new ShardedStore(3, time.clock);
+  for (let shard = 0; shard < 3; shard++) {
+    for (const key of keysInShard(3, shard, 2, `s${shard}-`)) store.set(key, "v", time.now + 1);
+  }
+  time.now += 1;
+  assertEquals(store.reclaimExpired(5), { checked: 5, reclaimed: 5 });
+  assertEquals(store.reclaimExpired(5), { checked: 1, reclaimed: 1 });
+  assertEquals(store.size, 0);
+});
 
 Deno.test("ShardedStore rejects shard counts that are not integers >= 1", () => {
   for (const shards of [0, -1, 1.5, NaN, Infinity]) {
@@ -126,6 +401,20 @@ Deno.test("ShardedStore reports its shard count", () => {
   assertEquals(new ShardedStore(1).shardCount, 1);
   assertEquals(new ShardedStore(3).shardCount, 3);
   assertEquals(new ShardedStore(8).shardCount, 8);
+});
+
+Deno.test("ShardedStore places a key in shard djb2(key) mod N, as the seed", () => {
+  const time = fakeClock();
+  const store = new ShardedStore(4, time.clock);
+  // One expired key per shard: a sweep of one key per call walks the shards
+  // in order, so the order keys disappear in shows which shard held each.
+  const keys = [0, 1, 2, 3].map((shard) => keysInShard(4, shard, 1, "k")[0]);
+  for (const key of [...keys].reverse()) store.set(key, "v", time.now + 1);
+  time.now += 1;
+  for (let shard = 0; shard < 4; shard++) {
+    assertEquals(store.reclaimExpired(1), { checked: 1, reclaimed: 1 });
+    assertEquals(new Set(store.keys()), new Set(keys.slice(shard + 1)), `after shard ${shard}`);
+  }
 });
 
 Deno.test("createStore gives a MapStore for 1 shard and a ShardedStore otherwise", () => {

@@ -1,10 +1,9 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { FileWal } from "../../src/wal/file_wal.ts";
 import { NoopWal } from "../../src/wal/noop_wal.ts";
-import { encodeDel, encodeSet } from "../../src/wal/record.ts";
+import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
+import { encodeDel, encodeMulti, encodeSet } from "../../src/wal/record.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
-
-/** Runs `body` with a fresh temp dir, removed afterwards. */
 
 function openWal(path: string): Promise<Deno.FsFile> {
   return Deno.open(path, { read: true, write: true, create: true, append: true });
@@ -73,7 +72,7 @@ Deno.test("FileWal puts appended records on disk once settled resolves", async (
   const wal = new FileWal(await openWal(path), path, ignoreFailure);
   try {
     wal.append(encodeSet("hello", "world"), () => {});
-    wal.append(encodeSet("héllo", "a b\nc"), () => {});
+    wal.append(encodeSet(binaryFromText("héllo"), "a b\nc"), () => {});
     wal.append(encodeDel("hello"), () => {});
     const pending = wal.settled();
     assert(pending !== null, "settled() must be a promise while records are pending");
@@ -83,6 +82,27 @@ Deno.test("FileWal puts appended records on disk once settled resolves", async (
       "3SET5hello5world\n3SET6héllo5a b\nc\n3DEL5hello\n",
     );
     assertEquals(wal.settled(), null);
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal writes binary records byte for byte", async () => {
+  await using temp = await tempDir();
+  const path = `${temp.path}/wal`;
+  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  let all = "";
+  for (let byte = 0; byte < 256; byte++) all += String.fromCharCode(byte);
+  const records = [
+    encodeSet("k", all),
+    encodeSet("1k", "\xff\x00\r\n", 1700000000000),
+    encodeMulti([encodeSet("a", "\x80"), encodeDel("2b")]),
+    encodeSet("big", all.repeat(100)),
+  ];
+  try {
+    for (const record of records) wal.append(record, () => {});
+    await wal.settled();
+    assertEquals(await Deno.readFile(path), bytesFromBinary(records.join("")));
   } finally {
     await wal.close();
   }

@@ -1,14 +1,20 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
+import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
 import { MapStore } from "../../src/store/map_store.ts";
-import { encodeDel, encodeSet } from "../../src/wal/record.ts";
+import {
+  encodeDel,
+  encodeExpireAt,
+  encodeFlushAll,
+  encodeMulti,
+  encodeSet,
+} from "../../src/wal/record.ts";
 import { type ReplayResult, replayWal } from "../../src/wal/replay.ts";
 import { WalCorruptionError } from "../../src/wal/wal_corruption_error.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
-const encoder = new TextEncoder();
-
+/** The bytes of `parts`: strings are binary strings (one character per byte). */
 function concat(...parts: (string | Uint8Array)[]): Uint8Array {
-  const chunks = parts.map((part) => typeof part === "string" ? encoder.encode(part) : part);
+  const chunks = parts.map((part) => typeof part === "string" ? bytesFromBinary(part) : part);
   const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
   let at = 0;
   for (const chunk of chunks) {
@@ -17,8 +23,6 @@ function concat(...parts: (string | Uint8Array)[]): Uint8Array {
   }
   return out;
 }
-
-/** Runs `body` with a fresh temp dir, removed afterwards. */
 
 interface Replayed {
   result: ReplayResult;
@@ -45,8 +49,11 @@ async function replayFile(path: string, content: Uint8Array): Promise<Replayed> 
   return { result, store, after: await Deno.readFile(path), position };
 }
 
+/** The store's live keys and values, sorted by key. */
 function contents(store: MapStore): Record<string, string> {
-  return Object.fromEntries([...store.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return Object.fromEntries(
+    [...store.entries()].map(([key, value]) => [key, value]).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 Deno.test("replayWal applies SET and DEL records in order", async () => {
@@ -74,7 +81,7 @@ Deno.test("replayWal applies SET and DEL records in order", async () => {
 Deno.test("replayWal reads a WAL exactly as the seed Go server writes it", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
-  const content = encoder.encode("3SET5hello5world\n3SET3foo3bar\n3DEL5hello\n");
+  const content = new TextEncoder().encode("3SET5hello5world\n3SET3foo3bar\n3DEL5hello\n");
   const { result, store, after } = await replayFile(`${dir}/wal_file`, content);
   assertEquals(contents(store), { foo: "bar" });
   assertEquals(result.records, 3);
@@ -89,12 +96,12 @@ Deno.test("replayWal keeps newlines, spaces and non-ASCII inside keys and values
   const content = concat(
     encodeSet("multi", "line one\nline two\n"),
     encodeSet("spaced key", "  padded  "),
-    encodeSet("héllo", "wörld €😀"),
+    encodeSet(binaryFromText("héllo"), binaryFromText("wörld €😀")),
     encodeSet("looks", "x\n3DEL5looks\n"),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
   assertEquals(contents(store), {
-    "héllo": "wörld €😀",
+    [binaryFromText("héllo")]: binaryFromText("wörld €😀"),
     looks: "x\n3DEL5looks\n",
     multi: "line one\nline two\n",
     "spaced key": "  padded  ",
@@ -134,12 +141,18 @@ Deno.test("replayWal cuts a torn final record at every byte offset", async () =>
   const path = `${dir}/wal`;
   const earlier = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"), encodeDel("foo"));
   const lasts = [
-    encodeSet("héllo", "new\nvalue 😀"),
+    encodeSet(binaryFromText("héllo"), binaryFromText("new\nvalue 😀")),
     encodeDel("hello"),
     encodeSet("k", "v".repeat(120)),
+    encodeSet("1k", "v", Date.now() + 3_600_000),
+    encodeDel("2k"),
+    encodeExpireAt("hello", 0),
+    encodeFlushAll(),
+    // A MULTI holding one record: none of its inner records can end before it.
+    encodeMulti([encodeSet("solo", "1")]),
   ];
   for (const last of lasts) {
-    const lastBytes = encoder.encode(last);
+    const lastBytes = bytesFromBinary(last);
     for (let k = 0; k < lastBytes.length; k++) {
       const label = `first ${k} bytes of ${JSON.stringify(last)}`;
       const content = concat(earlier, lastBytes.subarray(0, k));
@@ -158,7 +171,7 @@ Deno.test("replayWal cuts a torn final record at every byte offset", async () =>
 Deno.test("replayWal cuts a torn first record, leaving an empty file", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
-  const { result, store, after } = await replayFile(`${dir}/wal`, encoder.encode("3SET5hel"));
+  const { result, store, after } = await replayFile(`${dir}/wal`, bytesFromBinary("3SET5hel"));
   assertEquals(store.size, 0);
   assertEquals(result.records, 0);
   assertEquals(result.tornAt, 0);
@@ -195,7 +208,7 @@ Deno.test("replayWal cuts a torn record whose end was zero-filled", async () => 
     assertEquals(contents(store), { a: "b" }, partial);
     assertEquals(result.tornAt, earlier.length, partial);
     assertEquals(result.tornBytes, partial.length + 64, partial);
-    assertEquals(after, encoder.encode(earlier), partial);
+    assertEquals(after, bytesFromBinary(earlier), partial);
   }
 });
 
@@ -265,7 +278,7 @@ Deno.test("replayWal replays a file larger than its 1 MiB chunk, with a 3 MiB re
   const path = `${dir}/wal`;
   const parts: string[] = [];
   const expected = new Map<string, string>();
-  const big = "B".repeat(3 * 1024 * 1024 + 7) + "\n€";
+  const big = "B".repeat(3 * 1024 * 1024 + 7) + binaryFromText("\n€");
   for (let i = 0; i < 30_000; i++) {
     const key = `key:${i}`;
     const value = i % 7 === 0 ? `v${i}-` + "x".repeat(100) : `v${i}`;
@@ -290,7 +303,7 @@ Deno.test("replayWal replays a file larger than its 1 MiB chunk, with a 3 MiB re
   assertEquals(result.tornAt, null);
   assertEquals(store.size, expected.size);
   assertEquals(store.get("big"), big);
-  assertEquals(new Map(store.entries()), expected);
+  assertEquals(new Map([...store.entries()].map(([key, value]) => [key, value])), expected);
   assertEquals(after.length, content.length);
 });
 
@@ -301,7 +314,7 @@ Deno.test("replayWal cuts a torn 3 MiB record at the end of a large file", async
   const parts: string[] = [];
   for (let i = 0; i < 5_000; i++) parts.push(encodeSet(`key${i}`, "y".repeat(100)));
   const earlier = concat(...parts);
-  const torn = encoder.encode(encodeSet("big", "B".repeat(3 * 1024 * 1024)));
+  const torn = bytesFromBinary(encodeSet("big", "B".repeat(3 * 1024 * 1024)));
   const content = concat(earlier, torn.subarray(0, torn.length - 1));
   const { result, store, after } = await replayFile(path, content);
   assertEquals(store.size, 5_000);
@@ -338,15 +351,187 @@ Deno.test("replayWal refuses, rather than cuts, a damaged length with records af
 });
 
 Deno.test("replayWal reads seed records whose key and value start with digits", async () => {
+  // What the seed writes for SET 1st 42, SET counter 7, DEL 1st, SET 2 22.
   await using temp = await tempDir();
   const dir = temp.path;
-  const content = concat(
-    encodeSet("1st", "42"),
-    encodeSet("counter", "7"),
-    encodeDel("1st"),
-    encodeSet("2", "22"),
-  );
+  const content = concat("3SET31st242\n", "3SET7counter17\n", "3DEL31st\n", "3SET12222\n");
   const { result, store } = await replayFile(`${dir}/wal`, content);
   assertEquals(result.records, 4);
   assertEquals(contents(store), { "2": "22", counter: "7" });
+});
+
+Deno.test("replayWal reads the PUT and DROP walkv writes for long keys with digits", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = concat(
+    encodeSet("1st-of-month", "42"),
+    encodeSet("counter", "7"),
+    encodeDel("1st-of-month"),
+    encodeSet("2", "22"),
+    encodeSet("k", "4\n2345678901"),
+  );
+  assertEquals(
+    bytesFromBinary(encodeSet("1st-of-month", "42")),
+    bytesFromBinary("3PUT12:1st-of-month2:421:0\n"),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(result.records, 5);
+  assertEquals(contents(store), { "2": "22", counter: "7", k: "4\n2345678901" });
+});
+
+Deno.test("replayWal does not resurrect keys whose expiry passed while it was down", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const future = Date.now() + 3_600_000;
+  const content = concat(
+    encodeSet("old", "v"),
+    encodeSet("old", "v2", 1_000), // expired long ago: the key is gone
+    encodeSet("gone", "v", Date.now() - 1),
+    encodeSet("later", "v", future),
+    encodeSet("expired-by-pexpireat", "v"),
+    encodeExpireAt("expired-by-pexpireat", 1),
+    encodeSet("persisted", "v", 5),
+    encodeSet("persisted", "v", future),
+    encodeExpireAt("persisted", 0),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(result.records, 9);
+  assertEquals(contents(store), { later: "v", persisted: "v" });
+  assertEquals(store.size, 2, "expired keys are not loaded at all");
+  assertEquals(store.expiresAt("later"), future);
+  assertEquals(store.expiresAt("persisted"), 0);
+  assertEquals(store.expiringSize, 1);
+});
+
+Deno.test("replayWal applies PEXPIREAT to existing keys only", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const future = Date.now() + 3_600_000;
+  const content = concat(
+    encodeExpireAt("missing", future),
+    encodeSet("k", "v"),
+    encodeExpireAt("k", future),
+  );
+  const { store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(contents(store), { k: "v" });
+  assertEquals(store.expiresAt("k"), future);
+  assertEquals(store.expiresAt("missing"), -1);
+});
+
+Deno.test("replayWal applies FLUSHALL to everything before it only", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = concat(
+    encodeSet("a", "1"),
+    encodeSet("b", "2", Date.now() + 3_600_000),
+    encodeFlushAll(),
+    encodeSet("c", "3"),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(result.records, 4);
+  assertEquals(contents(store), { c: "3" });
+  assertEquals(store.expiringSize, 0);
+});
+
+Deno.test("replayWal applies a MULTI record whole, in order", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const content = concat(
+    encodeSet("src", "value"),
+    // RENAME src dst as the Db logs it: set the new key, delete the old one.
+    encodeMulti([encodeSet("dst", "value"), encodeDel("src")]),
+    encodeMulti([encodeSet("1", "a"), encodeSet("2", "b", Date.now() + 3_600_000)]),
+    encodeMulti([encodeFlushAll(), encodeSet("x", "y"), encodeMulti([encodeSet("z", "w")])]),
+    encodeSet("after", "!"),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(result.records, 5, "a MULTI counts as one record");
+  assertEquals(contents(store), { after: "!", x: "y", z: "w" });
+});
+
+Deno.test({
+  name: "replayWal cuts a torn MULTI without applying any of it",
+  fn: tornMulti,
+});
+
+Deno.test("replayWal cuts a MULTI torn before its first inner record ends", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const earlier = concat(encodeSet("a", "0"));
+  const multi = bytesFromBinary(encodeMulti([encodeSet("a", "1"), encodeSet("b", "2")]));
+  const firstInnerEnd = multi.indexOf(0x0a) + 1;
+  for (let k = 1; k < firstInnerEnd; k++) {
+    const { result, store, after } = await replayFile(
+      `${dir}/wal`,
+      concat(earlier, multi.subarray(0, k)),
+    );
+    assertEquals(contents(store), { a: "0" }, `first ${k} bytes of the MULTI`);
+    assertEquals(result.tornAt, earlier.length);
+    assertEquals(after, earlier);
+  }
+});
+
+async function tornMulti(): Promise<void> {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const earlier = concat(encodeSet("a", "0"));
+  const multi = bytesFromBinary(
+    encodeMulti([encodeSet("a", "1"), encodeSet("b", "2"), encodeDel("a")]),
+  );
+  for (let k = 1; k < multi.length; k++) {
+    const { result, store, after } = await replayFile(
+      `${dir}/wal`,
+      concat(earlier, multi.subarray(0, k)),
+    );
+    assertEquals(contents(store), { a: "0" }, `first ${k} bytes of the MULTI`);
+    assertEquals(result.tornAt, earlier.length);
+    assertEquals(after, earlier);
+  }
+}
+
+Deno.test("replayWal restores binary keys and values byte for byte", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  let all = "";
+  for (let byte = 0; byte < 256; byte++) all += String.fromCharCode(byte);
+  const big = all.repeat(100); // 25,600 bytes: past every chunked path
+  const records: [string, string][] = [
+    ["k", all],
+    [all, "v"],
+    ["crlf\r\n", "\r\n\x00\n3DEL4crlf\r\n"],
+    ["\xff\xfe", "\x80\x81"],
+    ["big", big],
+    ["9", big],
+  ];
+  const content = concat(
+    ...records.map(([key, value], i) =>
+      encodeSet(key, value, i % 2 === 0 ? 0 : Date.now() + 3_600_000)
+    ),
+  );
+  const { result, store } = await replayFile(`${dir}/wal`, content);
+  assertEquals(result.records, records.length);
+  assertEquals(result.tornAt, null);
+  for (const [key, value] of records) assertEquals(store.get(key), value, JSON.stringify(key));
+  assertEquals(store.size, records.length);
+});
+
+Deno.test("replayWal rejects a malformed colon record in the middle at its offset", async () => {
+  await using temp = await tempDir();
+  const dir = temp.path;
+  const path = `${dir}/wal`;
+  const good = concat(encodeSet("a", "1"));
+  const content = concat(good, "3PUT1:k1:v2:1x\n", encodeSet("b", "2"));
+  await Deno.writeFile(path, content);
+  const file = await Deno.open(path, { read: true, write: true });
+  try {
+    const error = await assertRejects(
+      () => replayWal(file, path, new MapStore()),
+      WalCorruptionError,
+    );
+    assertEquals(error.offset, good.length + 12);
+    assert(error.message.includes('"1x"'), error.message);
+  } finally {
+    file.close();
+  }
+  assertEquals(await Deno.readFile(path), content);
 });

@@ -1,0 +1,290 @@
+import { assert, assertEquals } from "@std/assert";
+import { Db } from "../../src/db/db.ts";
+import { MapStore } from "../../src/store/map_store.ts";
+import { ShardedStore } from "../../src/store/sharded_store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { encodeDel, encodeExpireAt, encodeMulti, encodeSet } from "../../src/wal/record.ts";
+import type { Wal } from "../../src/wal/wal.ts";
+
+/** A Wal that keeps each (record, rollback) it is given, to look at and to fail. */
+class RecordingWal implements Wal {
+  readonly records: string[] = [];
+  readonly rollbacks: (() => void)[] = [];
+  failure: Error | null = null;
+  pending: Promise<void> | null = null;
+
+  append(record: string, rollback: () => void): void {
+    this.records.push(record);
+    this.rollbacks.push(rollback);
+  }
+
+  settled(): Promise<void> | null {
+    return this.pending;
+  }
+
+  /** Runs every rollback newest first, as a failing WAL does. */
+  rollBackAll(): void {
+    for (let i = this.rollbacks.length - 1; i >= 0; i--) this.rollbacks[i]();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const START = 1_000_000;
+
+/** A Db over a fresh store on a clock the test moves (`time.now`). */
+function setup(makeStore: (clock: () => number) => Store = (clock) => new MapStore(clock)) {
+  const time = { now: START };
+  const clock = () => time.now;
+  const store = makeStore(clock);
+  const wal = new RecordingWal();
+  const db = new Db(store, wal, clock);
+  return { time, store, wal, db };
+}
+
+/** Every live key with its value and expiry, sorted by key. */
+function snapshot(store: Store): [string, string, number][] {
+  return [...store.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+Deno.test("Db logs nothing until commit, then one record per write", () => {
+  const { wal, db, store } = setup();
+  db.set("k", "v");
+  assertEquals(wal.records, [], "the record waits for the command to finish");
+  assertEquals(store.get("k"), "v", "the store changes at once");
+  db.commit();
+  assertEquals(wal.records, ["3SET1k1v\n"]);
+  db.commit();
+  assertEquals(wal.records.length, 1, "a commit with no writes appends nothing");
+});
+
+Deno.test("Db set logs the seed's SET, or a PUT with an expiry or a long key with digits", () => {
+  const { wal, db } = setup();
+  db.set("hello", "world");
+  db.commit();
+  db.set("k", "v", START + 5000);
+  db.commit();
+  db.set("1234567890", "v");
+  db.commit();
+  assertEquals(wal.records, [
+    "3SET5hello5world\n",
+    "3PUT1:k1:v7:1005000\n",
+    "3PUT10:12345678901:v1:0\n",
+  ]);
+});
+
+Deno.test("Db delete logs DEL or DROP for a live key, nothing for an absent one", () => {
+  const { time, wal, db, store } = setup();
+  store.set("a", "1");
+  store.set("2b-or-not-2b", "2");
+  store.set("soon", "3", START + 1);
+  assertEquals(db.delete("a"), true);
+  db.commit();
+  assertEquals(db.delete("2b-or-not-2b"), true);
+  db.commit();
+  assertEquals(db.delete("missing"), false);
+  db.commit();
+  time.now += 1;
+  assertEquals(db.delete("soon"), false, "an expired key is not deleted again");
+  db.commit();
+  assertEquals(wal.records, ["3DEL1a\n", "4DROP12:2b-or-not-2b\n"]);
+  assertEquals(store.size, 0);
+});
+
+Deno.test("Db setExpiresAt logs PEXPIREAT for a live key, 0 removing the expiry", () => {
+  const { wal, db, store } = setup();
+  store.set("k", "v");
+  assertEquals(db.setExpiresAt("k", START + 100), true);
+  db.commit();
+  assertEquals(db.setExpiresAt("k", START + 100), true, "the same time again changes nothing");
+  db.commit();
+  assertEquals(db.setExpiresAt("k", 0), true);
+  db.commit();
+  assertEquals(db.setExpiresAt("missing", START + 100), false);
+  db.commit();
+  assertEquals(wal.records, [encodeExpireAt("k", START + 100), encodeExpireAt("k", 0)]);
+  assertEquals(store.expiresAt("k"), 0);
+});
+
+Deno.test("Db setExpiresAt with a time already past deletes the key and logs a DEL", () => {
+  const { wal, db, store } = setup();
+  store.set("k", "v");
+  assertEquals(db.setExpiresAt("k", START), true);
+  db.commit();
+  assertEquals(db.setExpiresAt("missing", START - 10), false);
+  db.commit();
+  assertEquals(wal.records, ["3DEL1k\n"]);
+  assertEquals(store.get("k"), undefined);
+  assertEquals(store.size, 0);
+});
+
+Deno.test("Db flushAll logs FLUSHALL and its rollback restores everything", () => {
+  const { wal, db, store } = setup();
+  store.set("a", "1");
+  store.set("b", "2", START + 10);
+  const before = snapshot(store);
+  db.flushAll();
+  db.commit();
+  assertEquals(wal.records, ["8FLUSHALL\n"]);
+  assertEquals(store.size, 0);
+  wal.rollbacks[0]();
+  assertEquals(snapshot(store), before);
+});
+
+Deno.test("Db commit of several writes appends one MULTI of their records, in order", () => {
+  const { wal, db, store } = setup();
+  store.set("src", "value", START + 50);
+  // RENAME src dst, as a command would do it.
+  db.set("dst", "value", store.expiresAt("src"));
+  db.delete("src");
+  db.commit();
+  assertEquals(wal.records, [
+    encodeMulti([encodeSet("dst", "value", START + 50), encodeDel("src")]),
+  ]);
+  assertEquals(wal.rollbacks.length, 1);
+  db.set("a", "1");
+  db.setExpiresAt("a", START + 9);
+  db.flushAll();
+  db.commit();
+  assertEquals(wal.records[1], "5MULTI42:3SET1a11\n9PEXPIREAT1:a7:1000009\n8FLUSHALL\n\n");
+  db.set("next", "alone");
+  db.commit();
+  assertEquals(wal.records[2], "3SET4next5alone\n", "the next command starts afresh");
+});
+
+Deno.test("Db rollback of a set removes a new key, or restores the old value and expiry", () => {
+  const { wal, db, store } = setup();
+  db.set("fresh", "v", START + 10);
+  db.commit();
+  store.set("old", "before", START + 500);
+  db.set("old", "after");
+  db.commit();
+  assertEquals(store.expiresAt("old"), 0);
+  wal.rollbacks[1]();
+  assertEquals(store.get("old"), "before");
+  assertEquals(store.expiresAt("old"), START + 500);
+  wal.rollbacks[0]();
+  assertEquals(store.get("fresh"), undefined);
+  assertEquals(store.expiresAt("fresh"), -1);
+  assertEquals(store.expiringSize, 1);
+});
+
+Deno.test("Db rollback of a delete restores the value and its expiry", () => {
+  const { wal, db, store } = setup();
+  store.set("k", "v", START + 77);
+  db.delete("k");
+  db.commit();
+  wal.rollbacks[0]();
+  assertEquals(store.get("k"), "v");
+  assertEquals(store.expiresAt("k"), START + 77);
+});
+
+Deno.test("Db rollback of setExpiresAt restores the previous expiry, or none", () => {
+  const { wal, db, store } = setup();
+  store.set("a", "1");
+  store.set("b", "2", START + 5);
+  db.setExpiresAt("a", START + 100);
+  db.commit();
+  db.setExpiresAt("b", 0);
+  db.commit();
+  db.setExpiresAt("a", START); // past: a delete
+  db.commit();
+  wal.rollBackAll();
+  assertEquals(snapshot(store), [["a", "1", 0], ["b", "2", START + 5]]);
+});
+
+Deno.test("Db rollback of a MULTI undoes its writes newest first", () => {
+  const { wal, db, store } = setup();
+  store.set("k", "original", START + 1000);
+  store.set("other", "x");
+  const before = snapshot(store);
+  // Undoing these oldest first would leave "one" or "two" behind.
+  db.set("k", "one");
+  db.set("k", "two", START + 5);
+  db.delete("k");
+  db.set("k", "three");
+  db.setExpiresAt("k", START + 20);
+  db.delete("other");
+  db.set("new", "n");
+  db.flushAll();
+  db.set("after-flush", "y");
+  db.commit();
+  assertEquals(wal.records.length, 1);
+  assert(wal.records[0].startsWith("5MULTI"));
+  assertEquals(snapshot(store), [["after-flush", "y", 0]]);
+  wal.rollbacks[0]();
+  assertEquals(snapshot(store), before);
+  assertEquals(store.expiringSize, 1);
+});
+
+Deno.test("Db rollbacks of several commands, newest first, restore the start", () => {
+  for (
+    const [name, make] of [
+      ["MapStore", (clock: () => number) => new MapStore(clock)],
+      ["ShardedStore", (clock: () => number) => new ShardedStore(4, clock)],
+    ] as const
+  ) {
+    const { wal, db, store } = setup(make);
+    for (let i = 0; i < 20; i++) store.set(`k${i}`, `v${i}`, i % 3 === 0 ? START + i + 1 : 0);
+    const before = snapshot(store);
+    for (let i = 0; i < 20; i++) {
+      if (i % 4 === 0) db.delete(`k${i}`);
+      else if (i % 4 === 1) db.set(`k${i}`, "changed", START + 99);
+      else if (i % 4 === 2) db.setExpiresAt(`k${i}`, START + 50);
+      else {
+        db.set(`k${i}`, "x");
+        db.set(`n${i}`, "y");
+      }
+      db.commit();
+    }
+    db.flushAll();
+    db.commit();
+    db.set("k1", "last");
+    db.commit();
+    wal.rollBackAll();
+    assertEquals(snapshot(store), before, name);
+  }
+});
+
+Deno.test("Db reads see the store and hide expired keys", () => {
+  const { time, db, store } = setup();
+  store.set("a", "1");
+  store.set("b", "2", START + 10);
+  assertEquals(db.now(), START);
+  assertEquals(db.get("a"), "1");
+  assertEquals(db.expiresAt("b"), START + 10);
+  assertEquals(db.expiresAt("missing"), -1);
+  assertEquals(db.size, 2);
+  assertEquals(db.expiringSize, 1);
+  assertEquals(new Set(db.keys()), new Set(["a", "b"]));
+  time.now += 10;
+  assertEquals(db.now(), START + 10);
+  assertEquals(db.get("b"), undefined);
+  assertEquals(db.size, 1);
+});
+
+Deno.test("Db randomKey skips expired keys and is undefined when none is live", () => {
+  const { time, db, store } = setup();
+  assertEquals(db.randomKey(), undefined);
+  for (let i = 0; i < 500; i++) store.set(`dead${i}`, "v", START + 1);
+  store.set("alive", "v");
+  time.now += 1;
+  for (let i = 0; i < 5; i++) assertEquals(db.randomKey(), "alive");
+  db.delete("alive");
+  assertEquals(db.randomKey(), undefined);
+});
+
+Deno.test("Db passes the WAL's failure and settled through", async () => {
+  const { wal, db } = setup();
+  assertEquals(db.failure, null);
+  assertEquals(db.settled(), null);
+  const error = new Error("disk full");
+  wal.failure = error;
+  assertEquals(db.failure, error);
+  const pending = Promise.resolve();
+  wal.pending = pending;
+  assert(db.settled() === pending);
+  await pending;
+});
