@@ -1,5 +1,6 @@
-import { absoluteExpiry, type ExpiryUnit, invalidExpireTime } from "./expiry.ts";
-import { NOT_AN_INTEGER, parseInteger, SYNTAX_ERROR } from "./parse_integer.ts";
+import { readExpiry } from "./expire_argument.ts";
+import type { ExpiryUnit } from "./expiry.ts";
+import { SYNTAX_ERROR } from "./parse_integer.ts";
 import type { RespCommand } from "./resp_command.ts";
 
 /**
@@ -27,34 +28,34 @@ export const set: RespCommand = {
       db.set(key, value);
       return reply.ok();
     }
+    // Redis's rules: an option may repeat (the last time wins) but not
+    // contradict another (NX with XX, or two different expiry options).
     let condition: "NX" | "XX" | null = null;
     let get = false;
     let unit: ExpiryUnit | "KEEPTTL" | null = null;
-    let amount = 0;
+    let amount = "";
     for (let i = 3; i < args.length; i++) {
       const option = args[i].toUpperCase();
-      if ((option === "NX" || option === "XX") && condition === null) {
+      if ((option === "NX" || option === "XX") && (condition ?? option) === option) {
         condition = option;
-      } else if (option === "GET" && !get) {
+      } else if (option === "GET") {
         get = true;
-      } else if (option === "KEEPTTL" && unit === null) {
+      } else if (option === "KEEPTTL" && (unit ?? option) === option) {
         unit = option;
       } else if (
         (option === "EX" || option === "PX" || option === "EXAT" || option === "PXAT") &&
-        unit === null && i + 1 < args.length
+        (unit ?? option) === option && i + 1 < args.length
       ) {
         unit = option;
-        const parsed = parseInteger(args[++i]);
-        if (parsed === null) return reply.error(NOT_AN_INTEGER);
-        amount = parsed;
+        amount = args[++i];
       } else {
         return reply.error(SYNTAX_ERROR);
       }
     }
     let expiresAt = 0;
     if (unit !== null && unit !== "KEEPTTL") {
-      const at = absoluteExpiry(unit, amount, db.now());
-      if (at === null) return reply.error(invalidExpireTime("set"));
+      const at = readExpiry(amount, unit, db.now(), "set", reply);
+      if (at === null) return;
       expiresAt = at;
     }
     const old = db.get(key);

@@ -1,0 +1,45 @@
+import type { RespWriter } from "../../protocol/resp_writer.ts";
+import { absoluteExpiry, type ExpiryUnit, invalidExpireTime } from "./expiry.ts";
+import { NOT_AN_INTEGER, parseInteger } from "./parse_integer.ts";
+
+/**
+ * Whether `text` is an integer Redis would accept (64-bit signed), so a time
+ * too big for a JavaScript number gets Redis's "invalid expire time" rather
+ * than "not an integer".
+ */
+function isInt64(text: string): boolean {
+  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(text)) return false;
+  const value = BigInt(text);
+  return value >= -(2n ** 63n) && value < 2n ** 63n;
+}
+
+/**
+ * Reads the time argument of SETEX, PSETEX or GETEX as an absolute expiry in
+ * ms since the epoch, answering as Redis does when it cannot: `ERR value is
+ * not an integer or out of range` for text that is no integer, and `ERR
+ * invalid expire time in '<command>' command` for a time that is not
+ * positive or does not fit. On failure the error is already written to
+ * `reply` and the result is `null`, so callers just return.
+ *
+ * @example
+ * ```ts
+ * const at = readExpiry("10", "EX", db.now(), "SETEX", reply); // now + 10 000
+ * if (at === null) return; // reply holds the error
+ * ```
+ */
+export function readExpiry(
+  text: string,
+  unit: ExpiryUnit,
+  now: number,
+  command: string,
+  reply: RespWriter,
+): number | null {
+  const amount = parseInteger(text);
+  if (amount === null) {
+    reply.error(isInt64(text) ? invalidExpireTime(command) : NOT_AN_INTEGER);
+    return null;
+  }
+  const at = absoluteExpiry(unit, amount, now);
+  if (at === null) reply.error(invalidExpireTime(command));
+  return at;
+}
