@@ -1,36 +1,10 @@
 import { assert, assertEquals } from "@std/assert";
+import { RecordingWal } from "../helpers/recording_wal.ts";
 import { Dispatcher } from "../../src/commands/dispatcher.ts";
 import { Db } from "../../src/db/db.ts";
 import { binaryFromText } from "../../src/io/binary.ts";
 import { TextReplyWriter } from "../../src/protocol/text_reply_writer.ts";
 import { MapStore } from "../../src/store/map_store.ts";
-import type { Wal } from "../../src/wal/wal.ts";
-
-/** A Wal that keeps what it is given, so tests can look at it and fail it. */
-class RecordingWal implements Wal {
-  readonly records: string[] = [];
-  readonly rollbacks: (() => void)[] = [];
-  failure: Error | null = null;
-  pending: Promise<void> | null = null;
-
-  append(record: string, rollback: () => void): void {
-    this.records.push(record);
-    this.rollbacks.push(rollback);
-  }
-
-  settled(): Promise<void> | null {
-    return this.pending;
-  }
-
-  /** Runs every rollback newest first, as a failing WAL does. */
-  rollBackAll(): void {
-    for (let i = this.rollbacks.length - 1; i >= 0; i--) this.rollbacks[i]();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /** A dispatcher over a fresh store and a {@linkcode RecordingWal}, on a clock tests move. */
 function setup() {

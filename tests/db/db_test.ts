@@ -1,36 +1,10 @@
 import { assert, assertEquals } from "@std/assert";
+import { RecordingWal } from "../helpers/recording_wal.ts";
 import { Db } from "../../src/db/db.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { encodeDel, encodeExpireAt, encodeMulti, encodeSet } from "../../src/wal/record.ts";
-import type { Wal } from "../../src/wal/wal.ts";
-
-/** A Wal that keeps each (record, rollback) it is given, to look at and to fail. */
-class RecordingWal implements Wal {
-  readonly records: string[] = [];
-  readonly rollbacks: (() => void)[] = [];
-  failure: Error | null = null;
-  pending: Promise<void> | null = null;
-
-  append(record: string, rollback: () => void): void {
-    this.records.push(record);
-    this.rollbacks.push(rollback);
-  }
-
-  settled(): Promise<void> | null {
-    return this.pending;
-  }
-
-  /** Runs every rollback newest first, as a failing WAL does. */
-  rollBackAll(): void {
-    for (let i = this.rollbacks.length - 1; i >= 0; i--) this.rollbacks[i]();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const START = 1_000_000;
 

@@ -1,64 +1,19 @@
 import { assert, assertEquals } from "@std/assert";
-import { RespDispatcher } from "../../../src/commands/resp/resp_dispatcher.ts";
-import { DEFAULT_CONFIG } from "../../../src/config.ts";
-import { Db } from "../../../src/db/db.ts";
-import { binaryFromBytes } from "../../../src/io/binary.ts";
-import { RespWriter } from "../../../src/protocol/resp_writer.ts";
-import { ClientState } from "../../../src/server/client_state.ts";
-import { ServerState } from "../../../src/server/server_state.ts";
+import { respHarness, START } from "../../helpers/resp_harness.ts";
+
 import { MapStore } from "../../../src/store/map_store.ts";
 import type { Clock } from "../../../src/store/shard.ts";
 import { ShardedStore } from "../../../src/store/sharded_store.ts";
 import type { Store } from "../../../src/store/store.ts";
 import { encodeDel, encodeExpireAt, encodeMulti, encodeSet } from "../../../src/wal/record.ts";
-import type { Wal } from "../../../src/wal/wal.ts";
-
-/** A Wal that keeps the records it is given, so tests can see what a command logged. */
-class RecordingWal implements Wal {
-  readonly records: string[] = [];
-  readonly failure: Error | null = null;
-
-  append(record: string): void {
-    this.records.push(record);
-  }
-
-  settled(): Promise<void> | null {
-    return null;
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-const START = 1_700_000_000_000;
 
 /**
- * A Db over `makeStore` with a clock the test moves; `run` dispatches one
- * request and returns the reply as RESP text (one character per byte).
+ * A harness over `makeStore` with a clock the test moves; `run` dispatches
+ * one request and returns the reply as RESP text (one character per byte).
  */
 function setup(makeStore: (clock: Clock) => Store = (clock) => new MapStore(clock)) {
-  let now = START;
-  const clock = () => now;
-  const wal = new RecordingWal();
-  const db = new Db(makeStore(clock), wal, clock);
-  const reply = new RespWriter();
-  const context = {
-    db,
-    reply,
-    client: new ClientState(1, "127.0.0.1:50000"),
-    server: new ServerState(DEFAULT_CONFIG, 0),
-  };
-  const dispatcher = new RespDispatcher();
-  const run = (...args: string[]): string => {
-    dispatcher.dispatch(args, context);
-    const bytes = reply.take();
-    return binaryFromBytes(bytes, 0, bytes.length);
-  };
-  const advance = (ms: number) => {
-    now += ms;
-  };
-  return { db, wal, run, advance, now: () => now };
+  const { db, wal, run, advance, time } = respHarness({ makeStore });
+  return { db, wal, run, advance, now: () => time.now };
 }
 
 /** RESP text of an array of bulk strings. */

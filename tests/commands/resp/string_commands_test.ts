@@ -1,65 +1,25 @@
 import { assertEquals } from "@std/assert";
-import { RespDispatcher } from "../../../src/commands/resp/resp_dispatcher.ts";
-import { DEFAULT_CONFIG } from "../../../src/config.ts";
-import { Db } from "../../../src/db/db.ts";
-import { RespWriter } from "../../../src/protocol/resp_writer.ts";
-import { ClientState } from "../../../src/server/client_state.ts";
-import { ServerState } from "../../../src/server/server_state.ts";
-import { MapStore } from "../../../src/store/map_store.ts";
+import { respHarness, START } from "../../helpers/resp_harness.ts";
+
 import { encodeDel, encodeExpireAt, encodeMulti, encodeSet } from "../../../src/wal/record.ts";
-import type { Wal } from "../../../src/wal/wal.ts";
 
-/** A Wal that keeps the records it is given, so tests can see what a command logged. */
-class RecordingWal implements Wal {
-  readonly records: string[] = [];
-  readonly failure: Error | null = null;
-
-  append(record: string): void {
-    this.records.push(record);
-  }
-
-  settled(): Promise<void> | null {
-    return null;
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-const START = 1_700_000_000_000;
 const NOT_AN_INTEGER = "-ERR value is not an integer or out of range\r\n";
 const SYNTAX_ERROR = "-ERR syntax error\r\n";
 const NOT_A_FLOAT = "-ERR value is not a valid float\r\n";
 
 /**
- * A Db over a MapStore with a clock the test moves; `run` dispatches one
- * request and returns the reply as RESP text.
+ * A harness over a MapStore with a clock the test moves; `run` dispatches
+ * one request and returns the reply as RESP text.
  */
 function setup() {
-  let now = START;
-  const clock = () => now;
-  const wal = new RecordingWal();
-  const db = new Db(new MapStore(clock), wal, clock);
-  const reply = new RespWriter();
-  const server = new ServerState(DEFAULT_CONFIG, 0);
-  const context = { db, reply, client: new ClientState(1, "127.0.0.1:50000"), server };
-  const dispatcher = new RespDispatcher();
-  const decoder = new TextDecoder();
-  const run = (...args: string[]): string => {
-    dispatcher.dispatch(args, context);
-    return decoder.decode(reply.take());
-  };
-  const advance = (ms: number) => {
-    now += ms;
-  };
-  /** Sets up `key` through the dispatcher and forgets the records that made. */
+  const { db, wal, context, run, advance } = respHarness();
+  /** Sets up `key` through the Db and forgets the records that made. */
   const given = (key: string, value: string, expiresAt = 0) => {
     db.set(key, value, expiresAt);
     db.commit();
     wal.records.length = 0;
   };
-  return { db, wal, server, run, advance, given };
+  return { db, wal, server: context.server, run, advance, given };
 }
 
 /** RESP text of a bulk string. */
