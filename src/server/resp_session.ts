@@ -39,7 +39,7 @@ export async function serveResp(
   const parser = new RespParser({ maxBulkBytes });
   const reply = new RespWriter();
   const client = connection.client;
-  const context: CommandContext = { db, reply, client, server };
+  const context: CommandContext = { db, reply, client, server, commands: resp.table };
   let buffer = first;
   let start = 0;
   let end = n;

@@ -20,6 +20,10 @@ export interface RespHarnessOptions {
   makeStore?: (clock: Clock) => Store;
   /** The server's flags; DEFAULT_CONFIG by default. */
   config?: Config;
+  /** The client's id (CLIENT ID, HELLO); 1 by default. */
+  clientId?: number;
+  /** The port the server reports (INFO, CONFIG GET port); 4242 by default. */
+  port?: number;
 }
 
 /**
@@ -43,13 +47,14 @@ export function respHarness(options: RespHarnessOptions = {}) {
   const wal = new RecordingWal();
   const db = new Db(store, wal, clock);
   const reply = new RespWriter();
+  const dispatcher = new RespDispatcher();
   const context: CommandContext = {
+    commands: dispatcher.table,
     db,
     reply,
-    client: new ClientState(1, "127.0.0.1:50000"),
-    server: new ServerState(options.config ?? DEFAULT_CONFIG, 4242),
+    client: new ClientState(options.clientId ?? 1, "127.0.0.1:50000"),
+    server: new ServerState(options.config ?? DEFAULT_CONFIG, options.port ?? 4242),
   };
-  const dispatcher = new RespDispatcher();
   const run = (...args: string[]): string => {
     dispatcher.dispatch(args, context);
     const bytes = reply.take();

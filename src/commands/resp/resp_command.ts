@@ -2,6 +2,7 @@ import type { Db } from "../../db/db.ts";
 import type { RespWriter } from "../../protocol/resp_writer.ts";
 import type { ServerState } from "../../server/server_state.ts";
 import type { ClientState } from "../../server/client_state.ts";
+import type { CommandTable } from "./resp_command_table.ts";
 
 /** What a RESP command runs against. */
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   readonly client: ClientState;
   /** Server-wide state: start time, config, statistics, SCAN cursors. */
   readonly server: ServerState;
+  /** The command table, for the commands that describe it (COMMAND). */
+  readonly commands: CommandTable;
 }
 
 /**

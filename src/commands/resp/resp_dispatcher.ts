@@ -1,4 +1,4 @@
-import { RESP_COMMANDS } from "./resp_command_table.ts";
+import { type CommandTable, RESP_COMMAND_TABLE } from "./resp_command_table.ts";
 import type { CommandContext } from "./resp_command.ts";
 
 /**
@@ -14,10 +14,17 @@ import type { CommandContext } from "./resp_command.ts";
  * ```
  */
 export class RespDispatcher {
+  /** The commands this dispatcher runs. */
+  readonly table: CommandTable;
+
+  constructor(table: CommandTable = RESP_COMMAND_TABLE) {
+    this.table = table;
+  }
+
   /** Runs one request; `args` is non-empty and holds binary strings. */
   dispatch(args: string[], context: CommandContext): void {
     const name = args[0];
-    const command = RESP_COMMANDS.get(name) ?? RESP_COMMANDS.get(name.toUpperCase());
+    const command = this.table.get(name);
     context.server.commandsProcessed++;
     if (command === undefined) {
       let preview = "";
