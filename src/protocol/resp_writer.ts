@@ -138,5 +138,6 @@ export class RespWriter {
 }
 
 function oneLine(text: string): string {
-  return /[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, " ") : text;
+  // One space per character, as Redis sanitizes its error replies.
+  return /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, " ") : text;
 }

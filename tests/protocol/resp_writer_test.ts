@@ -27,15 +27,15 @@ Deno.test("RespWriter writes errors as given, code first", () => {
   );
 });
 
-Deno.test("RespWriter turns CR and LF in errors and simple strings into spaces", () => {
+Deno.test("RespWriter turns each CR and LF in errors and simple strings into a space, as Redis", () => {
   const replies = new RespWriter();
   replies.error("ERR bad\r\nkey\nhere\rnow");
   replies.error("ERR " + "x".repeat(100) + "\r\n" + "y".repeat(10)); // a long line too
   replies.simple("two\nlines");
   assertEquals(
     take(replies),
-    "-ERR bad key here now\r\n" +
-      "-ERR " + "x".repeat(100) + " " + "y".repeat(10) + "\r\n" +
+    "-ERR bad  key here now\r\n" +
+      "-ERR " + "x".repeat(100) + "  " + "y".repeat(10) + "\r\n" +
       "+two lines\r\n",
   );
 });
