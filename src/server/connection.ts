@@ -1,6 +1,8 @@
 import type { Dispatcher } from "../commands/dispatcher.ts";
 import type { RespDispatcher } from "../commands/resp/resp_dispatcher.ts";
 import type { Db } from "../db/db.ts";
+import { COMMAND_TABLE as TEXT_COMMAND_TABLE } from "../commands/command_table.ts";
+import { binaryFromBytes } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { ClientState } from "./client_state.ts";
@@ -26,12 +28,15 @@ export interface ConnectionOptions {
 
 const READ_BUFFER_BYTES = 64 * 1024;
 const STAR = 0x2a;
+const NEWLINE = 0x0a;
 
 /**
  * One client: owns its socket and its read buffer, and serves the protocol
  * the client's first byte picks: `*` starts a RESP array, so the client
  * speaks Redis ({@linkcode serveResp}); anything else is the seed's text
- * protocol ({@linkcode serveText}), so `nc` users see no change.
+ * protocol ({@linkcode serveText}), so `nc` users see no change. One
+ * exception: a first line that is a Redis inline command the text protocol
+ * lacks (`PING`) starts a RESP connection.
  *
  * A session reads through {@linkcode Connection.read} and writes each batch
  * of replies with one {@linkcode Connection.write}, after waiting for the
@@ -67,8 +72,11 @@ export class Connection {
       const first = new Uint8Array(READ_BUFFER_BYTES);
       const n = await this.read(first);
       if (n === null) return;
-      if (first[0] === STAR) await serveResp(this, first, n);
-      else await serveText(this, first, n);
+      if (first[0] === STAR || this.#opensWithRedisInline(first, n)) {
+        await serveResp(this, first, n);
+      } else {
+        await serveText(this, first, n);
+      }
     } catch (error: unknown) {
       if (!isDisconnect(error)) throw error;
     } finally {
@@ -114,6 +122,22 @@ export class Connection {
   /** Writes all of `bytes`. */
   async write(bytes: Uint8Array): Promise<void> {
     await writeAll(this.#conn, bytes);
+  }
+
+  /**
+   * Whether the first line is a Redis inline command the text protocol
+   * does not have, e.g. the bare `PING\r\n` redis-benchmark and health
+   * checks send. The seed answered those `-INVALID COMMAND`; a Redis
+   * client needs a RESP reply. Any case of SET, GET or DEL stays text, so
+   * nothing the seed accepted or refused changes.
+   */
+  #opensWithRedisInline(bytes: Uint8Array, n: number): boolean {
+    const lineEnd = bytes.subarray(0, n).indexOf(NEWLINE);
+    if (lineEnd === -1) return false;
+    const line = binaryFromBytes(bytes, 0, lineEnd).trim();
+    const name = line.split(/[ \t]/, 1)[0].toUpperCase();
+    if (name === "" || TEXT_COMMAND_TABLE.has(name)) return false;
+    return this.options.resp.table.get(name) !== undefined;
   }
 
   #close(): void {
