@@ -46,6 +46,8 @@ export class RespParser {
   /** Why the last parse returned {@linkcode PROTOCOL_ERROR}, as Redis words it. */
   error = "";
   readonly #maxBulkBytes: number;
+  /** Start and end of each bulk of the request being checked. */
+  readonly #spans: number[] = [];
   /** The last command name of each length, by length. */
   readonly #names: (string | undefined)[] = [];
   /** Where a length line ended, set by `#length`. */
@@ -61,13 +63,19 @@ export class RespParser {
    * skipped), {@linkcode INCOMPLETE}, or {@linkcode PROTOCOL_ERROR}.
    */
   parse(bytes: Uint8Array, start: number, end: number): number {
-    this.fields.length = 0;
-    if (bytes[start] !== STAR) return this.#inline(bytes, start, end);
+    const fields = this.fields;
+    if (bytes[start] !== STAR) {
+      fields.length = 0;
+      return this.#inline(bytes, start, end);
+    }
     const count = this.#length(bytes, start + 1, end);
-    if (count === INCOMPLETE) return INCOMPLETE;
+    if (count === INCOMPLETE) return this.#incomplete();
     if (count === PROTOCOL_ERROR || count > MAX_ARRAY_LENGTH) {
       return this.#fail("invalid multibulk length");
     }
+    // Check first that the whole request is here, noting where each bulk
+    // lies; make strings only then, so a partial request costs nothing.
+    const spans = this.#spans;
     let at = this.#lineEnd;
     for (let i = 0; i < count; i++) {
       if (at >= end) return this.#incomplete();
@@ -82,11 +90,13 @@ export class RespParser {
       const textStart = this.#lineEnd;
       at = textStart + length + 2; // the bulk and its CRLF
       if (at > end) return this.#incomplete();
-      this.fields.push(
-        i === 0
-          ? this.#name(bytes, textStart, length)
-          : binaryFromBytes(bytes, textStart, textStart + length),
-      );
+      spans[2 * i] = textStart;
+      spans[2 * i + 1] = textStart + length;
+    }
+    fields.length = count;
+    if (count > 0) fields[0] = this.#name(bytes, spans[0], spans[1] - spans[0]);
+    for (let i = 1; i < count; i++) {
+      fields[i] = binaryFromBytes(bytes, spans[2 * i], spans[2 * i + 1]);
     }
     return at;
   }
