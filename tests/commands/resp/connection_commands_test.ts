@@ -146,7 +146,7 @@ Deno.test("CLIENT errors name the subcommand as Redis does", () => {
   );
   assertEquals(
     run("CLIENT", "x\r\ny"),
-    "-ERR unknown subcommand 'x y'. Try CLIENT HELP.\r\n",
+    "-ERR unknown subcommand 'x  y'. Try CLIENT HELP.\r\n",
     "CR and LF in an echoed name cannot break the framing",
   );
 });
