@@ -49,7 +49,7 @@ export class RespWriter {
   }
 
   /** An integer, `:n`. */
-  integer(n: number): void {
+  integer(n: number | bigint): void {
     this.#ascii(":" + n + CRLF);
   }
 

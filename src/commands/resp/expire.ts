@@ -1,16 +1,6 @@
 import { invalidExpireTime } from "./expiry.ts";
-import { NOT_AN_INTEGER, parseInteger } from "./parse_integer.ts";
+import { NOT_AN_INTEGER, parseInt64, parseInteger } from "./parse_integer.ts";
 import type { RespCommand } from "./resp_command.ts";
-
-/**
- * Whether `text` is an integer Redis would accept (64-bit signed), to tell a
- * time too big for us to hold exactly from one that is not a number at all.
- */
-function isInt64(text: string): boolean {
-  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(text)) return false;
-  const value = BigInt(text);
-  return value >= -(2n ** 63n) && value < 2n ** 63n;
-}
 
 /** How the four commands read their time argument. */
 interface TimeReading {
@@ -62,7 +52,7 @@ function expireCommand(
       const amount = parseInteger(args[2]);
       if (amount === null) {
         // A valid 64-bit integer beyond ±2^53 is a time we cannot hold exactly.
-        return reply.error(isInt64(args[2]) ? invalidExpireTime(name) : NOT_AN_INTEGER);
+        return reply.error(parseInt64(args[2]) !== null ? invalidExpireTime(name) : NOT_AN_INTEGER);
       }
       const at = amount * reading.scale + (reading.absolute ? 0 : db.now());
       if (!Number.isSafeInteger(at)) return reply.error(invalidExpireTime(name));

@@ -1,17 +1,6 @@
 import type { RespWriter } from "../../protocol/resp_writer.ts";
 import { absoluteExpiry, type ExpiryUnit, invalidExpireTime } from "./expiry.ts";
-import { NOT_AN_INTEGER, parseInteger } from "./parse_integer.ts";
-
-/**
- * Whether `text` is an integer Redis would accept (64-bit signed), so a time
- * too big for a JavaScript number gets Redis's "invalid expire time" rather
- * than "not an integer".
- */
-function isInt64(text: string): boolean {
-  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(text)) return false;
-  const value = BigInt(text);
-  return value >= -(2n ** 63n) && value < 2n ** 63n;
-}
+import { NOT_AN_INTEGER, parseInt64, parseInteger } from "./parse_integer.ts";
 
 /**
  * Reads the time argument of SETEX, PSETEX or GETEX as an absolute expiry in
@@ -36,7 +25,7 @@ export function readExpiry(
 ): number | null {
   const amount = parseInteger(text);
   if (amount === null) {
-    reply.error(isInt64(text) ? invalidExpireTime(command) : NOT_AN_INTEGER);
+    reply.error(parseInt64(text) !== null ? invalidExpireTime(command) : NOT_AN_INTEGER);
     return null;
   }
   const at = absoluteExpiry(unit, amount, now);

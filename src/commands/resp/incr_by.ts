@@ -1,4 +1,4 @@
-import { NOT_AN_INTEGER, parseInteger } from "./parse_integer.ts";
+import { isInt64, NOT_AN_INTEGER, parseInt64, parseInteger } from "./parse_integer.ts";
 import type { RespCommand } from "./resp_command.ts";
 
 /** Redis's reply when a counter would leave the integer range. */
@@ -10,10 +10,11 @@ const OVERFLOW = "ERR increment or decrement would overflow";
  * decimal text keeping the key's expiry, and reply with it. They differ in
  * where the step comes from (1, or the argument) and its sign.
  *
- * Values are JavaScript numbers, so "integer" means within ±(2^53 - 1), not
- * Redis's 64-bit range: a stored value or step outside it is `ERR value is
- * not an integer or out of range`, a result outside it `ERR increment or
- * decrement would overflow`.
+ * Counters have Redis's 64-bit signed range. Numbers do the arithmetic
+ * while everything fits in ±(2^53 - 1), the common case; past that, BigInt.
+ * A stored value or step outside the range is `ERR value is not an integer
+ * or out of range`, a result outside it `ERR increment or decrement would
+ * overflow`.
  */
 function incrementCommand(
   name: "INCR" | "DECR" | "INCRBY" | "DECRBY",
@@ -29,25 +30,28 @@ function incrementCommand(
     summary,
     syntax: byArgument ? (sign === 1 ? "key increment" : "key decrement") : "key",
     run(args, { db, reply }) {
-      let step: number = sign;
-      if (byArgument) {
-        const amount = parseInteger(args[2]);
-        if (amount === null) return reply.error(NOT_AN_INTEGER);
-        step = sign * amount;
-      }
       const key = args[1];
       const old = db.get(key);
-      let current = 0;
-      let expiresAt = 0;
-      if (old !== undefined) {
-        const parsed = parseInteger(old);
-        if (parsed === null) return reply.error(NOT_AN_INTEGER);
-        current = parsed;
-        expiresAt = db.expiresAt(key);
+      const expiresAt = old === undefined ? 0 : db.expiresAt(key);
+      const amount = byArgument ? parseInteger(args[2]) : 1;
+      const current = old === undefined ? 0 : parseInteger(old);
+      if (amount !== null && current !== null) {
+        // Both are safe integers, so the sum is exact whenever it is safe itself.
+        const result = current + sign * amount;
+        if (Number.isSafeInteger(result)) {
+          db.set(key, String(result), expiresAt);
+          return reply.integer(result);
+        }
       }
-      // Both are safe integers, so the sum is exact whenever it is safe itself.
-      const result = current + step;
-      if (!Number.isSafeInteger(result)) return reply.error(OVERFLOW);
+      const bigAmount = byArgument ? parseInt64(args[2]) : 1n;
+      const bigCurrent = old === undefined ? 0n : parseInt64(old);
+      if (bigAmount === null || bigCurrent === null) return reply.error(NOT_AN_INTEGER);
+      // Redis cannot negate the smallest 64-bit integer, and says so.
+      if (sign === -1 && bigAmount === -(2n ** 63n)) {
+        return reply.error("ERR decrement would overflow");
+      }
+      const result = bigCurrent + BigInt(sign) * bigAmount;
+      if (!isInt64(result)) return reply.error(OVERFLOW);
       db.set(key, String(result), expiresAt);
       reply.integer(result);
     },
