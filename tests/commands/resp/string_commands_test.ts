@@ -301,22 +301,26 @@ Deno.test("INCR refuses values and steps that are not integers", () => {
   assertEquals(wal.records, []);
 });
 
-Deno.test("INCR reports overflow beyond ±(2^53 - 1), the range a number holds exactly", () => {
+Deno.test("INCR counts past 2^53 exactly and overflows where Redis's 64-bit integers do", () => {
   const { run, wal, db, given } = setup();
   const overflow = "-ERR increment or decrement would overflow\r\n";
-  given("n", String(Number.MAX_SAFE_INTEGER - 1));
-  assertEquals(run("INCR", "n"), `:${Number.MAX_SAFE_INTEGER}\r\n`);
+  given("n", String(Number.MAX_SAFE_INTEGER));
+  assertEquals(run("INCR", "n"), ":9007199254740992\r\n", "past 2^53, exactly");
+  assertEquals(run("INCRBY", "n", "9007199254740993"), ":18014398509481985\r\n");
+  given("max", "9223372036854775806");
+  assertEquals(run("INCR", "max"), ":9223372036854775807\r\n");
   wal.records.length = 0;
-  assertEquals(run("INCR", "n"), overflow);
-  assertEquals(run("INCRBY", "n", String(Number.MAX_SAFE_INTEGER)), overflow);
-  assertEquals(db.get("n"), String(Number.MAX_SAFE_INTEGER));
-  assertEquals(
-    run("DECRBY", "low", String(Number.MAX_SAFE_INTEGER)),
-    `:${-Number.MAX_SAFE_INTEGER}\r\n`,
-  );
+  assertEquals(run("INCR", "max"), overflow);
+  assertEquals(db.get("max"), "9223372036854775807");
+  assertEquals(run("DECRBY", "low", "9223372036854775807"), ":-9223372036854775807\r\n");
+  assertEquals(run("DECR", "low"), ":-9223372036854775808\r\n");
   assertEquals(run("DECR", "low"), overflow);
-  assertEquals(run("INCRBY", "x", "9007199254740992"), NOT_AN_INTEGER, "a step beyond 2^53 - 1");
-  assertEquals(wal.records, [encodeSet("low", String(-Number.MAX_SAFE_INTEGER))]);
+  assertEquals(run("DECRBY", "m", "-9223372036854775808"), "-ERR decrement would overflow\r\n");
+  assertEquals(run("INCRBY", "x", "9223372036854775808"), NOT_AN_INTEGER, "a step beyond 2^63 - 1");
+  assertEquals(wal.records, [
+    encodeSet("low", "-9223372036854775807"),
+    encodeSet("low", "-9223372036854775808"),
+  ]);
 });
 
 Deno.test("APPEND creates or extends the value, keeps the expiry and answers the length", () => {
