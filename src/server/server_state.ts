@@ -40,6 +40,21 @@ export class ServerState {
     this.port = port;
   }
 
+  /**
+   * Counts a read of a key as a keyspace hit or miss (INFO's
+   * `keyspace_hits`/`keyspace_misses`) and hands the value back.
+   *
+   * @example
+   * ```ts
+   * const value = server.countRead(db.get(key));
+   * ```
+   */
+  countRead(value: string | undefined): string | undefined {
+    if (value === undefined) this.keyspaceMisses++;
+    else this.keyspaceHits++;
+    return value;
+  }
+
   /** A fresh client id: 1, 2, 3, … as Redis numbers them. */
   nextClientId(): number {
     return this.#nextClientId++;

@@ -6,22 +6,11 @@ import { assertEquals } from "@std/assert";
 import { WalkvClient } from "../../src/client/client.ts";
 import { startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+import { prng as random } from "../helpers/prng.ts";
 
 const CLIENTS = 50;
 const OPERATIONS = 200;
 const KEYS_PER_CLIENT = 12;
-
-/** A small seeded PRNG (mulberry32), so a failure can be replayed exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One client's run: mixed SET/GET/DEL on its own keys, every reply checked

@@ -13,6 +13,8 @@ import { assert, assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+import { prng as random } from "../helpers/prng.ts";
+import { bulkReply, concat, frame } from "../helpers/resp_frames.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -24,35 +26,6 @@ const FUZZ_MS = 4000;
 const FUZZERS = 24;
 /** Any single wait for the server; far above what loopback needs. */
 const READ_TIMEOUT_MS = 5000;
-
-/** Bytes from text (UTF-8) and byte arrays, joined. */
-function concat(...parts: (string | Uint8Array)[]): Uint8Array {
-  const chunks = parts.map((part) => typeof part === "string" ? encoder.encode(part) : part);
-  const joined = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
-}
-
-/** One RESP request from its arguments. */
-function frame(...args: (string | Uint8Array)[]): Uint8Array {
-  const parts: (string | Uint8Array)[] = [`*${args.length}\r\n`];
-  for (const arg of args) {
-    const bytes = typeof arg === "string" ? encoder.encode(arg) : arg;
-    parts.push(`$${bytes.length}\r\n`, bytes, "\r\n");
-  }
-  return concat(...parts);
-}
-
-/** A bulk-string reply, or the null bulk. */
-function bulkReply(value: Uint8Array | undefined): Uint8Array {
-  return value === undefined
-    ? encoder.encode("$-1\r\n")
-    : concat(`$${value.length}\r\n`, value, "\r\n");
-}
 
 /** Sends `input` in one write, half-closes, and returns everything the server sends back. */
 async function exchange(port: number, input: Uint8Array): Promise<string> {
@@ -134,18 +107,6 @@ Deno.test("resp fuzz: walkv's own limits are protocol errors that close the conn
     assertEquals(received, reply, `for ${shown}`);
   }
 });
-
-/** A small, seedable PRNG (mulberry32), so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The fuzzers' view of one connection's randomness. */
 class Dice {

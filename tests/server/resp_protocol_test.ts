@@ -7,38 +7,10 @@
 import { assert, assertEquals } from "@std/assert";
 import { RawConnection, request, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+import { bulkReply as bulk, concat, frame } from "../helpers/resp_frames.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** Bytes from text (UTF-8) and byte arrays, joined. */
-function concat(...parts: (string | Uint8Array)[]): Uint8Array {
-  const chunks = parts.map((part) => typeof part === "string" ? encoder.encode(part) : part);
-  const joined = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
-}
-
-/** One RESP request from its arguments. */
-function frame(...args: (string | Uint8Array)[]): Uint8Array {
-  const parts: (string | Uint8Array)[] = [`*${args.length}\r\n`];
-  for (const arg of args) {
-    const bytes = typeof arg === "string" ? encoder.encode(arg) : arg;
-    parts.push(`$${bytes.length}\r\n`, bytes, "\r\n");
-  }
-  return concat(...parts);
-}
-
-/** A bulk-string reply, or the null bulk. */
-function bulk(value: string | Uint8Array | null): Uint8Array {
-  if (value === null) return encoder.encode("$-1\r\n");
-  const bytes = typeof value === "string" ? encoder.encode(value) : value;
-  return concat(`$${bytes.length}\r\n`, bytes, "\r\n");
-}
 
 /**
  * Sends `input` in one write and reads exactly `expected`'s bytes back (as

@@ -1,24 +1,13 @@
 import { assertEquals } from "@std/assert";
 import { binaryFromText } from "../../src/io/binary.ts";
 import { djb2 } from "../../src/store/djb2.ts";
+import { prng } from "../helpers/prng.ts";
 
 /** The definition, over the UTF-8 bytes of `key`: h = 5381; h = (h * 33 + byte) mod 2^32. */
 function reference(key: string): number {
   let h = 5381n;
   for (const byte of new TextEncoder().encode(key)) h = (h * 33n + BigInt(byte)) % 2n ** 32n;
   return Number(h);
-}
-
-/** A small seeded PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 Deno.test("djb2 of the empty string is the seed 5381", () => {

@@ -12,6 +12,7 @@ import {
   MAX_FIELD_BYTES,
   type WalRecord,
 } from "../../src/wal/record.ts";
+import { prng } from "../helpers/prng.ts";
 
 /** Decodes binary string `text` (one character per byte) from `start`. */
 function decode(text: string, start = 0, atEnd = true): DecodeResult {
@@ -33,17 +34,6 @@ function assertRoundTrip(record: WalRecord, label = JSON.stringify(record)): voi
 
 function set(key: string, value: string, expiresAt = 0): WalRecord {
   return { op: "SET", key, value, expiresAt };
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /**

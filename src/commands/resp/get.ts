@@ -16,13 +16,6 @@ export const get: RespCommand = {
   summary: "Returns the string value of a key.",
   syntax: "key",
   run(args, { db, reply, server }) {
-    const value = db.get(args[1]);
-    if (value === undefined) {
-      server.keyspaceMisses++;
-      reply.nullBulk();
-    } else {
-      server.keyspaceHits++;
-      reply.bulk(value);
-    }
+    reply.bulkOrNull(server.countRead(db.get(args[1])));
   },
 };

@@ -18,12 +18,8 @@ export const getdel: RespCommand = {
   summary: "Returns the string value of a key after deleting the key.",
   syntax: "key",
   run(args, { db, reply, server }) {
-    const value = db.get(args[1]);
-    if (value === undefined) {
-      server.keyspaceMisses++;
-      return reply.nullBulk();
-    }
-    server.keyspaceHits++;
+    const value = server.countRead(db.get(args[1]));
+    if (value === undefined) return reply.nullBulk();
     db.delete(args[1]);
     reply.bulk(value);
   },

@@ -47,12 +47,8 @@ export const getex: RespCommand = {
       }
     }
     const key = args[1];
-    const value = db.get(key);
-    if (value === undefined) {
-      server.keyspaceMisses++;
-      return reply.nullBulk();
-    }
-    server.keyspaceHits++;
+    const value = server.countRead(db.get(key));
+    if (value === undefined) return reply.nullBulk();
     if (option === "PERSIST") {
       db.setExpiresAt(key, 0);
     } else if (option !== null) {

@@ -17,9 +17,7 @@ export const getset: RespCommand = {
   summary: "Returns the previous string value of a key after setting it to a new value.",
   syntax: "key value",
   run(args, { db, reply, server }) {
-    const old = db.get(args[1]);
-    if (old === undefined) server.keyspaceMisses++;
-    else server.keyspaceHits++;
+    const old = server.countRead(db.get(args[1]));
     db.set(args[1], args[2]);
     reply.bulkOrNull(old);
   },

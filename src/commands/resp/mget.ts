@@ -19,14 +19,7 @@ export const mget: RespCommand = {
   run(args, { db, reply, server }) {
     reply.array(args.length - 1);
     for (let i = 1; i < args.length; i++) {
-      const value = db.get(args[i]);
-      if (value === undefined) {
-        server.keyspaceMisses++;
-        reply.nullBulk();
-      } else {
-        server.keyspaceHits++;
-        reply.bulk(value);
-      }
+      reply.bulkOrNull(server.countRead(db.get(args[i])));
     }
   },
 };

@@ -16,12 +16,6 @@ export const strlen: RespCommand = {
   summary: "Returns the length of a string value.",
   syntax: "key",
   run(args, { db, reply, server }) {
-    const value = db.get(args[1]);
-    if (value === undefined) {
-      server.keyspaceMisses++;
-      return reply.integer(0);
-    }
-    server.keyspaceHits++;
-    reply.integer(value.length);
+    reply.integer(server.countRead(db.get(args[1]))?.length ?? 0);
   },
 };
