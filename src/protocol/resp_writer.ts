@@ -24,6 +24,8 @@ const SHRINK_ABOVE_BYTES = 4 * 1024 * 1024;
  */
 export class RespWriter {
   #buffer = new Uint8Array(INITIAL_BYTES);
+  /** The buffer the last `take` handed out; written into again only after the next `take`. */
+  #spare = new Uint8Array(INITIAL_BYTES);
   #length = 0;
 
   /** Bytes waiting. */
@@ -109,12 +111,20 @@ export class RespWriter {
     this.#length = mark;
   }
 
-  /** The waiting bytes, valid until the next write; the writer is empty afterwards. */
+  /**
+   * The waiting bytes; the writer is empty afterwards. The bytes stay valid
+   * until the `take` after next: the writer alternates between two buffers,
+   * so one batch can be on its way to the socket while the next is built.
+   */
   take(): Uint8Array {
     const bytes = this.#buffer.subarray(0, this.#length);
     this.#length = 0;
     // After one huge reply, give the memory back (the view keeps it alive until written).
-    if (this.#buffer.length > SHRINK_ABOVE_BYTES) this.#buffer = new Uint8Array(INITIAL_BYTES);
+    const next = this.#spare.length > SHRINK_ABOVE_BYTES
+      ? new Uint8Array(INITIAL_BYTES)
+      : this.#spare;
+    this.#spare = this.#buffer;
+    this.#buffer = next;
     return bytes;
   }
 

@@ -53,6 +53,7 @@ export class Connection {
   readonly client: ClientState;
   readonly #conn: Deno.TcpConn;
   #busy = false;
+  #writing: Promise<void> | null = null;
   #stopping = false;
   #closed = false;
 
@@ -96,7 +97,11 @@ export class Connection {
    */
   stop(): void {
     this.#stopping = true;
-    if (!this.#busy) this.#close();
+    if (this.#busy) return;
+    // A reply may still be on its way out while the session waits to read.
+    const close = () => this.#close();
+    if (this.#writing) this.#writing.then(close, close);
+    else close();
   }
 
   /**
@@ -119,9 +124,14 @@ export class Connection {
     }
   }
 
-  /** Writes all of `bytes`. */
+  /** Writes all of `bytes`; a session has at most one write in flight. */
   async write(bytes: Uint8Array): Promise<void> {
-    await writeAll(this.#conn, bytes);
+    const writing = this.#writing = writeAll(this.#conn, bytes);
+    try {
+      await writing;
+    } finally {
+      if (this.#writing === writing) this.#writing = null;
+    }
   }
 
   /**

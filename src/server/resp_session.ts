@@ -43,6 +43,7 @@ export async function serveResp(
   let buffer = first;
   let start = 0;
   let end = n;
+  let writing: Promise<void> = Promise.resolve();
 
   while (true) {
     let answered = 0;
@@ -74,8 +75,13 @@ export async function serveResp(
     }
     const full = reply.length >= FLUSH_BYTES;
     if (broken) reply.error(`ERR ${parser.error}`);
-    if (reply.length > 0) await connection.write(reply.take());
-    if (broken || client.closing) return;
+    if (reply.length > 0) {
+      // One write in flight at a time, in order; it overlaps the next read.
+      await writing;
+      writing = connection.write(reply.take());
+      writing.catch(() => {}); // its error surfaces at the next await
+    }
+    if (broken || client.closing) return await writing;
     // Replies filled up before the requests ran out: go on with the rest.
     if (full) continue;
 
@@ -95,7 +101,7 @@ export async function serveResp(
       start = 0;
     }
     const read = await connection.read(buffer.subarray(end));
-    if (read === null) return;
+    if (read === null) return await writing;
     end += read;
   }
 }

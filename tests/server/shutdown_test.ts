@@ -16,8 +16,21 @@ function isClosedSocket(error: unknown): boolean {
     error instanceof Deno.errors.Interrupted;
 }
 
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  Deno.test(`shutdown on ${signal} answers what it read, closes clients, exits 0`, async () => {
+/** Each wire format's SET request and its reply. */
+const PROTOCOLS = {
+  text: { set: (k: string, v: string) => `SET ${k} ${v}\n`, ok: "+OK\n" },
+  RESP: {
+    set: (k: string, v: string) =>
+      `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`,
+    ok: "+OK\r\n",
+  },
+};
+
+const CASES = [["text", "SIGTERM"], ["text", "SIGINT"], ["RESP", "SIGTERM"]] as const;
+
+for (const [protocol, signal] of CASES) {
+  const { set, ok } = PROTOCOLS[protocol];
+  Deno.test(`shutdown on ${signal} answers what it read (${protocol}), closes clients, exits 0`, async () => {
     await using dir = await tempDir();
     let answered: number;
     {
@@ -29,7 +42,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       using busy = await RawConnection.connect(server.port);
       const busyClosed = busy.readToEnd(15_000);
       let commands = "";
-      for (let i = 0; i < PIPELINED; i++) commands += `SET p${i} v${i}\n`;
+      for (let i = 0; i < PIPELINED; i++) commands += set(`p${i}`, `v${i}`);
       const sent = busy.send(commands).catch((error: unknown) => {
         if (!isClosedSocket(error)) throw error;
       });
@@ -47,9 +60,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       await sent;
       assertEquals(decoder.decode(await idleClosed), "", "the idle client gets no bytes, only EOF");
       const replies = decoder.decode(await busyClosed);
-      answered = replies.length / "+OK\n".length;
+      answered = replies.length / ok.length;
       assert(answered >= 1 && Number.isInteger(answered), JSON.stringify(replies.slice(-50)));
-      assertEquals(replies, "+OK\n".repeat(answered), "only whole +OK lines, in order");
+      assertEquals(replies, ok.repeat(answered), "only whole +OK replies, in order");
     }
 
     // Every SET that was answered is durable.
