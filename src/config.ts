@@ -1,4 +1,5 @@
 import { parseArgs } from "@std/cli/parse-args";
+import { FSYNC_POLICIES, type FsyncPolicy } from "./wal/fsync_policy.ts";
 import { MAX_FIELD_BYTES } from "./wal/record.ts";
 
 /** Everything walkv is told on its command line, validated. */
@@ -19,6 +20,12 @@ export interface Config {
   maxLineBytes: number;
   /** Largest accepted RESP bulk string in bytes (Redis's `proto-max-bulk-len`). */
   maxBulkBytes: number;
+  /** When the WAL is synced relative to acknowledging a write (Redis's `appendfsync`). */
+  fsync: FsyncPolicy;
+  /** Automatic compaction waits until the WAL is at least this many bytes. */
+  compactMinBytes: number;
+  /** ...and this many times the size a snapshot of the live data would take. */
+  compactRatio: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -31,6 +38,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   size: 64,
   maxLineBytes: 1024 * 1024,
   maxBulkBytes: 512 * 1024 * 1024,
+  fsync: "always",
+  compactMinBytes: 64 * 1024 * 1024,
+  compactRatio: 2,
 };
 
 /** The `--help` text. */
@@ -49,6 +59,15 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
   --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})
   --max-line N    longest accepted text-protocol line, bytes (default ${DEFAULT_CONFIG.maxLineBytes})
   --max-bulk N    largest accepted RESP bulk string, bytes   (default ${DEFAULT_CONFIG.maxBulkBytes})
+  --fsync POLICY  always: acknowledge a write once it is synced to disk;
+                  everysec: once written, syncing at least once a second;
+                  no: once written, syncing left to the OS  (default ${DEFAULT_CONFIG.fsync})
+  --compact-min-size N
+                  compact the WAL automatically once it is at least N bytes
+                                                             (default ${DEFAULT_CONFIG.compactMinBytes})
+  --compact-ratio R
+                  ...and more than R times the size of the live data, R >= 1
+                                                             (default ${DEFAULT_CONFIG.compactRatio})
   --help          print this and exit
 `;
 
@@ -63,7 +82,18 @@ export class UsageError extends Error {
   }
 }
 
-const STRING_FLAGS = ["port", "host", "wal", "shards", "size", "max-line", "max-bulk"] as const;
+const STRING_FLAGS = [
+  "port",
+  "host",
+  "wal",
+  "shards",
+  "size",
+  "max-line",
+  "max-bulk",
+  "fsync",
+  "compact-min-size",
+  "compact-ratio",
+] as const;
 const BOOLEAN_FLAGS = ["persist", "help"] as const;
 
 interface ParsedFlags {
@@ -77,6 +107,9 @@ interface ParsedFlags {
   size?: string;
   "max-line"?: string;
   "max-bulk"?: string;
+  fsync?: string;
+  "compact-min-size"?: string;
+  "compact-ratio"?: string;
 }
 
 /**
@@ -134,6 +167,12 @@ export function parseConfig(args: string[]): Config | "help" {
   if (host === "") throw new UsageError(`invalid value for --host: "" (expected an address)`);
   const wal = parsed.wal ?? DEFAULT_CONFIG.wal;
   if (wal === "") throw new UsageError(`invalid value for --wal: "" (expected a file path)`);
+  const fsync = parsed.fsync ?? DEFAULT_CONFIG.fsync;
+  if (!(FSYNC_POLICIES as readonly string[]).includes(fsync)) {
+    throw new UsageError(
+      `invalid value for --fsync: ${JSON.stringify(fsync)} (expected ${FSYNC_POLICIES.join(", ")})`,
+    );
+  }
   return {
     port: integerFlag("port", parsed.port, DEFAULT_CONFIG.port, 1, 65535),
     host,
@@ -155,7 +194,27 @@ export function parseConfig(args: string[]): Config | "help" {
       1,
       MAX_FIELD_BYTES,
     ),
+    fsync: fsync as FsyncPolicy,
+    compactMinBytes: integerFlag(
+      "compact-min-size",
+      parsed["compact-min-size"],
+      DEFAULT_CONFIG.compactMinBytes,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    compactRatio: ratioFlag("compact-ratio", parsed["compact-ratio"], DEFAULT_CONFIG.compactRatio),
   };
+}
+
+function ratioFlag(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= 1000)) {
+    throw new UsageError(
+      `invalid value for --${name}: ${JSON.stringify(text)} (expected a number from 1 to 1000)`,
+    );
+  }
+  return value;
 }
 
 function isStringFlag(arg: string): boolean {

@@ -10,6 +10,9 @@ const DEFAULTS: Config = {
   size: 64,
   maxLineBytes: 1048576,
   maxBulkBytes: 536870912,
+  fsync: "always",
+  compactMinBytes: 67108864,
+  compactRatio: 2,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -59,6 +62,12 @@ Deno.test("parseConfig reads every flag", () => {
       "4096",
       "--max-bulk",
       "1024",
+      "--fsync",
+      "no",
+      "--compact-min-size",
+      "100",
+      "--compact-ratio",
+      "4",
     ]),
     {
       port: 6000,
@@ -69,6 +78,9 @@ Deno.test("parseConfig reads every flag", () => {
       size: 1000,
       maxLineBytes: 4096,
       maxBulkBytes: 1024,
+      fsync: "no",
+      compactMinBytes: 100,
+      compactRatio: 4,
     },
   );
 });
@@ -148,4 +160,23 @@ Deno.test("parseConfig refuses empty --host and --wal", () => {
 Deno.test("parseConfig refuses a positional argument", () => {
   assertUsageError(["extra"], "argument", "extra");
   assertUsageError(["--port", "5000", "extra"], "argument", "extra");
+});
+
+Deno.test("parseConfig reads --fsync, --compact-min-size and --compact-ratio", () => {
+  assertEquals(config(["--fsync", "everysec"]).fsync, "everysec");
+  assertEquals(config(["-fsync=no"]).fsync, "no");
+  assertEquals(config(["--compact-min-size", "0"]).compactMinBytes, 0);
+  assertEquals(config(["--compact-min-size=1048576"]).compactMinBytes, 1048576);
+  assertEquals(config(["--compact-ratio", "1.5"]).compactRatio, 1.5);
+  assertEquals(config(["--compact-ratio", "3"]).compactRatio, 3);
+});
+
+Deno.test("parseConfig refuses a bad --fsync policy, size or ratio", () => {
+  assertUsageError(["--fsync", "sometimes"], "--fsync", "sometimes");
+  assertUsageError(["--fsync", "Always"], "--fsync", "Always");
+  assertUsageError(["--compact-min-size", "-1"], "--compact-min-size", "-1");
+  assertUsageError(["--compact-min-size", "64MB"], "--compact-min-size", "64MB");
+  assertUsageError(["--compact-ratio", "0.5"], "--compact-ratio", "0.5");
+  assertUsageError(["--compact-ratio", "two"], "--compact-ratio", "two");
+  assertUsageError(["--compact-ratio", "1e3"], "--compact-ratio", "1e3");
 });

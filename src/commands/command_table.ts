@@ -1,4 +1,5 @@
 import type { Command } from "./command.ts";
+import { compact } from "./compact.ts";
 import { del } from "./del.ts";
 import { get } from "./get.ts";
 import { set } from "./set.ts";
@@ -8,5 +9,5 @@ import { set } from "./set.ts";
  * one line here.
  */
 export const COMMAND_TABLE: ReadonlyMap<string, Command> = new Map(
-  [get, set, del].map((command) => [command.name, command]),
+  [get, set, del, compact].map((command) => [command.name, command]),
 );

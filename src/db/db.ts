@@ -6,6 +6,7 @@ import {
   encodeMulti,
   encodeSet,
 } from "../wal/record.ts";
+import type { CompactionControl } from "../wal/compactor.ts";
 import type { Wal } from "../wal/wal.ts";
 
 /**
@@ -31,17 +32,30 @@ export class Db {
   readonly #store: Store;
   readonly #wal: Wal;
   readonly #clock: () => number;
+  readonly #compaction: CompactionControl | null;
   /** The open command's records and undos; usually one each. */
   #records: string[] = [];
   #undos: (() => void)[] = [];
 
   /**
    * @param clock the time expiries are measured against; the store's clock.
+   * @param compaction compacts the WAL on demand; `null` without a WAL.
    */
-  constructor(store: Store, wal: Wal, clock: () => number = Date.now) {
+  constructor(
+    store: Store,
+    wal: Wal,
+    clock: () => number = Date.now,
+    compaction: CompactionControl | null = null,
+  ) {
     this.#store = store;
     this.#wal = wal;
     this.#clock = clock;
+    this.#compaction = compaction;
+  }
+
+  /** The WAL's compaction, for BGREWRITEAOF and INFO; `null` when there is no WAL. */
+  get compaction(): CompactionControl | null {
+    return this.#compaction;
   }
 
   /** Milliseconds since the epoch, by the clock expiries use. */

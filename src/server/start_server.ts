@@ -3,6 +3,8 @@ import { RespDispatcher } from "../commands/resp/resp_dispatcher.ts";
 import { Db } from "../db/db.ts";
 import type { Config } from "../config.ts";
 import { createStore } from "../store/create_store.ts";
+import type { Store } from "../store/store.ts";
+import { Compactor } from "../wal/compactor.ts";
 import { FileWal } from "../wal/file_wal.ts";
 import { NoopWal } from "../wal/noop_wal.ts";
 import { replayWal } from "../wal/replay.ts";
@@ -13,6 +15,8 @@ import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { StartupError } from "./startup_error.ts";
+import { compactionHooksFromEnv } from "./test_hooks.ts";
+import { lockWal, openWal, removeStaleFile } from "./wal_files.ts";
 
 /** A started server. */
 export interface RunningServer {
@@ -37,44 +41,34 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, shutdown: Shutdown): Promise<RunningServer> {
   const tcp = listen(config);
-  let wal: Wal;
   const store = createStore(config.shards);
   const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
+  let wal: Wal = new NoopWal();
+  let compactor: Compactor | null = null;
+  let lock: Deno.FsFile | null = null;
   try {
     if (config.persist) {
-      const file = await openWal(config.wal);
-      try {
-        const replay = await replayWal(file, config.wal, store);
-        if (replay.tornAt !== null) {
-          log.warn(
-            `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
-              `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
-          );
-        }
-        log.info(
-          `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
-            `${store.size} keys loaded in ${replay.millis.toFixed(1)} ms`,
-        );
-      } catch (error: unknown) {
-        file.close();
-        throw error;
-      }
-      wal = new FileWal(file, config.wal, (error) => {
-        log.error(`${error.message}; refusing writes from now on (reads go on)`);
+      lock = await lockWal(config.wal);
+      const fileWal = await openDurableWal(config, store);
+      wal = fileWal;
+      compactor = new Compactor(store, fileWal, {
+        log,
+        hooks: compactionHooksFromEnv(),
+        minBytes: config.compactMinBytes,
+        ratio: config.compactRatio,
       });
-    } else {
-      wal = new NoopWal();
     }
   } catch (error: unknown) {
+    lock?.close();
     tcp.close();
     throw error;
   }
   const port = (tcp.addr as Deno.NetAddr).port;
   log.info(
     `listening on ${config.host}:${port} (store: ${storeKind}; ` +
-      `wal: ${config.persist ? `"${config.wal}", fsync before every acknowledgement` : "off"})`,
+      `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
   );
-  const db = new Db(store, wal);
+  const db = new Db(store, wal, Date.now, compactor);
   const server = new ServerState(config, port);
   const listener = new Listener(tcp, shutdown, {
     db,
@@ -85,11 +79,53 @@ export async function startServer(config: Config, shutdown: Shutdown): Promise<R
     maxBulkBytes: config.maxBulkBytes,
   });
   const stopSweep = startExpirySweep(store, server);
-  const finished = listener.run().finally(() => {
+  const finished = listener.run().finally(async () => {
     stopSweep();
-    return wal.close();
+    await compactor?.stop();
+    await wal.close();
+    lock?.close();
   });
   return { port, finished };
+}
+
+/**
+ * Removes what a compaction cut short left behind, replays the WAL into
+ * `store` and opens it for appends.
+ */
+async function openDurableWal(config: Config, store: Store): Promise<FileWal> {
+  const temp = Compactor.tempPath(config.wal);
+  if (await removeStaleFile(temp)) {
+    log.info(
+      `removed an unfinished compaction file "${temp}" (the process stopped during a ` +
+        `compaction; "${config.wal}" holds every acknowledged write)`,
+    );
+  }
+  const file = await openWal(config.wal);
+  try {
+    const replay = await replayWal(file, config.wal, store);
+    if (replay.tornAt !== null) {
+      log.warn(
+        `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
+          `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
+      );
+    }
+    log.info(
+      `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
+        `${store.size} keys loaded in ${replay.millis.toFixed(1)} ms`,
+    );
+    return new FileWal(file, config.wal, {
+      fsync: config.fsync,
+      size: { bytes: replay.bytes, records: replay.records },
+      onFailure: (error) => {
+        log.error(
+          `${error.message}; refusing writes (reads go on) until the WAL is rewritten from memory`,
+        );
+      },
+    });
+  } catch (error: unknown) {
+    file.close();
+    throw error;
+  }
 }
 
 function listen(config: Config): Deno.TcpListener {
@@ -112,31 +148,5 @@ function listen(config: Config): Deno.TcpListener {
       throw new StartupError(`cannot listen on ${where}: no such local address (--host)`);
     }
     throw new StartupError(`cannot listen on ${where}: ${String(error)}`);
-  }
-}
-
-async function openWal(path: string): Promise<Deno.FsFile> {
-  try {
-    return await Deno.open(path, { read: true, write: true, create: true });
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new StartupError(
-        `Deno denied access to the WAL "${path}"; grant it with ` +
-          `--allow-read=${path} --allow-write=${path} (deno task start grants only wal_files/), ` +
-          `or use a --wal path inside wal_files/`,
-      );
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw new StartupError(
-        `the operating system denied read/write access to the WAL "${path}"; ` +
-          `fix the file's permissions or choose another --wal path`,
-      );
-    }
-    if (error instanceof Deno.errors.NotFound) {
-      throw new StartupError(
-        `cannot create the WAL "${path}": its directory does not exist; create it first`,
-      );
-    }
-    throw new StartupError(`cannot open the WAL "${path}": ${String(error)}`);
   }
 }

@@ -48,6 +48,10 @@ export class MapStore implements Store {
     return this.#shard.expires.size;
   }
 
+  get bytes(): number {
+    return this.#shard.bytes;
+  }
+
   keys(): IterableIterator<string> {
     return this.#shard.values.keys();
   }
@@ -74,14 +78,15 @@ export class MapStore implements Store {
  * size; the returned function swaps the old ones back.
  */
 export function clearShards(shards: Shard[]): () => void {
-  const saved = shards.map((shard) => [shard.values, shard.expires] as const);
+  const saved = shards.map((shard) => [shard.values, shard.expires, shard.bytes] as const);
   for (const shard of shards) {
     shard.values = new Map();
     shard.expires = new Map();
+    shard.bytes = 0;
   }
   return () => {
     shards.forEach((shard, i) => {
-      [shard.values, shard.expires] = saved[i];
+      [shard.values, shard.expires, shard.bytes] = saved[i];
     });
   };
 }

@@ -19,6 +19,8 @@ export type Clock = () => number;
 export class Shard {
   values = new Map<string, string>();
   expires = new Map<string, number>();
+  /** Total length of the keys and values in `values`: what a snapshot of them costs. */
+  bytes = 0;
   readonly #clock: Clock;
   #sweep: IterableIterator<[string, number]> | null = null;
   /** The expiry map `#sweep` walks; `clear` swaps maps, which restarts the walk. */
@@ -34,6 +36,8 @@ export class Shard {
   }
 
   set(key: string, value: string, expiresAt: number): void {
+    const old = this.values.get(key);
+    this.bytes += old === undefined ? key.length + value.length : value.length - old.length;
     this.values.set(key, value);
     if (expiresAt > 0) this.expires.set(key, expiresAt);
     else if (this.expires.size > 0) this.expires.delete(key);
@@ -41,8 +45,7 @@ export class Shard {
 
   delete(key: string): boolean {
     if (this.expires.size > 0 && this.#expired(key)) return false;
-    this.expires.delete(key);
-    return this.values.delete(key);
+    return this.#remove(key);
   }
 
   expiresAt(key: string): number {
@@ -91,8 +94,7 @@ export class Shard {
       checked++;
       const [key, at] = next.value;
       if (at <= now) {
-        this.expires.delete(key);
-        this.values.delete(key);
+        this.#remove(key);
         reclaimed++;
       }
     }
@@ -103,8 +105,17 @@ export class Shard {
   #expired(key: string): boolean {
     const at = this.expires.get(key);
     if (at === undefined || at > this.#clock()) return false;
+    this.#remove(key);
+    return true;
+  }
+
+  /** Removes `key` and its expiry; returns whether it was there. */
+  #remove(key: string): boolean {
+    const old = this.values.get(key);
+    if (old === undefined) return false;
     this.expires.delete(key);
     this.values.delete(key);
+    this.bytes -= key.length + old.length;
     return true;
   }
 }

@@ -78,6 +78,12 @@ export class ShardedStore implements Store {
     return size;
   }
 
+  get bytes(): number {
+    let bytes = 0;
+    for (const shard of this.#shards) bytes += shard.bytes;
+    return bytes;
+  }
+
   *keys(): IterableIterator<string> {
     for (const shard of this.#shards) yield* shard.values.keys();
   }

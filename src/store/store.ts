@@ -35,6 +35,12 @@ export interface Store {
   /** How many keys carry an expiry. */
   readonly expiringSize: number;
   /**
+   * The total length of every stored key and value (bytes, as strings are
+   * binary): what sizes a snapshot of the store, so compaction can tell how
+   * much of the WAL is garbage without walking the keys.
+   */
+  readonly bytes: number;
+  /**
    * Every key, as a live iterator: keys present from its start to its end
    * are each seen once; keys added or removed meanwhile may or may not be.
    * Expired keys may appear; check with `get`.

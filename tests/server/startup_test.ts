@@ -70,7 +70,7 @@ Deno.test("startup accepts the seed's Go-style -port -shards -wal flags", async 
   assertEquals(await request(client, "GET go"), "+OK style");
   client.close();
   assertEquals((await server.stop()).code, 0, server.stderrText());
-  assertEquals(await listDir(dir.path), ["wal"]);
+  assertEquals(await listDir(dir.path), ["wal", "wal.lock"]);
 });
 
 Deno.test("startup exits 1 naming the port when it is already in use", async () => {

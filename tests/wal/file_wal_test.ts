@@ -58,7 +58,7 @@ Deno.test("FileWal settled is null when nothing was appended", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
   const path = `${dir}/wal`;
-  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  const wal = new FileWal(await openWal(path), path, { onFailure: ignoreFailure });
   assertEquals(wal.settled(), null);
   assertEquals(wal.failure, null);
   await wal.close();
@@ -69,7 +69,7 @@ Deno.test("FileWal puts appended records on disk once settled resolves", async (
   await using temp = await tempDir();
   const dir = temp.path;
   const path = `${dir}/wal`;
-  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  const wal = new FileWal(await openWal(path), path, { onFailure: ignoreFailure });
   try {
     wal.append(encodeSet("hello", "world"), () => {});
     wal.append(encodeSet(binaryFromText("héllo"), "a b\nc"), () => {});
@@ -90,7 +90,7 @@ Deno.test("FileWal puts appended records on disk once settled resolves", async (
 Deno.test("FileWal writes binary records byte for byte", async () => {
   await using temp = await tempDir();
   const path = `${temp.path}/wal`;
-  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  const wal = new FileWal(await openWal(path), path, { onFailure: ignoreFailure });
   let all = "";
   for (let byte = 0; byte < 256; byte++) all += String.fromCharCode(byte);
   const records = [
@@ -113,7 +113,7 @@ Deno.test("FileWal appends after existing content and across batches", async () 
   const dir = temp.path;
   const path = `${dir}/wal`;
   await Deno.writeTextFile(path, "3SET1a1b\n");
-  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  const wal = new FileWal(await openWal(path), path, { onFailure: ignoreFailure });
   try {
     wal.append(encodeSet("c", "d"), () => {});
     await wal.settled();
@@ -135,7 +135,7 @@ async function countedWal(dir: string, fail: { writeFrom?: number; syncFrom?: nu
   file.failWriteFrom = fail.writeFrom ?? Infinity;
   file.failSyncFrom = fail.syncFrom ?? Infinity;
   const failures: Error[] = [];
-  const wal = new FileWal(file.asFsFile(), path, (error) => failures.push(error));
+  const wal = new FileWal(file.asFsFile(), path, { onFailure: (error) => failures.push(error) });
   const undone: string[] = [];
   const append = (key: string, value: string) =>
     wal.append(encodeSet(key, value), () => undone.push(key));
@@ -242,7 +242,7 @@ Deno.test("FileWal on a failed sync rolls back both the syncing and the open bat
     assertEquals(undone, ["c", "b", "a"]);
     assertEquals(failures.length, 1);
     assertEquals(wal.failure, secondError);
-    assertThrows(() => wal.append(encodeDel("ok"), () => {}), Error, "write failed");
+    assertThrows(() => wal.append(encodeDel("ok"), () => {}), Error, "sync failed");
   } finally {
     await wal.close();
   }
@@ -274,7 +274,7 @@ Deno.test("FileWal refuses appends after close", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
   const path = `${dir}/wal`;
-  const wal = new FileWal(await openWal(path), path, ignoreFailure);
+  const wal = new FileWal(await openWal(path), path, { onFailure: ignoreFailure });
   wal.append(encodeSet("a", "b"), () => {});
   await wal.close();
   assertEquals(await Deno.readTextFile(path), "3SET1a1b\n");

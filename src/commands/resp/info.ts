@@ -53,6 +53,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
     ];
   },
   persistence(db, server) {
+    const compaction = db.compaction;
     return [
       "loading:0",
       "async_loading:0",
@@ -61,10 +62,13 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `rdb_last_save_time:${Math.floor(server.startedAt / 1000)}`,
       "rdb_last_bgsave_status:ok",
       `aof_enabled:${server.config.persist ? 1 : 0}`,
-      "aof_rewrite_in_progress:0",
+      `aof_rewrite_in_progress:${compaction?.running ? 1 : 0}`,
       "aof_rewrite_scheduled:0",
-      "aof_last_bgrewrite_status:ok",
+      `aof_rewrites:${compaction?.rewrites ?? 0}`,
+      `aof_last_bgrewrite_status:${compaction?.lastOk === false ? "err" : "ok"}`,
       `aof_last_write_status:${db.failure === null ? "ok" : "err"}`,
+      `aof_current_size:${compaction?.walBytes ?? 0}`,
+      `wal_fsync:${server.config.persist ? server.config.fsync : "off"}`,
       `wal_replayed_records:${server.replayedRecords}`,
     ];
   },

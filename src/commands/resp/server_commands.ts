@@ -1,3 +1,4 @@
+import { bgrewriteaof } from "./bgrewriteaof.ts";
 import { command } from "./command.ts";
 import { config } from "./config.ts";
 import { dbsize } from "./dbsize.ts";
@@ -7,7 +8,7 @@ import { info } from "./info.ts";
 import type { RespCommand } from "./resp_command.ts";
 import { time } from "./time.ts";
 
-/** The server commands: INFO, TIME, CONFIG, COMMAND, DBSIZE, FLUSHDB, FLUSHALL. */
+/** The server commands: INFO, TIME, CONFIG, COMMAND, DBSIZE, FLUSHDB, FLUSHALL, BGREWRITEAOF. */
 export const SERVER_COMMANDS: readonly RespCommand[] = [
   info,
   time,
@@ -16,4 +17,5 @@ export const SERVER_COMMANDS: readonly RespCommand[] = [
   dbsize,
   flushdb,
   flushall,
+  bgrewriteaof,
 ];

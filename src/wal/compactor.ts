@@ -1,0 +1,348 @@
+import { writeAll } from "../io/write_all.ts";
+import { bytesFromBinary } from "../io/binary.ts";
+import type { Store } from "../store/store.ts";
+import type { FileWal, WalSize } from "./file_wal.ts";
+import { encodeSet } from "./record.ts";
+
+/** The steps of a compaction, in order; a test hook can stop at each. */
+export const COMPACTION_STEPS = [
+  "started",
+  "snapshot",
+  "snapshot-written",
+  "tail-joined",
+  "synced",
+  "renamed",
+  "dir-synced",
+  "switched",
+] as const;
+
+/** One of {@linkcode COMPACTION_STEPS}. */
+export type CompactionStep = typeof COMPACTION_STEPS[number];
+
+/** What the commands and INFO see of compaction. */
+export interface CompactionControl {
+  /** Starts a compaction; false when one is already running. */
+  start(reason: string): boolean;
+  /** Whether a compaction is running. */
+  readonly running: boolean;
+  /** Compactions finished since the start. */
+  readonly rewrites: number;
+  /** Whether the last compaction (if any) succeeded. */
+  readonly lastOk: boolean;
+  /** The WAL's size in bytes now. */
+  readonly walBytes: number;
+}
+
+/** Test-only knobs, from `WALKV_TEST_COMPACTION_*` environment variables. */
+export interface CompactionHooks {
+  /** Stop at this step for good (the process is meant to be killed there). */
+  pauseAt?: CompactionStep;
+  /** Write at most this many keys per slice, and wait ~1 ms between slices. */
+  sliceKeys?: number;
+}
+
+/** Where the compactor reports. */
+export interface CompactionLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Options for {@linkcode Compactor}. */
+export interface CompactorOptions {
+  log: CompactionLog;
+  hooks?: CompactionHooks;
+  /** Automatic compaction: the WAL must be at least this many bytes... */
+  minBytes?: number;
+  /** ...and this many times {@linkcode estimateSnapshotBytes}. */
+  ratio?: number;
+  /** How often to check the triggers, retry after a failure and check the file, in ms. */
+  checkIntervalMs?: number;
+}
+
+/** Longest time one slice of the snapshot may hold the event loop. */
+const SLICE_MS = 5;
+/** Largest text one slice builds before writing it. */
+const SLICE_CHARS = 1 << 20;
+/**
+ * Bytes a snapshot record adds to its key and value: a PUT's op, three
+ * lengths with colons and the newline; an expiry adds its 13 digits.
+ */
+const RECORD_OVERHEAD = 14;
+const EXPIRY_OVERHEAD = 13;
+
+/** What a snapshot of `store` would take in the WAL, near enough to decide when to compact. */
+export function estimateSnapshotBytes(store: Store): number {
+  return store.bytes + store.size * RECORD_OVERHEAD + store.expiringSize * EXPIRY_OVERHEAD;
+}
+
+/** The directory holding `path`. */
+function directoryOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  if (slash === -1) return ".";
+  return slash === 0 ? "/" : path.slice(0, slash);
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  using directory = await Deno.open(directoryOf(path), { read: true });
+  await directory.syncData();
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Thrown inside a compaction to give it up; the message says why. */
+class Abandoned extends Error {}
+
+/**
+ * Rewrites the WAL as one record per live key, without stopping the server.
+ *
+ * Why this shape: walkv has no `fork` to freeze a copy of the store, so the
+ * snapshot walks the live maps in slices of at most ~5 ms, while writes go
+ * on. A key changed during the walk may be written with its old or its new
+ * value, but every write since the start is also kept
+ * ({@linkcode FileWal.keep}) and appended after the snapshot; records hold
+ * absolute values and times, so replaying the snapshot and then the kept
+ * writes rebuilds exactly the current state. Then the new file receives
+ * every write alongside the old one ({@linkcode FileWal.join}) until it is
+ * synced, renamed over the WAL and the directory synced, so at every instant
+ * one complete file sits at the WAL's path: the old one before the rename,
+ * the new one after.
+ *
+ * The same rewrite, run while the WAL has failed (writes refused, nothing to
+ * keep), is how the server recovers from a disk fault: a fresh file written
+ * from memory replaces whatever the fault left behind.
+ *
+ * A timer checks once a second: it compacts when the WAL is larger than
+ * `minBytes` and `ratio` times the live data, retries the rewrite while the
+ * WAL has failed, and fails the WAL if its file was removed or replaced.
+ *
+ * @example
+ * ```ts
+ * const compactor = new Compactor(store, wal, { log, minBytes: 64 << 20, ratio: 2 });
+ * compactor.start("BGREWRITEAOF"); // true; the result is logged
+ * await compactor.stop(); // at shutdown
+ * ```
+ */
+export class Compactor implements CompactionControl {
+  readonly #store: Store;
+  readonly #wal: FileWal;
+  readonly #path: string;
+  readonly #temp: string;
+  readonly #log: CompactionLog;
+  readonly #hooks: CompactionHooks;
+  readonly #minBytes: number;
+  readonly #ratio: number;
+  #run: Promise<void> | null = null;
+  #rewrites = 0;
+  #lastOk = true;
+  #stopping = false;
+  readonly #stopped = Promise.withResolvers<void>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  /** The inode the WAL's path should name, to notice the file being removed or replaced. */
+  #inode: number | null = null;
+
+  constructor(store: Store, wal: FileWal, options: CompactorOptions) {
+    this.#store = store;
+    this.#wal = wal;
+    this.#path = wal.path;
+    this.#temp = Compactor.tempPath(wal.path);
+    this.#log = options.log;
+    this.#hooks = options.hooks ?? {};
+    this.#minBytes = options.minBytes ?? Infinity;
+    this.#ratio = options.ratio ?? 2;
+    try {
+      this.#inode = Deno.statSync(this.#path).ino;
+    } catch { /* checked on the first tick */ }
+    this.#timer = setInterval(() => this.#tick(), options.checkIntervalMs ?? 1000);
+  }
+
+  /** The compaction file for the WAL at `walPath`. */
+  static tempPath(walPath: string): string {
+    return `${walPath}.compact`;
+  }
+
+  get running(): boolean {
+    return this.#run !== null;
+  }
+
+  get rewrites(): number {
+    return this.#rewrites;
+  }
+
+  get lastOk(): boolean {
+    return this.#lastOk;
+  }
+
+  get walBytes(): number {
+    return this.#wal.size.bytes;
+  }
+
+  start(reason: string): boolean {
+    if (this.#run || this.#stopping) return false;
+    this.#run = this.#compact(reason).finally(() => this.#run = null);
+    return true;
+  }
+
+  /** Stops the timer, gives up a running compaction and waits for it to clean up. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#stopped.resolve();
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#run;
+  }
+
+  #tick(): void {
+    if (this.#run || this.#stopping) return;
+    if (this.#wal.failure) {
+      this.start("recovery");
+      return;
+    }
+    const bytes = this.#wal.size.bytes;
+    if (bytes >= this.#minBytes && bytes > this.#ratio * estimateSnapshotBytes(this.#store)) {
+      this.start("automatic");
+      return;
+    }
+    this.#checkFile();
+  }
+
+  /** Fails the WAL when its path no longer names the file being written. */
+  #checkFile(): void {
+    let inode: number | null = null;
+    try {
+      inode = Deno.statSync(this.#path).ino;
+    } catch { /* gone */ }
+    if (this.#run || this.#wal.failure) return;
+    if (inode === null || (this.#inode !== null && inode !== this.#inode)) {
+      this.#wal.fail(new Error("the file was removed or replaced"), "check failed");
+    }
+    this.#inode ??= inode;
+  }
+
+  async #compact(reason: string): Promise<void> {
+    const wal = this.#wal;
+    const recovering = wal.failure !== null;
+    const epoch = wal.epoch;
+    const before = wal.size;
+    const started = performance.now();
+    this.#log.info(
+      `compaction started (${reason}): ${before.records} records, ${before.bytes} bytes ` +
+        `in "${this.#path}"`,
+    );
+    let file: Deno.FsFile | null = null;
+    let joined = false;
+    let renamed = false;
+    try {
+      file = await Deno.open(this.#temp, { write: true, create: true, truncate: true });
+      if (!recovering) wal.keep();
+      await this.#step("started");
+      const { size, longestSlice } = await this.#writeSnapshot(file, epoch);
+      await this.#step("snapshot-written");
+      this.#check(epoch);
+      if (!recovering) {
+        joined = true; // the file is the WAL's now, whatever join returns
+        if (!wal.join(file, size)) throw new Abandoned("the WAL failed meanwhile");
+        await this.#step("tail-joined");
+      }
+      await file.syncData();
+      await this.#step("synced");
+      this.#check(epoch, joined ? file : null);
+      if (joined) wal.pin();
+      const inode = (await file.stat()).ino;
+      await Deno.rename(this.#temp, this.#path);
+      renamed = true;
+      this.#inode = inode;
+      await this.#step("renamed");
+      await syncDirectory(this.#path);
+      await this.#step("dir-synced");
+      if (recovering) wal.resume(file, size);
+      else wal.promote();
+      file = null;
+      const after = wal.size;
+      this.#rewrites++;
+      this.#lastOk = true;
+      this.#log.info(
+        `compaction finished in ${(performance.now() - started).toFixed(1)} ms: ` +
+          `${before.records} -> ${after.records} records, ${before.bytes} -> ${after.bytes} bytes, ` +
+          `longest slice ${longestSlice.toFixed(1)} ms`,
+      );
+      if (recovering) {
+        this.#log.info(`WAL "${this.#path}" rewritten from memory; accepting writes again`);
+      }
+      await this.#step("switched");
+    } catch (error: unknown) {
+      this.#lastOk = false;
+      if (renamed && file) {
+        // The new file already sits at the path: it must be the one written.
+        if (joined && wal.isJoined(file)) wal.promote();
+        else if (!joined) file.close();
+        wal.fail(error, "compaction failed after the rename");
+      } else if (file) {
+        if (joined) wal.abandon();
+        else file.close();
+        await Deno.remove(this.#temp).catch(() => {});
+      } else {
+        wal.abandon();
+      }
+      this.#log.warn(`compaction failed: ${reasonOf(error)}`);
+    }
+  }
+
+  /** Writes one record per live key to `file`, in slices; resolves to what it wrote. */
+  async #writeSnapshot(
+    file: Deno.FsFile,
+    epoch: number,
+  ): Promise<{ size: WalSize; longestSlice: number }> {
+    const size: WalSize = { bytes: 0, records: 0 };
+    const sliceKeys = this.#hooks.sliceKeys ?? Infinity;
+    const entries = this.#store.entries();
+    let longestSlice = 0;
+    for (let done = false, first = true; !done; first = false) {
+      this.#check(epoch);
+      const sliceStarted = performance.now();
+      let text = "";
+      let keys = 0;
+      while (true) {
+        const next = entries.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        const [key, value, expiresAt] = next.value;
+        text += encodeSet(key, value, expiresAt);
+        keys++;
+        if (keys >= sliceKeys) break;
+        if (
+          (keys & 63) === 0 &&
+          (text.length >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS)
+        ) break;
+      }
+      const bytes = bytesFromBinary(text);
+      longestSlice = Math.max(longestSlice, performance.now() - sliceStarted);
+      await writeAll(file, bytes);
+      size.bytes += bytes.length;
+      size.records += keys;
+      if (first) await this.#step("snapshot");
+      if (this.#hooks.sliceKeys !== undefined) await new Promise((r) => setTimeout(r, 1));
+    }
+    return { size, longestSlice };
+  }
+
+  /** Gives up when shutting down, or when the WAL failed or recovered since `epoch`. */
+  #check(epoch: number, joined: Deno.FsFile | null = null): void {
+    if (this.#stopping) throw new Abandoned("the server is shutting down");
+    if (this.#wal.epoch !== epoch) throw new Abandoned("the WAL failed meanwhile");
+    if (joined && !this.#wal.isJoined(joined)) {
+      throw new Abandoned("writing the compaction file failed");
+    }
+  }
+
+  /** The test hook: at its step, says so and waits for shutdown (or SIGKILL). */
+  async #step(step: CompactionStep): Promise<void> {
+    if (this.#hooks.pauseAt !== step) return;
+    this.#log.info(`compaction paused at step "${step}" (test hook)`);
+    await this.#stopped.promise;
+    throw new Abandoned("the server is shutting down");
+  }
+}
