@@ -219,6 +219,36 @@ for (const [name, create] of IMPLEMENTATIONS) {
     assertEquals(store.size, 0);
   });
 
+  Deno.test(`${name} counts the bytes of its keys and values through every change`, () => {
+    const { clock } = fakeClock();
+    const store = create(clock);
+    const sum = () => {
+      let bytes = 0;
+      for (const [key, value] of store.entries()) bytes += key.length + value.length;
+      return bytes;
+    };
+    assertEquals(store.bytes, 0);
+    store.set("ab", "cde");
+    store.set("x", "");
+    assertEquals(store.bytes, 6);
+    store.set("ab", "c"); // overwrite: only the value's change counts
+    assertEquals(store.bytes, 4);
+    store.set("gone", "soon", 1_000_000); // already expired by the fake clock
+    assertEquals(store.bytes, 12);
+    assertEquals(store.get("gone"), undefined); // reclaimed when touched
+    assertEquals(store.bytes, 4);
+    store.set("t", "tt", 1_000_000);
+    assertEquals(store.reclaimExpired(10).reclaimed, 1);
+    assertEquals(store.delete("ab"), true);
+    assertEquals(store.delete("ab"), false);
+    assertEquals(store.bytes, sum());
+    assertEquals(store.bytes, 1);
+    const undo = store.clear();
+    assertEquals(store.bytes, 0);
+    undo();
+    assertEquals(store.bytes, 1);
+  });
+
   Deno.test(`${name} reclaimExpired removes expired keys, at most limit looked at per call`, () => {
     const time = fakeClock();
     const store = create(time.clock);

@@ -129,8 +129,12 @@ Deno.test("FileWal appends after existing content and across batches", async () 
  * A FileWal on a {@linkcode CountingFile}, optionally told to fail, recording
  * the failures it reports and, through `append`, which rollbacks ran.
  */
-async function countedWal(dir: string, fail: { writeFrom?: number; syncFrom?: number } = {}) {
-  const path = `${dir}/wal`;
+async function countedWal(
+  dir: string,
+  fail: { writeFrom?: number; syncFrom?: number } = {},
+  name = "wal",
+) {
+  const path = `${dir}/${name}`;
   const file = new CountingFile(await openWal(path));
   file.failWriteFrom = fail.writeFrom ?? Infinity;
   file.failSyncFrom = fail.syncFrom ?? Infinity;
@@ -293,4 +297,123 @@ Deno.test("NoopWal is always settled and never fails", async () => {
   assertEquals(wal.failure, null);
   assertEquals(rolledBack, false);
   await wal.close();
+});
+
+Deno.test("FileWal under --fsync everysec acknowledges once written and syncs on a timer", async () => {
+  await using temp = await tempDir();
+  const path = `${temp.path}/wal`;
+  const file = new CountingFile(await openWal(path));
+  const wal = new FileWal(file, path, { fsync: "everysec", syncIntervalMs: 20 });
+  try {
+    wal.append(encodeSet("a", "1"), () => {});
+    await wal.settled();
+    assertEquals(await Deno.readTextFile(path), "3SET1a11\n", "written before the reply");
+    assertEquals(file.syncs, 0, "but not synced yet");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assertEquals(file.syncs, 1, "the timer synced once, and only while there was news");
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal under --fsync no never syncs while running", async () => {
+  await using temp = await tempDir();
+  const path = `${temp.path}/wal`;
+  const file = new CountingFile(await openWal(path));
+  const wal = new FileWal(file, path, { fsync: "no", syncIntervalMs: 5 });
+  try {
+    for (let i = 0; i < 5; i++) {
+      wal.append(encodeSet(`k${i}`, "v"), () => {});
+      await wal.settled();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assertEquals(file.writes, 5);
+    assertEquals(file.syncs, 0);
+    assertEquals(wal.size, { bytes: 5 * "3SET2k01v\n".length, records: 5 });
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal resumes on a new file after a failure, and counts the change", async () => {
+  await using temp = await tempDir();
+  const { path, wal, append } = await countedWal(temp.path, { writeFrom: 2 });
+  try {
+    append("a", "1");
+    await wal.settled();
+    append("b", "2");
+    await assertRejects(() => wal.settled()!, Error, "injected write failure");
+    const failedEpoch = wal.epoch;
+    assertThrows(() => append("c", "3"), Error, "write failed");
+    const rewritten = `${temp.path}/rewritten`;
+    await Deno.writeTextFile(rewritten, "3SET1a11\n");
+    wal.resume(await openWal(rewritten), { bytes: 9, records: 1 });
+    assertEquals(wal.failure, null);
+    assert(wal.epoch !== failedEpoch);
+    append("c", "3");
+    await wal.settled();
+    assertEquals(await Deno.readTextFile(rewritten), "3SET1a11\n3SET1c13\n");
+    assertEquals(await Deno.readTextFile(path), "3SET1a11\n", "the failed file is left alone");
+    assertEquals(wal.size, { bytes: 18, records: 2 });
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal keeps batches for a compaction, then writes and syncs to both files", async () => {
+  await using temp = await tempDir();
+  const { path, file, wal, append } = await countedWal(temp.path);
+  const newPath = `${temp.path}/new`;
+  const joined = new CountingFile(await openWal(newPath));
+  try {
+    append("a", "1");
+    await wal.settled();
+    wal.keep();
+    append("b", "2");
+    await wal.settled();
+    await Deno.writeTextFile(newPath, "3SET1a11\n"); // the snapshot
+    assert(wal.join(joined, { bytes: 9, records: 1 }));
+    assertEquals(await Deno.readTextFile(newPath), "3SET1a11\n3SET1b12\n", "kept batch appended");
+    append("c", "3");
+    await wal.settled();
+    assertEquals(joined.syncs, 1, "synced with the WAL before the reply");
+    assertEquals(await Deno.readTextFile(path), "3SET1a11\n3SET1b12\n3SET1c13\n");
+    assertEquals(await Deno.readTextFile(newPath), "3SET1a11\n3SET1b12\n3SET1c13\n");
+    wal.promote();
+    assertEquals(wal.size, { bytes: 27, records: 3 });
+    append("d", "4");
+    await wal.settled();
+    assertEquals(await Deno.readTextFile(newPath), "3SET1a11\n3SET1b12\n3SET1c13\n3SET1d14\n");
+    assertEquals(await Deno.readTextFile(path), "3SET1a11\n3SET1b12\n3SET1c13\n");
+    assertEquals(file.writes, 3, "the old file gets nothing after the promotion");
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal drops a failing compaction file before the rename, fails after it", async () => {
+  await using temp = await tempDir();
+  for (const pinned of [false, true]) {
+    const { wal, append, undone } = await countedWal(`${temp.path}`, {}, `wal_${pinned}`);
+    const joined = new CountingFile(await openWal(`${temp.path}/new_${pinned}`));
+    try {
+      wal.keep();
+      assert(wal.join(joined, { bytes: 0, records: 0 }));
+      joined.failWriteFrom = 1;
+      if (pinned) wal.pin();
+      append("x", "1");
+      if (pinned) {
+        await assertRejects(() => wal.settled()!, Error, "injected write failure");
+        assertEquals(undone, ["x"], "not acknowledged: the file at the path lacks it");
+        assert(wal.failure !== null);
+      } else {
+        await wal.settled();
+        assertEquals(wal.failure, null, "the WAL itself is fine");
+        assertEquals(wal.isJoined(joined), false, "the compaction is dropped");
+        assertEquals(undone, []);
+      }
+    } finally {
+      await wal.close();
+    }
+  }
 });

@@ -1,0 +1,237 @@
+/**
+ * Compaction against real files: what the rewritten WAL holds, writes made
+ * while it runs, recovery from a failed or removed WAL, the automatic
+ * trigger, and giving up at shutdown. The crash-safety of each step under
+ * SIGKILL is tested through a real process in
+ * `tests/server/compaction_fault_test.ts`.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { Db } from "../../src/db/db.ts";
+import { MapStore } from "../../src/store/map_store.ts";
+import type { Store } from "../../src/store/store.ts";
+import {
+  type CompactionHooks,
+  Compactor,
+  estimateSnapshotBytes,
+} from "../../src/wal/compactor.ts";
+import { FileWal, type WalFile } from "../../src/wal/file_wal.ts";
+import { replayWal } from "../../src/wal/replay.ts";
+import { tempDir } from "../helpers/temp_dir.ts";
+
+interface Setup extends AsyncDisposable {
+  path: string;
+  store: Store;
+  wal: FileWal;
+  db: Db;
+  compactor: Compactor;
+  logs: string[];
+}
+
+interface SetupOptions {
+  hooks?: CompactionHooks;
+  minBytes?: number;
+  ratio?: number;
+  /** Wraps the WAL's file, e.g. to make it fail. */
+  wrap?: (file: Deno.FsFile) => WalFile;
+}
+
+async function setup(dir: string, options: SetupOptions = {}): Promise<Setup> {
+  const path = `${dir}/wal`;
+  const store = new MapStore();
+  const file = await Deno.open(path, { read: true, write: true, create: true, append: true });
+  const wal = new FileWal(options.wrap?.(file) ?? file, path);
+  const logs: string[] = [];
+  const compactor = new Compactor(store, wal, {
+    log: { info: (line) => logs.push(line), warn: (line) => logs.push(`warning: ${line}`) },
+    hooks: options.hooks,
+    minBytes: options.minBytes,
+    ratio: options.ratio,
+    checkIntervalMs: 10,
+  });
+  return {
+    path,
+    store,
+    wal,
+    db: new Db(store, wal, Date.now, compactor),
+    compactor,
+    logs,
+    async [Symbol.asyncDispose]() {
+      await compactor.stop();
+      await wal.close();
+    },
+  };
+}
+
+/** Applies one write through the Db and waits until it is durable. */
+async function write(db: Db, change: (db: Db) => unknown): Promise<void> {
+  change(db);
+  db.commit();
+  await db.settled();
+}
+
+/** The state the WAL at `path` replays to: key → [value, expiresAt]. */
+async function replayed(path: string): Promise<Map<string, [string, number]>> {
+  const store = new MapStore();
+  using file = await Deno.open(path, { read: true, write: true });
+  await replayWal(file, path, store);
+  return stateOf(store);
+}
+
+function stateOf(store: Store): Map<string, [string, number]> {
+  return new Map([...store.entries()].map(([key, value, at]) => [key, [value, at]]));
+}
+
+async function waitUntil(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("Compactor rewrites the WAL as one record per live key, with expiries", async () => {
+  await using temp = await tempDir();
+  await using s = await setup(temp.path);
+  const later = Date.now() + 3_600_000;
+  for (let round = 0; round < 5; round++) {
+    for (let i = 0; i < 50; i++) await write(s.db, (db) => db.set(`key${i}`, `v${round}:${i}`));
+  }
+  for (let i = 0; i < 10; i++) await write(s.db, (db) => db.delete(`key${i}`));
+  await write(s.db, (db) => db.set("ttl", "soon gone", later));
+  await write(s.db, (db) => db.set("bin\r\n\0", "\xff\n3SET1a1b\n"));
+  const before = (await Deno.stat(s.path)).size;
+  assertEquals(s.wal.size.bytes, before);
+
+  assert(s.compactor.start("test"));
+  assertEquals(s.compactor.start("test"), false, "one at a time");
+  await waitUntil("the compaction ends", () => !s.compactor.running);
+
+  assertEquals(s.compactor.rewrites, 1, s.logs.join("\n"));
+  assertEquals(s.compactor.lastOk, true);
+  assertEquals(s.wal.size.records, 42, "40 keys left, the TTL key and the binary one");
+  const after = (await Deno.stat(s.path)).size;
+  assertEquals(s.wal.size.bytes, after);
+  assert(after < before / 4, `${before} -> ${after} bytes`);
+  assertEquals(await replayed(s.path), stateOf(s.store));
+  assertEquals((await replayed(s.path)).get("ttl"), ["soon gone", later]);
+  assertEquals(await exists(`${s.path}.compact`), false);
+  assertStringIncludes(s.logs[0], `compaction started (test): 262 records, ${before} bytes`);
+  assertStringIncludes(s.logs[1], `262 -> 42 records, ${before} -> ${after} bytes`);
+  // The compacted file is the WAL now: later writes land in it.
+  await write(s.db, (db) => db.set("after", "1"));
+  assertEquals((await replayed(s.path)).get("after"), ["1", 0]);
+});
+
+Deno.test("Compactor keeps every write made while it runs", async () => {
+  await using temp = await tempDir();
+  // Two keys per slice with a pause between slices: the snapshot spans many
+  // turns of the event loop, and the writes below land between them.
+  await using s = await setup(temp.path, { hooks: { sliceKeys: 2 } });
+  for (let i = 0; i < 200; i++) await write(s.db, (db) => db.set(`k${i}`, `first${i}`));
+  assert(s.compactor.start("test"));
+  let writes = 0;
+  for (let i = 0; s.compactor.running; i = (i + 37) % 260) {
+    if (i % 3 === 0) await write(s.db, (db) => db.delete(`k${i}`));
+    else await write(s.db, (db) => db.set(`k${i}`, `during${writes}`));
+    if (i % 10 === 0) await write(s.db, (db) => db.flushAll());
+    writes++;
+  }
+  assert(writes > 20, `only ${writes} writes happened during the compaction`);
+  assertEquals(s.compactor.lastOk, true, s.logs.join("\n"));
+  assertEquals(await replayed(s.path), stateOf(s.store));
+});
+
+Deno.test("Compactor recovers a failed WAL by rewriting it from memory", async () => {
+  await using temp = await tempDir();
+  let failWrites = false;
+  await using s = await setup(temp.path, {
+    wrap: (file) => ({
+      writeSync: (bytes: Uint8Array) => {
+        if (failWrites) throw new Error("injected: no space left on device");
+        return file.writeSync(bytes);
+      },
+      syncData: () => file.syncData(),
+      close: () => file.close(),
+    }),
+  });
+  await write(s.db, (db) => db.set("kept", "1"));
+  failWrites = true;
+  s.db.set("lost", "2");
+  s.db.commit();
+  let error: Error | null = null;
+  await s.db.settled()?.catch((e: Error) => error = e);
+  assertStringIncludes(String(error), "injected: no space left on device");
+  assertEquals(s.store.get("lost"), undefined, "rolled back");
+  assert(s.wal.failure !== null);
+
+  // The timer retries; it succeeds because the rewrite goes to a new file.
+  await waitUntil("writes are accepted again", () => s.wal.failure === null);
+  assert(s.logs.some((line) => line.includes("compaction started (recovery)")), s.logs.join("\n"));
+  assert(s.logs.some((line) => line.includes("accepting writes again")), s.logs.join("\n"));
+  await write(s.db, (db) => db.set("new", "3"));
+  assertEquals(
+    await replayed(s.path),
+    new Map([["kept", ["1", 0]], ["new", ["3", 0]]]) as Map<string, [string, number]>,
+  );
+});
+
+Deno.test("Compactor fails the WAL when its file is removed, then writes it anew", async () => {
+  await using temp = await tempDir();
+  await using s = await setup(temp.path);
+  await write(s.db, (db) => db.set("a", "1"));
+  await Deno.remove(s.path);
+  await waitUntil("the WAL notices", () => s.wal.failure !== null);
+  assertStringIncludes(s.wal.failure!.message, "removed or replaced");
+  await waitUntil("the WAL is back", () => s.wal.failure === null);
+  await write(s.db, (db) => db.set("b", "2"));
+  assertEquals(
+    await replayed(s.path),
+    new Map([["a", ["1", 0]], ["b", ["2", 0]]]) as Map<string, [string, number]>,
+  );
+});
+
+Deno.test("Compactor compacts by itself once the WAL passes the size and the ratio", async () => {
+  await using temp = await tempDir();
+  await using s = await setup(temp.path, { minBytes: 2000, ratio: 2 });
+  for (let i = 0; i < 20; i++) await write(s.db, (db) => db.set(`k${i}`, "0123456789"));
+  // 20 live keys: ~600 bytes of snapshot. Overwriting grows the WAL, not the data.
+  assert(estimateSnapshotBytes(s.store) < 1000, String(estimateSnapshotBytes(s.store)));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assertEquals(s.compactor.rewrites, 0, "below --compact-min-size");
+  for (let round = 0; s.compactor.rewrites === 0 && round < 200; round++) {
+    await write(s.db, (db) => db.set(`k${round % 20}`, `${round}`.padStart(10)));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  assertEquals(s.compactor.rewrites, 1, s.logs.join("\n"));
+  assertStringIncludes(s.logs[0], "compaction started (automatic)");
+  assert(s.wal.size.bytes < 1000, String(s.wal.size.bytes));
+  assertEquals(await replayed(s.path), stateOf(s.store));
+});
+
+Deno.test("Compactor stop gives up a compaction and removes its file", async () => {
+  await using temp = await tempDir();
+  const s = await setup(temp.path, { hooks: { pauseAt: "tail-joined" } });
+  try {
+    await write(s.db, (db) => db.set("a", "1"));
+    assert(s.compactor.start("test"));
+    await waitUntil("the hook pauses", () => s.logs.some((line) => line.includes("paused")));
+    assert(await exists(`${s.path}.compact`));
+    await write(s.db, (db) => db.set("b", "2"));
+    assertEquals(await Deno.readTextFile(`${s.path}.compact`), "3SET1a11\n3SET1b12\n");
+  } finally {
+    await s.compactor.stop();
+  }
+  assertEquals(await exists(`${s.path}.compact`), false);
+  assertEquals(s.compactor.lastOk, false);
+  assertEquals(await Deno.readTextFile(s.path), "3SET1a11\n3SET1b12\n");
+  await s.wal.close();
+});
