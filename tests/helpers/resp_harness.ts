@@ -9,6 +9,7 @@ import { ServerState } from "../../src/server/server_state.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import type { Clock } from "../../src/store/shard.ts";
 import type { Store } from "../../src/store/store.ts";
+import type { CompactionControl } from "../../src/wal/compactor.ts";
 import { RecordingWal } from "./recording_wal.ts";
 
 /** When a harness's clock starts: 2023-11-14T22:13:20Z. */
@@ -24,6 +25,8 @@ export interface RespHarnessOptions {
   clientId?: number;
   /** The port the server reports (INFO, CONFIG GET port); 4242 by default. */
   port?: number;
+  /** What BGREWRITEAOF and INFO see of compaction; none (no WAL) by default. */
+  compaction?: CompactionControl;
 }
 
 /**
@@ -45,7 +48,7 @@ export function respHarness(options: RespHarnessOptions = {}) {
   const clock = () => time.now;
   const store = (options.makeStore ?? ((c: Clock) => new MapStore(c)))(clock);
   const wal = new RecordingWal();
-  const db = new Db(store, wal, clock);
+  const db = new Db(store, wal, clock, options.compaction ?? null);
   const reply = new RespWriter();
   const dispatcher = new RespDispatcher();
   const context: CommandContext = {

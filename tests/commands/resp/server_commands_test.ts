@@ -21,13 +21,14 @@ import { encodeFlushAll } from "../../../src/wal/record.ts";
 
 import { startServer } from "../../helpers/server_process.ts";
 import { tempDir } from "../../helpers/temp_dir.ts";
+import type { CompactionControl } from "../../../src/wal/compactor.ts";
 import { respHarness } from "../../helpers/resp_harness.ts";
 
 /** `@std/assert`'s `assert`, typed so that it narrows (the std exports are untyped here). */
 const assert: (condition: unknown, message?: string) => asserts condition = untypedAssert;
 
-function setup(config = DEFAULT_CONFIG) {
-  const { wal, db, context, run } = respHarness({ config, clientId: 3, port: 6400 });
+function setup(config = DEFAULT_CONFIG, compaction?: CompactionControl) {
+  const { wal, db, context, run } = respHarness({ config, clientId: 3, port: 6400, compaction });
   /** Runs one request and decodes its reply. */
   const decoded = (...args: string[]): Resp => decode(run(...args));
   /** Stores keys directly through the Db, committing as the dispatcher would. */
@@ -561,4 +562,62 @@ Deno.test({
     assertMatch(printed, /SET: [\d.]+ requests per second/);
     assertMatch(printed, /GET: [\d.]+ requests per second/);
   },
+});
+
+/** A compaction that only records what it was asked, as a FileWal-backed one would answer. */
+class CompactionStub implements CompactionControl {
+  running = false;
+  rewrites = 4;
+  lastOk = true;
+  walBytes = 1234;
+  reasons: string[] = [];
+
+  start(reason: string): boolean {
+    if (this.running) return false;
+    this.reasons.push(reason);
+    this.running = true;
+    return true;
+  }
+}
+
+Deno.test("BGREWRITEAOF starts one compaction at a time, with Redis's replies", () => {
+  const compaction = new CompactionStub();
+  const { run } = setup(DEFAULT_CONFIG, compaction);
+  assertEquals(run("BGREWRITEAOF"), "+Background append only file rewriting started\r\n");
+  assertEquals(compaction.reasons, ["BGREWRITEAOF"]);
+  assertEquals(
+    run("bgrewriteaof"),
+    "-ERR Background append only file rewriting already in progress\r\n",
+  );
+  assertEquals(compaction.reasons, ["BGREWRITEAOF"]);
+  assertEquals(
+    run("BGREWRITEAOF", "x"),
+    "-ERR wrong number of arguments for 'bgrewriteaof' command\r\n",
+  );
+});
+
+Deno.test("BGREWRITEAOF without a WAL says why", () => {
+  const { run } = setup({ ...DEFAULT_CONFIG, persist: false });
+  assertEquals(
+    run("BGREWRITEAOF"),
+    "-ERR there is no WAL to rewrite: walkv runs with --no-persist\r\n",
+  );
+});
+
+Deno.test("INFO persistence shows the compaction and the fsync policy", () => {
+  const compaction = new CompactionStub();
+  const { decoded } = setup({ ...DEFAULT_CONFIG, fsync: "everysec" }, compaction);
+  const fields = () => parseInfo(decoded("INFO", "persistence") as string).get("persistence")!;
+  assertEquals(fields().get("aof_rewrite_in_progress"), "0");
+  assertEquals(fields().get("aof_rewrites"), "4");
+  assertEquals(fields().get("aof_current_size"), "1234");
+  assertEquals(fields().get("wal_fsync"), "everysec");
+  compaction.start("test");
+  compaction.lastOk = false;
+  assertEquals(fields().get("aof_rewrite_in_progress"), "1");
+  assertEquals(fields().get("aof_last_bgrewrite_status"), "err");
+  const off = setup({ ...DEFAULT_CONFIG, persist: false });
+  const offFields = parseInfo(off.decoded("INFO", "persistence") as string).get("persistence")!;
+  assertEquals(offFields.get("wal_fsync"), "off");
+  assertEquals(offFields.get("aof_enabled"), "0");
 });
