@@ -59,10 +59,13 @@ export interface CompactorOptions {
   checkIntervalMs?: number;
 }
 
-/** Longest time one slice of the snapshot may hold the event loop. */
-const SLICE_MS = 5;
+/**
+ * How long one slice of the snapshot may run: well under the ~10 ms a slice
+ * may hold the event loop, leaving room for a garbage collection inside it.
+ */
+const SLICE_MS = 3;
 /** Largest text one slice builds before writing it. */
-const SLICE_CHARS = 1 << 20;
+const SLICE_CHARS = 256 * 1024;
 /**
  * Bytes a snapshot record adds to its key and value: a PUT's op, three
  * lengths with colons and the newline; an expiry adds its 13 digits.
@@ -98,7 +101,7 @@ class Abandoned extends Error {}
  * Rewrites the WAL as one record per live key, without stopping the server.
  *
  * Why this shape: walkv has no `fork` to freeze a copy of the store, so the
- * snapshot walks the live maps in slices of at most ~5 ms, while writes go
+ * snapshot walks the live maps in slices of about 3 ms, while writes go
  * on. A key changed during the walk may be written with its old or its new
  * value, but every write since the start is also kept
  * ({@linkcode FileWal.keep}) and appended after the snapshot; records hold
@@ -314,7 +317,7 @@ export class Compactor implements CompactionControl {
         keys++;
         if (keys >= sliceKeys) break;
         if (
-          (keys & 63) === 0 &&
+          (keys & 15) === 0 &&
           (text.length >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS)
         ) break;
       }

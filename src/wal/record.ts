@@ -1,4 +1,4 @@
-import { binaryFromBytes } from "../io/binary.ts";
+import { binaryFromBytes, flatBinaryFromBytes } from "../io/binary.ts";
 
 /**
  * WAL records. Every record is `<opLen><op>` followed by its fields and `\n`.
@@ -152,7 +152,8 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
   const opLength = readLength(bytes, start, opRun);
   const opStart = start + opRun;
   if (opStart + opLength > bytes.length) return INCOMPLETE;
-  const op = binaryFromBytes(bytes, opStart, opStart + opLength);
+  const op = knownOp(bytes, opStart, opLength) ??
+    binaryFromBytes(bytes, opStart, opStart + opLength);
   if (op in COLON_OPS) {
     return decodeColonRecord(bytes, start, opStart + opLength, op as ColonOp);
   }
@@ -203,10 +204,10 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
 
   const chosen = search(opStart + opLength) ?? fallback;
   if (chosen === null) return incomplete ? INCOMPLETE : diagnose(bytes, start);
-  const key = binaryFromBytes(bytes, chosen[0], chosen[1]);
+  const key = flatBinaryFromBytes(bytes, chosen[0], chosen[1]);
   const end = chosen[chosen.length - 1] + 1;
   if (op === "DEL") return { kind: "record", record: { op, key }, end };
-  const value = binaryFromBytes(bytes, chosen[2], chosen[3]);
+  const value = flatBinaryFromBytes(bytes, chosen[2], chosen[3]);
   return { kind: "record", record: { op, key, value, expiresAt: 0 }, end };
 }
 
@@ -226,14 +227,23 @@ export function isColonRecord(bytes: Uint8Array, at: number): boolean {
   return opEnd <= bytes.length && binaryFromBytes(bytes, opStart, opEnd) in COLON_OPS;
 }
 
-/** Decodes a colon-framed record whose fields start at `at`. */
+/** Field spans of the colon record being decoded: [start, end) pairs, reused. */
+const colonSpans: number[] = [];
+
+/**
+ * Decodes a colon-framed record whose fields start at `at`.
+ *
+ * Replay spends most of its time here and in the store, so this allocates
+ * nothing but the record and its strings.
+ */
 function decodeColonRecord(
   bytes: Uint8Array,
   start: number,
   at: number,
   op: ColonOp,
 ): DecodeResult {
-  const fields: [number, number][] = [];
+  const spans = colonSpans;
+  let count = 0;
   while (true) {
     if (at === bytes.length) return INCOMPLETE;
     if (bytes[at] === NEWLINE) break;
@@ -252,53 +262,42 @@ function decodeColonRecord(
     const textStart = at + run + 1;
     const textEnd = textStart + readLength(bytes, at, run);
     if (textEnd > bytes.length) return INCOMPLETE;
-    fields.push([textStart, textEnd]);
+    spans[count * 2] = textStart;
+    spans[count * 2 + 1] = textEnd;
+    count++;
     at = textEnd;
   }
   const end = at + 1;
-  if (fields.length !== COLON_OPS[op]) {
+  if (count !== COLON_OPS[op]) {
     return {
       kind: "malformed",
       offset: start,
-      reason: `a ${op} record has ${COLON_OPS[op]} field(s), found ${fields.length}`,
+      reason: `a ${op} record has ${COLON_OPS[op]} field(s), found ${count}`,
     };
   }
-  const text = (i: number) => binaryFromBytes(bytes, fields[i][0], fields[i][1]);
-  const time = (i: number): number | DecodeResult => {
-    const [from, to] = fields[i];
-    const digits = digitRun(bytes, from);
-    if (digits === 0 || from + digits !== to || digits > 16) {
-      return {
-        kind: "malformed",
-        offset: from,
-        reason: `expected a time in milliseconds in a ${op} record, found ${
-          JSON.stringify(text(i))
-        }`,
-      };
-    }
-    return readLength(bytes, from, digits);
-  };
   switch (op) {
     case "PUT": {
-      const expiresAt = time(2);
+      const expiresAt = readTime(bytes, spans[4], spans[5], op);
       if (typeof expiresAt !== "number") return expiresAt;
-      return {
-        kind: "record",
-        record: { op: "SET", key: text(0), value: text(1), expiresAt },
-        end,
-      };
+      const key = flatBinaryFromBytes(bytes, spans[0], spans[1]);
+      const value = flatBinaryFromBytes(bytes, spans[2], spans[3]);
+      return { kind: "record", record: { op: "SET", key, value, expiresAt }, end };
     }
-    case "DROP":
-      return { kind: "record", record: { op: "DEL", key: text(0) }, end };
+    case "DROP": {
+      const key = binaryFromBytes(bytes, spans[0], spans[1]);
+      return { kind: "record", record: { op: "DEL", key }, end };
+    }
     case "PEXPIREAT": {
-      const expiresAt = time(1);
+      const expiresAt = readTime(bytes, spans[2], spans[3], op);
       if (typeof expiresAt !== "number") return expiresAt;
-      return { kind: "record", record: { op: "PEXPIREAT", key: text(0), expiresAt }, end };
+      const key = binaryFromBytes(bytes, spans[0], spans[1]);
+      return { kind: "record", record: { op: "PEXPIREAT", key, expiresAt }, end };
     }
     case "FLUSHALL":
       return { kind: "record", record: { op: "FLUSHALL" }, end };
     case "MULTI": {
-      const [from, to] = fields[0];
+      const from = spans[0];
+      const to = spans[1]; // read before the inner records reuse `spans`
       const inner = bytes.subarray(0, to);
       const records: WalRecord[] = [];
       for (let i = from; i < to;) {
@@ -313,6 +312,33 @@ function decodeColonRecord(
       return { kind: "record", record: { op: "MULTI", records }, end };
     }
   }
+}
+
+/** The time in milliseconds in `bytes[from..to)`, or why it is not one. */
+function readTime(bytes: Uint8Array, from: number, to: number, op: ColonOp): number | DecodeResult {
+  const digits = digitRun(bytes, from);
+  if (digits === 0 || from + digits !== to || digits > 16) {
+    return {
+      kind: "malformed",
+      offset: from,
+      reason: `expected a time in milliseconds in a ${op} record, found ${
+        JSON.stringify(binaryFromBytes(bytes, from, to))
+      }`,
+    };
+  }
+  return readLength(bytes, from, digits);
+}
+
+const KNOWN_OPS = ["SET", "DEL", "PUT", "DROP", "PEXPIREAT", "FLUSHALL", "MULTI"] as const;
+
+/** The op name at `at`, without building a new string per record, or `undefined`. */
+function knownOp(bytes: Uint8Array, at: number, length: number): string | undefined {
+  next: for (const op of KNOWN_OPS) {
+    if (op.length !== length) continue;
+    for (let i = 0; i < length; i++) if (bytes[at + i] !== op.charCodeAt(i)) continue next;
+    return op;
+  }
+  return undefined;
 }
 
 /** How many ASCII digits start at `at`. */

@@ -3,6 +3,7 @@ import {
   binaryFromBytes,
   binaryFromText,
   bytesFromBinary,
+  flatBinaryFromBytes,
   textFromBinary,
   writeBinary,
 } from "../../src/io/binary.ts";
@@ -132,4 +133,12 @@ Deno.test("textFromBinary turns invalid UTF-8 into U+FFFD", () => {
   assertEquals(textFromBinary("\xff"), "\ufffd");
   assertEquals(textFromBinary("a\xc3"), "a\ufffd");
   assertEquals(textFromBinary("\x80x"), "\ufffdx");
+});
+
+Deno.test("flatBinaryFromBytes gives the same strings as binaryFromBytes", () => {
+  const bytes = new Uint8Array(300);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 97 + 13) % 256;
+  for (const [start, end] of [[0, 0], [0, 1], [3, 19], [0, 64], [5, 70], [0, 300]]) {
+    assertEquals(flatBinaryFromBytes(bytes, start, end), binaryFromBytes(bytes, start, end));
+  }
 });
