@@ -9,11 +9,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { Db } from "../../src/db/db.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import type { Store } from "../../src/store/store.ts";
-import {
-  type CompactionHooks,
-  Compactor,
-  estimateSnapshotBytes,
-} from "../../src/wal/compactor.ts";
+import { type CompactionHooks, Compactor, estimateSnapshotBytes } from "../../src/wal/compactor.ts";
 import { FileWal, type WalFile } from "../../src/wal/file_wal.ts";
 import { replayWal } from "../../src/wal/replay.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
