@@ -5,7 +5,9 @@
  * throughput, p50/p99 round-trip latency, and the CPU each side used, for
  * GET and durable SET, unpipelined and at pipeline depth 16, on the
  * single-map and the sharded store, over walkv's text protocol and over
- * RESP, and the walkv/Redis ratios.
+ * RESP, and the walkv/Redis ratios. Then the WAL part (`restart_bench.ts`):
+ * WAL size before and after compaction, and the time a restarted walkv takes
+ * to answer, next to a restarted redis-server loading its AOF.
  *
  * Redis is both the yardstick and the proof that the generator is not the
  * bottleneck: if the same generator pushes redis-server to more requests per
@@ -17,7 +19,8 @@
  *   --seconds N      measured seconds per workload        (default 3)
  *   --warmup N       unmeasured seconds before each one    (default 0.5)
  *   --rounds N       measure everything N times, interleaved; report the best (default 2)
- *   --only LIST      workloads to run: get1,get16,set1,set16 (default all)
+ *   --only LIST      parts to run: get1,get16,set1,set16 (throughput workloads)
+ *                    and restart (the WAL part)            (default all)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
@@ -32,6 +35,7 @@
 import { LoadDriver } from "./load_driver.ts";
 import { preloadKeys } from "./preload_keys.ts";
 import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
+import { restartBench } from "./restart_bench.ts";
 import { ServerProcess } from "./server_process.ts";
 import type { Operation, Protocol } from "./workload_shape.ts";
 
@@ -57,6 +61,9 @@ const WORKLOADS: readonly Workload[] = [
  */
 const RESP_RATIO_TARGET = 0.8;
 
+/** `--only`'s name for the WAL compaction and restart part. */
+const RESTART = "restart";
+
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
 
@@ -65,6 +72,8 @@ interface BenchOptions {
   seconds: number;
   warmup: number;
   workloads: Workload[];
+  /** Whether to run the WAL compaction and restart part. */
+  restart: boolean;
   connections: number;
   workers: number;
   rounds: number;
@@ -100,6 +109,7 @@ function parseOptions(args: string[]): BenchOptions {
     seconds: 3,
     warmup: 0.5,
     workloads: [...WORKLOADS],
+    restart: true,
     connections: 50,
     workers: 0,
     rounds: 2,
@@ -142,12 +152,13 @@ function parseOptions(args: string[]): BenchOptions {
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
         for (const name of names) {
-          if (!WORKLOADS.some((w) => w.name === name)) {
-            const known = WORKLOADS.map((w) => w.name).join(",");
-            throw new TypeError(`Unknown workload "${name}" in --only; expected some of ${known}`);
+          if (name !== RESTART && !WORKLOADS.some((w) => w.name === name)) {
+            const known = [...WORKLOADS.map((w) => w.name), RESTART].join(",");
+            throw new TypeError(`Unknown part "${name}" in --only; expected some of ${known}`);
           }
         }
         options.workloads = WORKLOADS.filter((w) => names.includes(w.name));
+        options.restart = names.includes(RESTART);
         break;
       }
       default:
@@ -239,13 +250,21 @@ function summarize(measurements: Measurement[]): Summary[] {
   });
 }
 
-function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): string {
-  const lines: string[] = [];
-  lines.push("# walkv benchmark", "");
-  lines.push(
+/** The report's title and what it ran on. */
+function reportHeader(): string {
+  return [
+    "# walkv benchmark",
+    "",
     `- date: ${new Date().toISOString()}`,
     `- nproc: ${navigator.hardwareConcurrency}`,
     `- Deno: ${Deno.version.deno} (V8 ${Deno.version.v8})`,
+  ].join("\n");
+}
+
+/** The throughput part of the report. */
+function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): string {
+  const lines: string[] = [];
+  lines.push(
     `- load: ${options.connections} connections, closed loop, ${options.seconds} s measured ` +
       `after ${options.warmup} s warm-up, ${options.rounds} round(s) interleaved across ` +
       `servers; each row is the round with the most ops/s, "range" shows all rounds; client on ` +
@@ -398,6 +417,7 @@ async function main(): Promise<number> {
   }));
   const running: Running[] = [];
   try {
+    console.log(reportHeader());
     const targets = [...walkvTargets, ...(options.redis ? redisTargets : [])]
       .filter((target) => options.workloads.some(target.runs));
     const preload = options.workloads.some((w) => w.operation === "GET");
@@ -411,16 +431,23 @@ async function main(): Promise<number> {
     // every server's numbers instead of one server's.
     const measurements: Measurement[] = [];
     for (let round = 1; round <= options.rounds; round++) {
-      progress(`round ${round} of ${options.rounds}`);
+      if (options.workloads.length > 0) progress(`round ${round} of ${options.rounds}`);
       for (const workload of options.workloads) {
         for (const r of running.filter((r) => r.target.runs(workload))) {
           measurements.push(await measure(r, workload, options, driver));
         }
       }
     }
-    const summaries = summarize(measurements);
-    const isRedis = (s: Summary) => s.best.server.startsWith("redis");
-    console.log(report(options, summaries.filter((s) => !isRedis(s)), summaries.filter(isRedis)));
+    if (options.workloads.length > 0) {
+      const summaries = summarize(measurements);
+      const isRedis = (s: Summary) => s.best.server.startsWith("redis");
+      console.log(report(options, summaries.filter((s) => !isRedis(s)), summaries.filter(isRedis)));
+    }
+    for (const { server } of running.splice(0)) await server.stop();
+    if (options.restart) {
+      progress("WAL compaction and restart");
+      console.log("\n" + await restartBench({ redis: options.redis, progress }));
+    }
     return 0;
   } catch (error: unknown) {
     for (const { target, server } of running) {

@@ -2,12 +2,15 @@
  * A server under test, run as a child process: walkv (`deno run main.ts`) or
  * `redis-server`, each on a free loopback port with its files in its own
  * temporary directory. Its output is drained so a full pipe never stalls it,
- * and {@linkcode ServerProcess.stop} kills it and removes the directory.
+ * {@linkcode ServerProcess.restart} kills it and starts it again on the same
+ * files (to time a restart), and {@linkcode ServerProcess.stop} kills it and
+ * removes the directory.
  *
  * @example
  * ```ts
  * await using server = await ServerProcess.walkv({ shards: 8 });
  * console.log(server.port, server.pid);
+ * await server.restart("SIGKILL"); // same port, same WAL; not serving yet
  * ```
  */
 import { freePort } from "../helpers/server_process.ts";
@@ -17,23 +20,21 @@ export class ServerProcess implements AsyncDisposable {
 
   readonly name: string;
   readonly port: number;
-  readonly #child: Deno.ChildProcess;
-  readonly #dir: string;
-  readonly #stderr: OutputTail;
+  /** The server's temporary directory, holding its WAL or AOF. */
+  readonly dir: string;
+  readonly #command: Deno.Command;
+  #child!: Deno.ChildProcess;
+  #stdout!: OutputTail;
+  #stderr!: OutputTail;
+  #spawnedAt = 0;
   #stopped: Promise<void> | null = null;
 
-  private constructor(
-    name: string,
-    port: number,
-    child: Deno.ChildProcess,
-    dir: string,
-    stderr: OutputTail,
-  ) {
+  private constructor(name: string, port: number, dir: string, command: Deno.Command) {
     this.name = name;
     this.port = port;
-    this.#child = child;
-    this.#dir = dir;
-    this.#stderr = stderr;
+    this.dir = dir;
+    this.#command = command;
+    this.#spawn();
     ServerProcess.live.add(this);
   }
 
@@ -42,16 +43,29 @@ export class ServerProcess implements AsyncDisposable {
     return this.#child.pid;
   }
 
-  /** The last few kilobytes the server wrote to stderr. */
+  /** When the current process was spawned, in `performance.now()` time. */
+  get spawnedAt(): number {
+    return this.#spawnedAt;
+  }
+
+  /** The last few kilobytes the current process wrote to stderr. */
   get stderr(): string {
     return this.#stderr.text;
+  }
+
+  /** The last few kilobytes the current process wrote to stdout (walkv's info log). */
+  get stdout(): string {
+    return this.#stdout.text;
   }
 
   /**
    * Starts walkv from this repository with its WAL in a new temporary
    * directory (or with no WAL) and waits for its "listening on" line.
+   * `args` are more flags, e.g. `["--compact-min-size", "1073741824"]`.
    */
-  static async walkv(options: { shards: number; persist?: boolean }): Promise<ServerProcess> {
+  static async walkv(
+    options: { shards: number; persist?: boolean; args?: string[] },
+  ): Promise<ServerProcess> {
     const dir = await Deno.makeTempDir({ prefix: "walkv_bench_" });
     const port = freePort();
     const repo = new URL("../../", import.meta.url);
@@ -67,20 +81,20 @@ export class ServerProcess implements AsyncDisposable {
       `${dir}/wal`,
       "--shards",
       String(options.shards),
+      ...options.args ?? [],
     ];
     if (options.persist === false) args.push("--no-persist");
-    const child = new Deno.Command(Deno.execPath(), {
+    const command = new Deno.Command(Deno.execPath(), {
       args,
       cwd: repo.pathname,
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-    }).spawn();
-    const stderr = new OutputTail(child.stderr);
-    const server = new ServerProcess(`walkv --shards ${options.shards}`, port, child, dir, stderr);
+    });
+    const server = new ServerProcess(`walkv --shards ${options.shards}`, port, dir, command);
     try {
-      await server.#waitForLine(child.stdout, "listening on");
+      await server.waitForOutput(/listening on/, 0, 20_000);
     } catch (error: unknown) {
       await server.stop();
       throw error;
@@ -91,9 +105,10 @@ export class ServerProcess implements AsyncDisposable {
   /**
    * Starts `redis-server` on loopback with no snapshots, and with an
    * append-only file synced before every reply when `fsyncAlways` is set,
-   * then waits until it accepts connections.
+   * then waits until it accepts connections. `args` are more settings, e.g.
+   * `["--auto-aof-rewrite-percentage", "0"]`.
    */
-  static async redis(options: { fsyncAlways: boolean }): Promise<ServerProcess> {
+  static async redis(options: { fsyncAlways: boolean; args?: string[] }): Promise<ServerProcess> {
     const dir = await Deno.makeTempDir({ prefix: "walkv_bench_redis_" });
     const port = freePort();
     const args = [
@@ -111,14 +126,17 @@ export class ServerProcess implements AsyncDisposable {
       options.fsyncAlways ? "yes" : "no",
     ];
     if (options.fsyncAlways) args.push("--appendfsync", "always");
-    let child: Deno.ChildProcess;
+    args.push(...options.args ?? []);
+    const command = new Deno.Command("redis-server", {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const name = options.fsyncAlways ? "redis appendfsync always" : "redis no persistence";
+    let server: ServerProcess;
     try {
-      child = new Deno.Command("redis-server", {
-        args,
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
+      server = new ServerProcess(name, port, dir, command);
     } catch (error: unknown) {
       await Deno.remove(dir, { recursive: true });
       if (error instanceof Deno.errors.NotFound) {
@@ -128,8 +146,6 @@ export class ServerProcess implements AsyncDisposable {
       }
       throw error;
     }
-    const name = options.fsyncAlways ? "redis appendfsync always" : "redis no persistence";
-    const server = new ServerProcess(name, port, child, dir, new OutputTail(child.stderr));
     try {
       await server.#waitForConnect();
     } catch (error: unknown) {
@@ -137,6 +153,49 @@ export class ServerProcess implements AsyncDisposable {
       throw error;
     }
     return server;
+  }
+
+  /**
+   * Ends the server with `signal` (SIGKILL, the default, is a crash; SIGTERM
+   * a clean shutdown), waits for it to exit, and starts it again with the
+   * same command line: same port, same files. Resolves as soon as the new
+   * process is spawned, not when it serves, so the caller can time its start
+   * from {@linkcode spawnedAt}.
+   */
+  async restart(signal: Deno.Signal = "SIGKILL"): Promise<void> {
+    if (this.#stopped !== null) throw new Error(`${this.name} was stopped; it cannot restart`);
+    await this.#end(signal);
+    this.#spawn();
+  }
+
+  /**
+   * How many characters the current process has written to stdout so far: a
+   * mark to pass to {@linkcode waitForOutput} to wait for a line printed after
+   * this moment.
+   */
+  outputMark(): number {
+    return this.#stdout.total;
+  }
+
+  /**
+   * Waits until the current process prints a line matching `pattern` to
+   * stdout after the first `after` characters (see {@linkcode outputMark}),
+   * and returns the match. Fails if it exits or `timeoutMs` pass first.
+   */
+  async waitForOutput(
+    pattern: RegExp,
+    after: number,
+    timeoutMs: number,
+  ): Promise<RegExpMatchArray> {
+    try {
+      return await this.#stdout.waitFor(pattern, after, timeoutMs);
+    } catch (error: unknown) {
+      if (!(error instanceof Error)) throw error;
+      throw new Error(
+        `${this.name}: ${error.message}; stdout: ${JSON.stringify(this.stdout.slice(-1000))}; ` +
+          `stderr: ${JSON.stringify(this.stderr)}`,
+      );
+    }
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
@@ -157,7 +216,7 @@ export class ServerProcess implements AsyncDisposable {
       // Already exited.
     }
     try {
-      Deno.removeSync(this.#dir, { recursive: true });
+      Deno.removeSync(this.dir, { recursive: true });
     } catch {
       // Already gone.
     }
@@ -167,9 +226,23 @@ export class ServerProcess implements AsyncDisposable {
     await this.stop();
   }
 
+  #spawn(): void {
+    this.#spawnedAt = performance.now();
+    this.#child = this.#command.spawn();
+    this.#stdout = new OutputTail(this.#child.stdout, 16 * 1024);
+    this.#stderr = new OutputTail(this.#child.stderr, 4096);
+  }
+
   async #stop(): Promise<void> {
+    await this.#end("SIGTERM");
+    await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+    ServerProcess.live.delete(this);
+  }
+
+  /** Sends `signal` (then SIGKILL after 5 s) and waits for the exit and the output's end. */
+  async #end(signal: Deno.Signal): Promise<void> {
     try {
-      this.#child.kill("SIGTERM");
+      this.#child.kill(signal);
     } catch (error: unknown) {
       if (!(error instanceof TypeError)) throw error; // TypeError: already exited.
     }
@@ -182,34 +255,7 @@ export class ServerProcess implements AsyncDisposable {
     }, 5_000);
     await this.#child.status;
     clearTimeout(killer);
-    await this.#stderr.done;
-    await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
-    ServerProcess.live.delete(this);
-  }
-
-  /** Reads `stdout` until a line containing `marker`, then discards the rest. */
-  async #waitForLine(stdout: ReadableStream<Uint8Array>, marker: string): Promise<void> {
-    const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    const timeout = setTimeout(() => this.#child.kill("SIGKILL"), 20_000);
-    try {
-      while (!seen.includes(marker)) {
-        const { value, done } = await reader.read();
-        if (done) {
-          throw new Error(
-            `${this.name} exited before printing "${marker}"; stdout: ${JSON.stringify(seen)}; ` +
-              `stderr: ${JSON.stringify(this.stderr)}`,
-          );
-        }
-        seen = (seen + value).slice(-4096);
-      }
-    } finally {
-      clearTimeout(timeout);
-    }
-    // Keep draining, so the server's log lines never fill the pipe.
-    (async () => {
-      while (!(await reader.read()).done) { /* discard */ }
-    })().catch(() => {});
+    await Promise.all([this.#stdout.done, this.#stderr.done]);
   }
 
   async #waitForConnect(): Promise<void> {
@@ -230,16 +276,50 @@ export class ServerProcess implements AsyncDisposable {
   }
 }
 
-/** Drains a stream, keeping only its last few kilobytes as text. */
+/**
+ * Drains a stream, keeping only its last `limit` characters as text, and
+ * lets a caller wait for a pattern to appear in it.
+ */
 class OutputTail {
   text = "";
+  /** Characters received in all, trimmed ones included. */
+  total = 0;
   readonly done: Promise<void>;
+  #ended = false;
+  /** Called after every chunk and at the end. */
+  readonly #watchers = new Set<() => void>();
 
-  constructor(stream: ReadableStream<Uint8Array>) {
+  constructor(stream: ReadableStream<Uint8Array>, limit: number) {
     this.done = (async () => {
       for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-        this.text = (this.text + chunk).slice(-4096);
+        this.text = (this.text + chunk).slice(-limit);
+        this.total += chunk.length;
+        for (const watcher of this.#watchers) watcher();
       }
-    })().catch(() => {});
+    })().catch(() => {}).finally(() => {
+      this.#ended = true;
+      for (const watcher of this.#watchers) watcher();
+    });
+  }
+
+  /** The first match of `pattern` in the text after character `after` (see `total`). */
+  waitFor(pattern: RegExp, after: number, timeoutMs: number): Promise<RegExpMatchArray> {
+    const { promise, resolve, reject } = Promise.withResolvers<RegExpMatchArray>();
+    const check = () => {
+      const from = Math.max(0, after - (this.total - this.text.length));
+      const match = this.text.slice(from).match(pattern);
+      if (match !== null) resolve(match);
+      else if (this.#ended) reject(new Error(`exited before printing ${pattern}`));
+    };
+    const timer = setTimeout(
+      () => reject(new Error(`printed no ${pattern} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    this.#watchers.add(check);
+    check();
+    return promise.finally(() => {
+      clearTimeout(timer);
+      this.#watchers.delete(check);
+    });
   }
 }
