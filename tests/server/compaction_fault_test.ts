@@ -21,20 +21,12 @@ import {
   type ServerProcess,
   startServer,
 } from "../helpers/server_process.ts";
-import { tempDir } from "../helpers/temp_dir.ts";
+import { exists, tempDir } from "../helpers/temp_dir.ts";
+import { COMPACTION_STEPS } from "../../src/wal/compactor.ts";
 import { type KeyState, verifyKeys, WriteLoad } from "../helpers/write_load.ts";
 
 /** The compaction's steps, in order (the server's `WALKV_TEST_COMPACTION_PAUSE` values). */
-const STEPS = [
-  "started",
-  "snapshot",
-  "snapshot-written",
-  "tail-joined",
-  "synced",
-  "renamed",
-  "dir-synced",
-  "switched",
-] as const;
+const STEPS = COMPACTION_STEPS;
 /** Keys written before the compaction, so the snapshot takes many slices. */
 const PRELOAD_KEYS = 300;
 /** Keys per snapshot slice (the server's test hook). */
@@ -132,16 +124,6 @@ async function checkExpected(port: number, expected: Map<string, Expected>): Pro
     }
   }
   return wrong;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** Starts a compaction over the text protocol and checks the reply. */

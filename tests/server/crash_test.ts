@@ -23,7 +23,7 @@ import {
   type ServerProcess,
   startServer,
 } from "../helpers/server_process.ts";
-import { tempDir } from "../helpers/temp_dir.ts";
+import { exists, tempDir } from "../helpers/temp_dir.ts";
 import { type KeyState, verifyKeys, WriteLoad } from "../helpers/write_load.ts";
 
 /** Concurrent writers, each on its own connection. */
@@ -177,16 +177,6 @@ async function requestCompaction(server: ServerProcess, protocol: "text" | "resp
       await respCall(connection, "BGREWRITEAOF"),
       "+Background append only file rewriting started\r\n",
     );
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
   }
 }
 

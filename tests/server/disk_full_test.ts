@@ -21,7 +21,7 @@ import {
   serverPermissions,
   startServer,
 } from "../helpers/server_process.ts";
-import { tempDir } from "../helpers/temp_dir.ts";
+import { exists, tempDir } from "../helpers/temp_dir.ts";
 
 const decoder = new TextDecoder();
 /** The tmpfs's size: small enough to fill in a few hundred KiB of writes. */
@@ -76,16 +76,6 @@ async function whyNoTmpfs(): Promise<string | null> {
 
 const noTmpfs = await whyNoTmpfs();
 if (noTmpfs !== null) console.warn(`disk_full_test: disk-full test ignored: ${noTmpfs}`);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /** A value of {@linkcode VALUE_BYTES} bytes that names its key. */
 function valueFor(key: string): string {

@@ -12,23 +12,7 @@ import {
   serverPermissions,
   startServer,
 } from "../helpers/server_process.ts";
-import { tempDir } from "../helpers/temp_dir.ts";
-
-async function listDir(path: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(path)) names.push(entry.name);
-  return names.sort();
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
+import { exists, listDir, tempDir } from "../helpers/temp_dir.ts";
 
 const BAD_FLAGS: { args: string[]; flag: string; value: string }[] = [
   { args: ["--nope"], flag: "--nope", value: "" },

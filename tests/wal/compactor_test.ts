@@ -12,7 +12,7 @@ import type { Store } from "../../src/store/store.ts";
 import { type CompactionHooks, Compactor, estimateSnapshotBytes } from "../../src/wal/compactor.ts";
 import { FileWal, type WalFile } from "../../src/wal/file_wal.ts";
 import { replayWal } from "../../src/wal/replay.ts";
-import { tempDir } from "../helpers/temp_dir.ts";
+import { exists, tempDir } from "../helpers/temp_dir.ts";
 
 interface Setup extends AsyncDisposable {
   path: string;
@@ -82,15 +82,6 @@ async function waitUntil(what: string, condition: () => boolean): Promise<void> 
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
