@@ -241,6 +241,10 @@ export class Compactor implements CompactionControl {
       if (!recovering) wal.keep();
       await this.#step("started");
       const { size, longestSlice } = await this.#writeSnapshot(file, epoch);
+      // Flush the snapshot now, while writes go to the old WAL only: once
+      // joined, every write waits for both files' syncs, and the first of
+      // those would otherwise carry the whole snapshot.
+      await file.syncData();
       await this.#step("snapshot-written");
       this.#check(epoch);
       if (!recovering) {
