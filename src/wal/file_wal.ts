@@ -6,7 +6,9 @@ import type { Wal } from "./wal.ts";
  * The part of `Deno.FsFile` the WAL uses, so a test can hand it a file
  * that fails on cue.
  */
-export type WalFile = Pick<Deno.FsFile, "writeSync" | "syncData" | "close">;
+export type WalFile =
+  & Pick<Deno.FsFile, "writeSync" | "syncData" | "close">
+  & Partial<Pick<Deno.FsFile, "truncate">>;
 
 /** Records waiting for one write and one sync, and the promise they share. */
 interface Batch {
@@ -114,6 +116,8 @@ export class FileWal implements Wal {
   #joinedPinned = false;
   /** Files replaced or abandoned, closed once no sync is using them. */
   #retired: WalFile[] = [];
+  /** Retired files that no path names any more, emptied before they are closed. */
+  readonly #replaced = new Set<WalFile>();
   #syncsRunning = 0;
   /** Bytes written but not yet synced, for `everysec`. */
   #dirty = false;
@@ -227,7 +231,7 @@ export class FileWal implements Wal {
     if (this.#joined === null) {
       throw new Error(`WAL "${this.#path}": no compaction file to promote`);
     }
-    this.#retire(this.#file);
+    this.#retire(this.#file, true);
     this.#file = this.#joined;
     this.#size = this.#joinedSize;
     this.#joined = null;
@@ -248,7 +252,7 @@ export class FileWal implements Wal {
    */
   resume(file: WalFile, size: WalSize): void {
     this.abandon();
-    this.#retire(this.#file);
+    this.#retire(this.#file, true);
     this.#file = file;
     this.#size = { ...size };
     this.#failure = null;
@@ -352,17 +356,27 @@ export class FileWal implements Wal {
     this.#syncFiles().catch((cause: unknown) => this.fail(cause, "sync failed"));
   }
 
-  /** Closes `file` once no sync is using it. */
-  #retire(file: WalFile): void {
+  /**
+   * Closes `file` once no sync is using it. A `replaced` file (renamed over,
+   * so no path names it) is first emptied off the event loop: closing the
+   * last descriptor of an unlinked file frees all its blocks inside
+   * `close`, which for a large WAL can hold the loop for tens of ms.
+   */
+  #retire(file: WalFile, replaced = false): void {
     this.#retired.push(file);
+    if (replaced) this.#replaced.add(file);
     if (this.#syncsRunning === 0) this.#closeRetired();
   }
 
   #closeRetired(): void {
     for (const file of this.#retired.splice(0)) {
-      try {
-        file.close();
-      } catch { /* already closed */ }
+      const close = () => {
+        try {
+          file.close();
+        } catch { /* already closed */ }
+      };
+      if (this.#replaced.delete(file) && file.truncate) file.truncate(0).then(close, close);
+      else close();
     }
   }
 

@@ -211,6 +211,7 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
     restarts: Restart[];
   };
   const rows: Row[] = [];
+  let pauses: Pauses | null = null;
 
   // Start-up baselines: a 1-key WAL or AOF, so the start-up cost shows apart from loading.
   {
@@ -285,6 +286,8 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
         );
       }
     }
+    progress(`restart: walkv, BGREWRITEAOF of ${RESTART_KEYS} keys under probes`);
+    pauses = await compactionPauses(walkv);
     await walkv.stop();
     if (redis !== null) {
       progress("restart: redis-server BGREWRITEAOF (RDB preamble)");
@@ -377,6 +380,7 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
       `${formatMs(startup)} (the 1-key WAL's time to first reply); together ` +
       formatMs(replay + startup),
   );
+  if (pauses !== null) lines.push(...pauseLines(pauses));
   return lines;
 }
 
@@ -549,4 +553,81 @@ function formatCount(n: number): string {
 /** Megabytes (10⁶ bytes) per second. */
 function formatRate(bytes: number, ms: number): string {
   return ms > 0 ? `${(bytes / 1e6 / (ms / 1000)).toFixed(0)}` : "—";
+}
+
+/** The longest round trips a probe saw, with and without a compaction running. */
+interface Pauses {
+  gets: { idle: ProbeResult; compacting: ProbeResult; finished: RegExpMatchArray };
+  sets: { idle: ProbeResult; compacting: ProbeResult; finished: RegExpMatchArray };
+}
+
+interface ProbeResult {
+  count: number;
+  longestMs: number;
+}
+
+/** How long a probe runs with no compaction, for comparison. */
+const IDLE_PROBE_MS = 1000;
+
+/**
+ * Measures what a client notices of a compaction of the whole store: an
+ * unpipelined GET client alone (the event loop: the snapshot's slices), then
+ * an unpipelined durable SET client alone (the file syncs), each first for
+ * {@linkcode IDLE_PROBE_MS} without a compaction and then during a
+ * BGREWRITEAOF. They run apart because walkv holds every reply until the
+ * writes before it are durable, so next to a writer a GET waits for syncs.
+ */
+async function compactionPauses(walkv: ServerProcess): Promise<Pauses> {
+  const measure = async (args: string[]) => {
+    const idle = await probe(walkv.port, args, delay(IDLE_PROBE_MS));
+    const mark = walkv.outputMark();
+    const finished = walkv.waitForOutput(COMPACTED, mark, TIMEOUT_MS);
+    const probing = probe(walkv.port, args, finished);
+    using conn = await RespConnection.connect(walkv.port);
+    const reply = await conn.command(["BGREWRITEAOF"]);
+    if (reply.kind !== "simple") {
+      throw new Error(`walkv answered BGREWRITEAOF with ${JSON.stringify(reply)}`);
+    }
+    return { idle, compacting: await probing, finished: await finished };
+  };
+  return { gets: await measure(["GET", keyName(0)]), sets: await measure(["SET", "probe", "x"]) };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sends `args` again and again on one connection until `until` settles. */
+async function probe(port: number, args: string[], until: Promise<unknown>): Promise<ProbeResult> {
+  using conn = await RespConnection.connect(port);
+  let done = false;
+  until.then(() => done = true, () => done = true);
+  let longestMs = 0;
+  let count = 0;
+  while (!done) {
+    const sent = performance.now();
+    const reply = await conn.command(args);
+    if (reply.kind === "error") throw new Error(`${args[0]} failed: ${JSON.stringify(reply)}`);
+    longestMs = Math.max(longestMs, performance.now() - sent);
+    count++;
+  }
+  return { count, longestMs };
+}
+
+/** The report's lines on {@linkcode compactionPauses}. */
+function pauseLines(pauses: Pauses): string[] {
+  const line = (name: string, measured: Pauses["gets"]) => {
+    const [, millis, , , , , longestSlice] = measured.finished;
+    return `  - ${name}: longest round trip ${formatMs(measured.idle.longestMs)} without a ` +
+      `compaction (${measured.idle.count} in ${IDLE_PROBE_MS} ms), ` +
+      `${formatMs(measured.compacting.longestMs)} during one (${measured.compacting.count} in ` +
+      `${formatMs(Number(millis))}; longest slice ${formatMs(Number(longestSlice))})`;
+  };
+  return [
+    "",
+    `- what a client notices of a BGREWRITEAOF of the ${formatCount(RESTART_KEYS)} keys ` +
+    "(one unpipelined client at a time; compaction time and longest slice from walkv's log):",
+    line("GET", pauses.gets),
+    line("durable SET", pauses.sets),
+  ];
 }
