@@ -46,7 +46,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
 /** The `--help` text. */
 export const USAGE = `walkv: a small Redis-like key-value server with a write-ahead log
 
-Usage: walkv [flags]        (deno task start -- [flags] from a clone)
+Usage: walkv [flags]        (deno task start [flags] from a clone)
 
 Flags (Go-style single-dash spellings such as -port 4242 work too):
   --port N        TCP port to listen on, 1-65535             (default ${DEFAULT_CONFIG.port})
@@ -126,6 +126,8 @@ interface ParsedFlags {
  * ```
  */
 export function parseConfig(args: string[]): Config | "help" {
+  // `deno task start -- --port 5000` (an npm habit) passes the "--" along.
+  if (args[0] === "--") args = args.slice(1);
   const unknown: string[] = [];
   const spelled = new Map<string, string>(); // rewritten flag -> as the user typed it
   const rewritten: string[] = [];

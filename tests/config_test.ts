@@ -180,3 +180,8 @@ Deno.test("parseConfig refuses a bad --fsync policy, size or ratio", () => {
   assertUsageError(["--compact-ratio", "two"], "--compact-ratio", "two");
   assertUsageError(["--compact-ratio", "1e3"], "--compact-ratio", "1e3");
 });
+
+Deno.test("parseConfig skips a leading -- (as `deno task start -- --port 5000` passes it)", () => {
+  assertEquals(config(["--", "--port", "5000"]), { ...DEFAULTS, port: 5000 });
+  assertUsageError(["--port", "5000", "--", "x"], "argument", "x");
+});
