@@ -1,3 +1,4 @@
+import { errorMessage } from "../io/error_message.ts";
 import type { CommandContext } from "../commands/resp/resp_command.ts";
 import { binaryFromText } from "../io/binary.ts";
 import { INCOMPLETE, PROTOCOL_ERROR, RespParser } from "../protocol/resp_parser.ts";
@@ -67,7 +68,7 @@ export async function serveResp(
           await pending;
         } catch (error: unknown) {
           // Nothing in the batch may be shown: its writes were rolled back.
-          const message = binaryFromText(error instanceof Error ? error.message : String(error));
+          const message = binaryFromText(errorMessage(error));
           reply.rewind(0);
           for (let i = 0; i < answered; i++) reply.error(`MISCONF ${message}`);
         }

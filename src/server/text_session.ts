@@ -1,3 +1,4 @@
+import { errorMessage } from "../io/error_message.ts";
 import { TextLineStream } from "@std/streams/text-line-stream";
 import { binaryFromText, writeBinary } from "../io/binary.ts";
 import { splitFields } from "../protocol/split_fields.ts";
@@ -56,7 +57,7 @@ export async function serveText(connection: Connection, buffer: Uint8Array, n: n
       try {
         await pending;
       } catch (error: unknown) {
-        replies.failAll(binaryFromText(error instanceof Error ? error.message : String(error)));
+        replies.failAll(binaryFromText(errorMessage(error)));
       }
     }
     const text = replies.take();

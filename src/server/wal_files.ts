@@ -1,3 +1,4 @@
+import { splitPath } from "../io/split_path.ts";
 import { StartupError } from "./startup_error.ts";
 
 /** The lock file guarding the WAL at `walPath`. */
@@ -73,7 +74,7 @@ async function openOrExplain(path: string, walPath: string, what: string): Promi
     throw new StartupError(`cannot use the ${what} "${path}": it is not a regular file`);
   } catch (error: unknown) {
     if (error instanceof StartupError) throw error;
-    const directory = walPath.includes("/") ? walPath.slice(0, walPath.lastIndexOf("/")) : ".";
+    const { directory } = splitPath(walPath);
     if (error instanceof Deno.errors.NotCapable) {
       throw new StartupError(
         `Deno denied access to the ${what} "${path}"; walkv reads and writes the WAL's directory ` +

@@ -1,3 +1,5 @@
+import { errorMessage } from "../io/error_message.ts";
+import { splitPath } from "../io/split_path.ts";
 import { writeAll } from "../io/write_all.ts";
 import { bytesFromBinary } from "../io/binary.ts";
 import type { Store } from "../store/store.ts";
@@ -78,20 +80,9 @@ export function estimateSnapshotBytes(store: Store): number {
   return store.bytes + store.size * RECORD_OVERHEAD + store.expiringSize * EXPIRY_OVERHEAD;
 }
 
-/** The directory holding `path`. */
-function directoryOf(path: string): string {
-  const slash = path.lastIndexOf("/");
-  if (slash === -1) return ".";
-  return slash === 0 ? "/" : path.slice(0, slash);
-}
-
 async function syncDirectory(path: string): Promise<void> {
-  using directory = await Deno.open(directoryOf(path), { read: true });
+  using directory = await Deno.open(splitPath(path).directory, { read: true });
   await directory.syncData();
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Thrown inside a compaction to give it up; the message says why. */
@@ -292,7 +283,7 @@ export class Compactor implements CompactionControl {
       } else {
         wal.abandon();
       }
-      this.#log.warn(`compaction failed: ${reasonOf(error)}`);
+      this.#log.warn(`compaction failed: ${errorMessage(error)}`);
     }
   }
 

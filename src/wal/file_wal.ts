@@ -1,3 +1,4 @@
+import { errorMessage } from "../io/error_message.ts";
 import { bytesFromBinary } from "../io/binary.ts";
 import type { FsyncPolicy } from "./fsync_policy.ts";
 import type { Wal } from "./wal.ts";
@@ -52,10 +53,6 @@ function writeAllSync(file: WalFile, bytes: Uint8Array): void {
   for (let written = 0; written < bytes.length;) {
     written += file.writeSync(bytes.subarray(written));
   }
-}
-
-function reasonOf(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /**
@@ -403,7 +400,7 @@ export class FileWal implements Wal {
   }
 
   #fail(cause: unknown, what: string): void {
-    const error = new Error(`WAL "${this.#path}" ${what}: ${reasonOf(cause)}`, { cause });
+    const error = new Error(`WAL "${this.#path}" ${what}: ${errorMessage(cause)}`, { cause });
     this.#failure = error;
     this.#epoch++;
     for (const batch of [this.#open, this.#syncing]) {

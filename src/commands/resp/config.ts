@@ -1,3 +1,4 @@
+import { splitPath } from "../../io/split_path.ts";
 import type { ServerState } from "../../server/server_state.ts";
 import { globMatch } from "./glob_match.ts";
 import type { RespCommand } from "./resp_command.ts";
@@ -11,13 +12,13 @@ import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts"
  */
 function parameters(server: ServerState): [string, string][] {
   const config = server.config;
-  const slash = config.wal.lastIndexOf("/");
+  const wal = splitPath(config.wal);
   return [
     ["save", ""],
     ["appendonly", config.persist ? "yes" : "no"],
     ["appendfsync", "always"],
-    ["appendfilename", config.wal.slice(slash + 1)],
-    ["dir", slash < 0 ? "." : config.wal.slice(0, slash) || "/"],
+    ["appendfilename", wal.name],
+    ["dir", wal.directory],
     ["port", String(server.port)],
     ["bind", config.host],
     ["databases", "1"],
