@@ -16,7 +16,11 @@ function parameters(server: ServerState): [string, string][] {
   return [
     ["save", ""],
     ["appendonly", config.persist ? "yes" : "no"],
-    ["appendfsync", "always"],
+    ["appendfsync", config.fsync],
+    ["auto-aof-rewrite-min-size", String(config.compactMinBytes)],
+    // Redis's percentage is the growth over the last rewrite; walkv's ratio is
+    // against the live data, so R is reported as the same growth, (R - 1) × 100.
+    ["auto-aof-rewrite-percentage", String(Math.round((config.compactRatio - 1) * 100))],
     ["appendfilename", wal.name],
     ["dir", wal.directory],
     ["port", String(server.port)],

@@ -315,6 +315,23 @@ Deno.test("CONFIG GET answers name/value pairs for matching parameters", () => {
   assertEquals(all.get("dir"), "./wal_files");
 });
 
+Deno.test("CONFIG GET appendfsync and auto-aof-rewrite-* follow --fsync and --compact-*", () => {
+  const { decoded } = setup({
+    ...DEFAULT_CONFIG,
+    fsync: "everysec",
+    compactMinBytes: 1000,
+    compactRatio: 1.5,
+  });
+  assertEquals(decoded("CONFIG", "GET", "appendfsync", "auto-aof-rewrite-*"), [
+    "appendfsync",
+    "everysec",
+    "auto-aof-rewrite-min-size",
+    "1000",
+    "auto-aof-rewrite-percentage",
+    "50",
+  ]);
+});
+
 Deno.test("CONFIG GET appendonly follows --persist", () => {
   const { run } = setup({ ...DEFAULT_CONFIG, persist: false });
   assertEquals(run("CONFIG", "GET", "appendonly"), "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
