@@ -112,9 +112,7 @@ export class FileWal implements Wal {
   /** Whether the joined file is the one the path names (renamed into place). */
   #joinedPinned = false;
   /** Files replaced or abandoned, closed once no sync is using them. */
-  #retired: WalFile[] = [];
-  /** Retired files that no path names any more, emptied before they are closed. */
-  readonly #replaced = new Set<WalFile>();
+  #retired: { file: WalFile; replaced: boolean }[] = [];
   #syncsRunning = 0;
   /** Bytes written but not yet synced, for `everysec`. */
   #dirty = false;
@@ -258,11 +256,24 @@ export class FileWal implements Wal {
   }
 
   /**
-   * Fails the WAL from outside, e.g. when its file was removed; `what`
-   * starts the message, as in "write failed".
+   * Fails the WAL: every record not yet durable is rolled back, newest
+   * first, and its waiters get the error; writes are refused until
+   * {@linkcode FileWal.resume}. `what` starts the message, as in "write
+   * failed". The first failure wins; later calls change nothing.
    */
   fail(cause: unknown, what: string): void {
-    if (!this.#failure) this.#fail(cause, what);
+    if (this.#failure) return;
+    const error = new Error(`WAL "${this.#path}" ${what}: ${errorMessage(cause)}`, { cause });
+    this.#failure = error;
+    this.#epoch++;
+    for (const batch of [this.#open, this.#syncing]) {
+      if (!batch) continue;
+      for (let i = batch.rollbacks.length - 1; i >= 0; i--) batch.rollbacks[i]();
+      batch.reject(error);
+    }
+    this.#open = this.#syncing = null;
+    this.abandon();
+    this.#onFailure(error);
   }
 
   async close(): Promise<void> {
@@ -360,19 +371,18 @@ export class FileWal implements Wal {
    * `close`, which for a large WAL can hold the loop for tens of ms.
    */
   #retire(file: WalFile, replaced = false): void {
-    this.#retired.push(file);
-    if (replaced) this.#replaced.add(file);
+    this.#retired.push({ file, replaced });
     if (this.#syncsRunning === 0) this.#closeRetired();
   }
 
   #closeRetired(): void {
-    for (const file of this.#retired.splice(0)) {
+    for (const { file, replaced } of this.#retired.splice(0)) {
       const close = () => {
         try {
           file.close();
         } catch { /* already closed */ }
       };
-      if (this.#replaced.delete(file) && file.truncate) file.truncate(0).then(close, close);
+      if (replaced && file.truncate) file.truncate(0).then(close, close);
       else close();
     }
   }
@@ -397,19 +407,5 @@ export class FileWal implements Wal {
         resolve();
       };
     });
-  }
-
-  #fail(cause: unknown, what: string): void {
-    const error = new Error(`WAL "${this.#path}" ${what}: ${errorMessage(cause)}`, { cause });
-    this.#failure = error;
-    this.#epoch++;
-    for (const batch of [this.#open, this.#syncing]) {
-      if (!batch) continue;
-      for (let i = batch.rollbacks.length - 1; i >= 0; i--) batch.rollbacks[i]();
-      batch.reject(error);
-    }
-    this.#open = this.#syncing = null;
-    this.abandon();
-    this.#onFailure(error);
   }
 }
