@@ -26,6 +26,10 @@ export interface Config {
   compactMinBytes: number;
   /** ...and this many times the size a snapshot of the live data would take. */
   compactRatio: number;
+  /** Close a connection idle for more than this many seconds; 0 never does (Redis's `timeout`). */
+  timeoutSeconds: number;
+  /** Clients served at once; one more is refused (Redis's `maxclients`). */
+  maxClients: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -41,6 +45,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   fsync: "always",
   compactMinBytes: 64 * 1024 * 1024,
   compactRatio: 2,
+  timeoutSeconds: 0,
+  maxClients: 10_000,
 };
 
 /** The `--help` text. */
@@ -68,6 +74,11 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
   --compact-ratio R
                   ...and more than R times the size of the live data, R >= 1
                                                              (default ${DEFAULT_CONFIG.compactRatio})
+  --timeout SECONDS
+                  close a connection idle for more than SECONDS; 0 never does
+                                                             (default ${DEFAULT_CONFIG.timeoutSeconds})
+  --maxclients N  clients served at once, N >= 1; one more is refused
+                                                             (default ${DEFAULT_CONFIG.maxClients})
   --help          print this and exit
 `;
 
@@ -93,6 +104,8 @@ const STRING_FLAGS = [
   "fsync",
   "compact-min-size",
   "compact-ratio",
+  "timeout",
+  "maxclients",
 ] as const;
 const BOOLEAN_FLAGS = ["persist", "help"] as const;
 
@@ -110,6 +123,8 @@ interface ParsedFlags {
   fsync?: string;
   "compact-min-size"?: string;
   "compact-ratio"?: string;
+  timeout?: string;
+  maxclients?: string;
 }
 
 /**
@@ -205,6 +220,20 @@ export function parseConfig(args: string[]): Config | "help" {
       Number.MAX_SAFE_INTEGER,
     ),
     compactRatio: ratioFlag("compact-ratio", parsed["compact-ratio"], DEFAULT_CONFIG.compactRatio),
+    timeoutSeconds: integerFlag(
+      "timeout",
+      parsed.timeout,
+      DEFAULT_CONFIG.timeoutSeconds,
+      0,
+      2 ** 31 - 1,
+    ),
+    maxClients: integerFlag(
+      "maxclients",
+      parsed.maxclients,
+      DEFAULT_CONFIG.maxClients,
+      1,
+      2 ** 31 - 1,
+    ),
   };
 }
 

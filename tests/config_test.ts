@@ -1,5 +1,7 @@
-import { assert, assertEquals, assertThrows } from "@std/assert";
-import { type Config, DEFAULT_CONFIG, parseConfig, UsageError } from "../src/config.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { type Config, DEFAULT_CONFIG, parseConfig, USAGE, UsageError } from "../src/config.ts";
+import { runWalkv, serverPermissions } from "./helpers/server_process.ts";
+import { listDir, tempDir } from "./helpers/temp_dir.ts";
 
 const DEFAULTS: Config = {
   port: 4242,
@@ -13,6 +15,8 @@ const DEFAULTS: Config = {
   fsync: "always",
   compactMinBytes: 67108864,
   compactRatio: 2,
+  timeoutSeconds: 0,
+  maxClients: 10000,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -68,6 +72,10 @@ Deno.test("parseConfig reads every flag", () => {
       "100",
       "--compact-ratio",
       "4",
+      "--timeout",
+      "300",
+      "--maxclients",
+      "50",
     ]),
     {
       port: 6000,
@@ -81,6 +89,8 @@ Deno.test("parseConfig reads every flag", () => {
       fsync: "no",
       compactMinBytes: 100,
       compactRatio: 4,
+      timeoutSeconds: 300,
+      maxClients: 50,
     },
   );
 });
@@ -185,3 +195,39 @@ Deno.test("parseConfig skips a leading -- (as `deno task start -- --port 5000` p
   assertEquals(config(["--", "--port", "5000"]), { ...DEFAULTS, port: 5000 });
   assertUsageError(["--port", "5000", "--", "x"], "argument", "x");
 });
+
+Deno.test("parseConfig reads --timeout in seconds, 0 meaning never, and --maxclients", () => {
+  assertEquals(config(["--timeout", "0"]).timeoutSeconds, 0);
+  assertEquals(config(["--timeout", "1"]).timeoutSeconds, 1);
+  assertEquals(config(["-timeout=2147483647"]).timeoutSeconds, 2147483647);
+  assertEquals(config(["--maxclients", "1"]).maxClients, 1);
+  assertEquals(config(["-maxclients", "20000"]).maxClients, 20000);
+  assertStringIncludes(USAGE, "--timeout SECONDS");
+  assertStringIncludes(USAGE, "--maxclients N");
+});
+
+Deno.test("parseConfig refuses a bad --timeout or --maxclients", () => {
+  assertUsageError(["--timeout", "-1"], "--timeout", "-1");
+  assertUsageError(["--timeout", "1.5"], "--timeout", "1.5");
+  assertUsageError(["--timeout", "10s"], "--timeout", "10s");
+  assertUsageError(["--timeout="], "--timeout", "");
+  assertUsageError(["--timeout", "2147483648"], "--timeout", "2147483648");
+  assertUsageError(["--maxclients", "0"], "--maxclients", "0");
+  assertUsageError(["--maxclients", "-5"], "--maxclients", "-5");
+  assertUsageError(["--maxclients", "many"], "--maxclients", "many");
+});
+
+for (const args of [["--timeout", "-1"], ["--timeout", "soon"], ["--maxclients", "0"]]) {
+  Deno.test(`walkv ${args.join(" ")} exits 2 naming the flag and the value`, async () => {
+    await using dir = await tempDir();
+    const result = await runWalkv(
+      ["--wal", `${dir.path}/wal`, ...args],
+      serverPermissions(dir.path),
+    );
+    assertEquals(result.code, 2, result.stderr);
+    assertStringIncludes(result.stderr, args[0]);
+    assertStringIncludes(result.stderr, JSON.stringify(args[1]));
+    assertEquals(result.stdout, "");
+    assertEquals(await listDir(dir.path), []);
+  });
+}

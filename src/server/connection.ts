@@ -56,6 +56,19 @@ export class Connection {
   #writing: Promise<void> | null = null;
   #stopping = false;
   #closed = false;
+  /**
+   * For the idle timeout: when bytes last moved or the client was last given
+   * its turn (a read or write began), as `performance.now()`.
+   */
+  #activeAt = performance.now();
+  /** The socket as `writeAll` sees it, noting each partial write as progress. */
+  readonly #progressWriter = {
+    write: async (bytes: Uint8Array): Promise<number> => {
+      const n = await this.#conn.write(bytes);
+      this.#activeAt = performance.now();
+      return n;
+    },
+  };
 
   constructor(conn: Deno.TcpConn, options: ConnectionOptions) {
     this.#conn = conn;
@@ -112,8 +125,11 @@ export class Connection {
   async read(buffer: Uint8Array): Promise<number | null> {
     this.#busy = false;
     if (this.#stopping) return null;
+    this.#activeAt = performance.now();
     try {
-      return await this.#conn.read(buffer);
+      const n = await this.#conn.read(buffer);
+      this.#activeAt = performance.now();
+      return n;
     } catch (error: unknown) {
       // `stop` closed the socket under a pending read.
       if (this.#stopping && error instanceof Deno.errors.BadResource) return null;
@@ -126,12 +142,33 @@ export class Connection {
 
   /** Writes all of `bytes`; a session has at most one write in flight. */
   async write(bytes: Uint8Array): Promise<void> {
-    const writing = this.#writing = writeAll(this.#conn, bytes);
+    this.#activeAt = performance.now();
+    const writing = this.#writing = writeAll(this.#progressWriter, bytes);
     try {
       await writing;
     } finally {
       if (this.#writing === writing) this.#writing = null;
     }
+  }
+
+  /**
+   * Closes the connection (Redis's `timeout`) if it has moved no bytes since
+   * `since` (a `performance.now()` time) while waiting on its client: for a
+   * request, or to take a reply. A client trickling a long request, or
+   * reading a large reply slowly, is making progress; one busy running its
+   * requests or waiting for the WAL is the server's turn, never idle.
+   *
+   * @example
+   * ```ts
+   * connection.closeIfIdleSince(performance.now() - 300_000); // idle for 5 min
+   * ```
+   */
+  closeIfIdleSince(since: number): void {
+    if (this.#closed || this.#activeAt >= since) return;
+    if (this.#busy && this.#writing === null) return;
+    // As for `stop`, the session then sees its read end, not an error.
+    this.#stopping = true;
+    this.#close();
   }
 
   /**

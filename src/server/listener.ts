@@ -1,20 +1,62 @@
+import { closeQuietly } from "../io/close_quietly.ts";
+import { errorMessage } from "../io/error_message.ts";
 import { Connection, type ConnectionOptions } from "./connection.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 
 /** Options for a {@linkcode Listener}. */
 export interface ListenerOptions extends ConnectionOptions {
-  /** Clients served at once; one more is told so and closed. Default 10,000. */
+  /** Clients served at once (Redis's `maxclients`); one more is refused. Default 10,000. */
   maxConnections?: number;
+  /**
+   * Close a connection idle for more than this many ms (Redis's `timeout`,
+   * there in seconds); 0, the default, never does.
+   */
+  idleTimeoutMs?: number;
 }
 
-/** Longest pause after repeated accept errors (e.g. out of file descriptors). */
-const MAX_ACCEPT_BACKOFF_MS = 1000;
+/**
+ * The pause after the first resource error (out of file descriptors), then
+ * doubled per error up to the cap. The cap is low so the listener accepts
+ * again within a tenth of a second of descriptors being freed; an
+ * unthrottled retry would spin, as the pending connection stays queued.
+ */
+const FIRST_ACCEPT_BACKOFF_MS = 5;
+const MAX_ACCEPT_BACKOFF_MS = 100;
+/** At most one warning per this long while accept keeps failing. */
+const ACCEPT_WARNING_INTERVAL_MS = 10_000;
+/** How often idle connections are looked for (Redis's clientsCron: each about once a second). */
+const IDLE_CHECK_INTERVAL_MS = 1000;
+
+/** What Redis sends a client over `maxclients`; a text client reads it as an error line too. */
+const TOO_MANY_CLIENTS = new TextEncoder().encode("-ERR max number of clients reached\r\n");
+
+/**
+ * Errno codes with which accept reports a connection the client already
+ * reset or abandoned (Deno surfaces a reset before accept as `NotConnected`,
+ * ENOTCONN, from its `getpeername` on the new socket; accept(2) lists the
+ * rest as network errors to retry). None says anything about the server.
+ */
+const PEER_ERROR_CODES: ReadonlySet<string> = new Set([
+  "ENOTCONN",
+  "ECONNABORTED",
+  "ECONNRESET",
+  "EPROTO",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTDOWN",
+  "ENONET",
+  "ENOPROTOOPT",
+  "EOPNOTSUPP",
+]);
 
 /**
  * Accepts clients and gives each a {@linkcode Connection}, until the shutdown
  * signal; then stops accepting, asks every connection to stop, and resolves
- * once all have let go.
+ * once all have let go. With an idle timeout it also closes, about once a
+ * second, every connection idle for longer.
  *
  * @example
  * ```ts
@@ -27,8 +69,10 @@ export class Listener {
   readonly #shutdown: Shutdown;
   readonly #options: ConnectionOptions;
   readonly #maxConnections: number;
+  readonly #idleTimeoutMs: number;
   /** Live connections, each with the promise that settles when it is done. */
   readonly #connections = new Map<Connection, Promise<void>>();
+  readonly #acceptFailures = new AcceptFailures();
 
   constructor(
     listener: Deno.TcpListener,
@@ -39,6 +83,7 @@ export class Listener {
     this.#shutdown = shutdown;
     this.#options = options;
     this.#maxConnections = options.maxConnections ?? 10_000;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? 0;
   }
 
   /** How many clients are connected. */
@@ -48,36 +93,121 @@ export class Listener {
 
   async run(): Promise<void> {
     this.#shutdown.requestedPromise.then(() => this.#listener.close());
-    let backoff = 0;
-    while (!this.#shutdown.requested) {
-      let conn: Deno.TcpConn;
-      try {
-        conn = await this.#listener.accept();
-        backoff = 0;
-      } catch (error: unknown) {
-        if (this.#shutdown.requested) break;
-        backoff = Math.min(MAX_ACCEPT_BACKOFF_MS, backoff * 2 || 5);
-        log.warn(`accept failed (${String(error)}); retrying in ${backoff} ms`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        continue;
-      }
-      conn.setNoDelay(true);
-      if (this.#connections.size >= this.#maxConnections) {
-        this.#refuse(conn);
-        continue;
-      }
-      const connection = new Connection(conn, this.#options);
-      const served = connection.serve()
-        .catch((error: unknown) => log.warn(`connection ended by error: ${String(error)}`))
-        .finally(() => this.#connections.delete(connection));
-      this.#connections.set(connection, served);
+    const idleCheck = this.#idleTimeoutMs > 0
+      ? setInterval(() => this.#closeIdle(), IDLE_CHECK_INTERVAL_MS)
+      : undefined;
+    try {
+      await this.#acceptLoop();
+    } finally {
+      clearInterval(idleCheck);
     }
     for (const connection of this.#connections.keys()) connection.stop();
     await Promise.all(this.#connections.values());
   }
 
-  #refuse(conn: Deno.TcpConn): void {
-    const message = `-too many connections (limit ${this.#maxConnections})\n`;
-    conn.write(new TextEncoder().encode(message)).catch(() => {}).finally(() => conn.close());
+  async #acceptLoop(): Promise<void> {
+    while (!this.#shutdown.requested) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch (error: unknown) {
+        if (this.#shutdown.requested) break;
+        // A client that gave up is no reason to keep the next one waiting.
+        if (isPeerError(error)) continue;
+        await this.#acceptFailures.pause(error);
+        continue;
+      }
+      this.#acceptFailures.recovered();
+      if (this.#connections.size >= this.#maxConnections) {
+        this.#refuse(conn);
+        continue;
+      }
+      this.#serve(conn);
+    }
   }
+
+  #serve(conn: Deno.TcpConn): void {
+    let connection: Connection;
+    try {
+      conn.setNoDelay(true);
+      connection = new Connection(conn, this.#options);
+    } catch (error: unknown) {
+      // The client may be gone already; that must not stop the accept loop.
+      if (!isPeerError(error) && !(error instanceof Deno.errors.BadResource)) {
+        log.warn(`dropped a new connection: ${errorMessage(error)}`);
+      }
+      closeQuietly(conn);
+      return;
+    }
+    const served = connection.serve()
+      .catch((error: unknown) => log.warn(`connection ended by error: ${String(error)}`))
+      .finally(() => this.#connections.delete(connection));
+    this.#connections.set(connection, served);
+  }
+
+  /** Tells a client over the limit so, as Redis does, and closes it. */
+  #refuse(conn: Deno.TcpConn): void {
+    this.#options.server.rejectedConnections++;
+    conn.write(TOO_MANY_CLIENTS).catch(() => {}).finally(() => closeQuietly(conn));
+  }
+
+  #closeIdle(): void {
+    const idleSince = performance.now() - this.#idleTimeoutMs;
+    for (const connection of this.#connections.keys()) connection.closeIfIdleSince(idleSince);
+  }
+}
+
+/**
+ * Back-off and rate-limited warnings for accept errors that are the
+ * server's (out of file descriptors or memory, or anything unknown):
+ * retrying at once would spin, since the client stays queued. Under
+ * sustained pressure accept fails and succeeds by turns, so the warning
+ * rate is limited across those turns, not per run of failures.
+ */
+class AcceptFailures {
+  #backoffMs = 0;
+  /** Failures since the last warning. */
+  #unreported = 0;
+  #lastWarningAt = -Infinity;
+
+  /** Logs `error` unless a warning went out lately, then waits out the back-off. */
+  async pause(error: unknown): Promise<void> {
+    this.#unreported++;
+    this.#backoffMs = Math.min(
+      MAX_ACCEPT_BACKOFF_MS,
+      this.#backoffMs * 2 || FIRST_ACCEPT_BACKOFF_MS,
+    );
+    const now = performance.now();
+    if (now - this.#lastWarningAt >= ACCEPT_WARNING_INTERVAL_MS) {
+      const count = this.#unreported > 1
+        ? ` (${this.#unreported} failures since the last warning)`
+        : "";
+      log.warn(
+        `accept failed: ${errorMessage(error)}${count}; ` +
+          `retrying every ${MAX_ACCEPT_BACKOFF_MS} ms or less`,
+      );
+      this.#lastWarningAt = now;
+      this.#unreported = 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, this.#backoffMs));
+  }
+
+  /** An accept succeeded: the next failure starts the back-off afresh. */
+  recovered(): void {
+    this.#backoffMs = 0;
+  }
+}
+
+/** Whether `error` only says the client went away before or while it was accepted. */
+function isPeerError(error: unknown): boolean {
+  if (
+    error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.TimedOut
+  ) {
+    return true;
+  }
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" && PEER_ERROR_CODES.has(code);
 }

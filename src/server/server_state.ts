@@ -24,6 +24,8 @@ export class ServerState {
   connectedClients = 0;
   /** Connections accepted since start. */
   totalConnections = 0;
+  /** Connections refused since start because `--maxclients` were connected. */
+  rejectedConnections = 0;
   /** Commands run since start, both protocols. */
   commandsProcessed = 0;
   /** Reads that found their key / did not. */

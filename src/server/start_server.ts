@@ -77,6 +77,8 @@ export async function startServer(config: Config, shutdown: Shutdown): Promise<R
     server,
     maxLineBytes: config.maxLineBytes,
     maxBulkBytes: config.maxBulkBytes,
+    maxConnections: config.maxClients,
+    idleTimeoutMs: config.timeoutSeconds * 1000,
   });
   const stopSweep = startExpirySweep(store, server);
   const finished = listener.run().finally(async () => {

@@ -57,6 +57,12 @@ export interface StartOptions {
   executable?: string;
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /**
+   * A command the server is started through, given the usual executable and
+   * arguments after its own, e.g. one that lowers a resource limit and then
+   * execs them. Default: none (the server is started directly).
+   */
+  commandPrefix?: string[];
 }
 
 /** A running walkv. */
@@ -121,8 +127,11 @@ function spawnServer(
     "main.ts",
     ...flags,
   ];
-  const child = new Deno.Command(executable, {
-    args,
+  const prefix = options.commandPrefix ?? [];
+  const command = prefix.length > 0 ? prefix[0] : executable;
+  const commandArgs = prefix.length > 0 ? [...prefix.slice(1), executable, ...args] : args;
+  const child = new Deno.Command(command, {
+    args: commandArgs,
     cwd: REPO_ROOT,
     env: options.env,
     stdin: "null",

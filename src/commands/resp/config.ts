@@ -28,9 +28,9 @@ function parameters(server: ServerState): [string, string][] {
     ["databases", "1"],
     ["maxmemory", "0"],
     ["maxmemory-policy", "noeviction"],
-    ["maxclients", "10000"],
+    ["maxclients", String(config.maxClients)],
     ["proto-max-bulk-len", String(config.maxBulkBytes)],
-    ["timeout", "0"],
+    ["timeout", String(config.timeoutSeconds)],
     ["tcp-keepalive", "0"],
     ["cluster-enabled", "no"],
   ];
@@ -71,6 +71,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       server.keyspaceHits = 0;
       server.keyspaceMisses = 0;
       server.expiredKeys = 0;
+      server.rejectedConnections = 0;
       reply.ok();
     },
   },

@@ -35,7 +35,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   clients(_db, server) {
     return [
       `connected_clients:${server.connectedClients}`,
-      "maxclients:10000",
+      `maxclients:${server.config.maxClients}`,
       "blocked_clients:0",
       "tracking_clients:0",
     ];
@@ -77,7 +77,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `total_connections_received:${server.totalConnections}`,
       `total_commands_processed:${server.commandsProcessed}`,
       "instantaneous_ops_per_sec:0",
-      "rejected_connections:0",
+      `rejected_connections:${server.rejectedConnections}`,
       `expired_keys:${server.expiredKeys}`,
       "evicted_keys:0",
       `keyspace_hits:${server.keyspaceHits}`,
