@@ -1,4 +1,5 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
+import { binaryFromText } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { splitFields } from "../protocol/split_fields.ts";
@@ -118,8 +119,10 @@ export class WalkvClient implements Disposable {
 
 /** `text` if the server would read it as exactly one field; white space is the server's own definition. */
 function field(name: string, text: string): string {
-  const fields = splitFields(text);
-  if (fields.length !== 1 || fields[0] !== text) {
+  // The server splits the UTF-8 bytes, so the check must see them too.
+  const bytes = binaryFromText(text);
+  const fields = splitFields(bytes);
+  if (fields.length !== 1 || fields[0] !== bytes) {
     throw new TypeError(
       `A ${name} must be non-empty and free of white space, found ${JSON.stringify(text)}`,
     );
