@@ -18,7 +18,10 @@ export interface Config {
   size: number;
   /** Longest accepted text-protocol line in bytes. */
   maxLineBytes: number;
-  /** Largest accepted RESP bulk string in bytes (Redis's `proto-max-bulk-len`). */
+  /**
+   * Largest accepted RESP bulk string in bytes (Redis's `proto-max-bulk-len`);
+   * at most, and by default, the largest value walkv can store: V8's longest string.
+   */
   maxBulkBytes: number;
   /** When the WAL is synced relative to acknowledging a write (Redis's `appendfsync`). */
   fsync: FsyncPolicy;
@@ -41,7 +44,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   persist: true,
   size: 64,
   maxLineBytes: 1024 * 1024,
-  maxBulkBytes: 512 * 1024 * 1024,
+  maxBulkBytes: MAX_FIELD_BYTES,
   fsync: "always",
   compactMinBytes: 64 * 1024 * 1024,
   compactRatio: 2,
@@ -202,7 +205,7 @@ export function parseConfig(args: string[]): Config | "help" {
       parsed["max-line"],
       DEFAULT_CONFIG.maxLineBytes,
       16,
-      512 * 1024 * 1024,
+      MAX_FIELD_BYTES,
     ),
     maxBulkBytes: integerFlag(
       "max-bulk",

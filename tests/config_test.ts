@@ -11,7 +11,7 @@ const DEFAULTS: Config = {
   persist: true,
   size: 64,
   maxLineBytes: 1048576,
-  maxBulkBytes: 536870912,
+  maxBulkBytes: 536870888,
   fsync: "always",
   compactMinBytes: 67108864,
   compactRatio: 2,
@@ -154,11 +154,12 @@ Deno.test("parseConfig refuses bad shard counts and sizes", () => {
   assertUsageError(["--max-line", "15"], "--max-line", "15");
 });
 
-Deno.test("parseConfig reads --max-bulk from 1 byte up to the WAL's field limit", () => {
+Deno.test("parseConfig reads --max-bulk from 1 byte up to V8's longest string, the default", () => {
   assertEquals(config(["--max-bulk", "1"]).maxBulkBytes, 1);
-  assertEquals(config(["-max-bulk=536870912"]).maxBulkBytes, 536870912);
+  assertEquals(config(["-max-bulk=536870888"]).maxBulkBytes, 536870888);
+  assertEquals(config([]).maxBulkBytes, 536870888);
   assertUsageError(["--max-bulk", "0"], "--max-bulk", "0");
-  assertUsageError(["--max-bulk", "536870913"], "--max-bulk", "536870913");
+  assertUsageError(["--max-bulk", "536870889"], "--max-bulk", "536870889");
   assertUsageError(["--max-bulk", "1k"], "--max-bulk", "1k");
 });
 

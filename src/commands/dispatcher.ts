@@ -1,5 +1,6 @@
 import type { Db } from "../db/db.ts";
 import { binaryFromText } from "../io/binary.ts";
+import { errorMessage } from "../io/error_message.ts";
 import type { ReplySink } from "../protocol/reply_sink.ts";
 import { COMMAND_TABLE } from "./command_table.ts";
 
@@ -8,15 +9,15 @@ import { COMMAND_TABLE } from "./command_table.ts";
  *
  * It checks that the command exists and its arity before any handler runs,
  * refuses writes once the WAL has failed, and after a write hands its
- * changes to the WAL ({@linkcode Db.commit}). Replies that depend on the
- * change must wait for {@linkcode Dispatcher.settled}; the connection does
- * that once per batch.
+ * changes to the WAL ({@linkcode Db.commit}). A command that throws is
+ * undone and answered with an error instead of whatever it had written.
+ * Replies that depend on a change must wait until it is durable; the
+ * session's `ReplyBarrier` does that once per batch.
  *
  * @example
  * ```ts
  * const dispatcher = new Dispatcher(db);
- * dispatcher.dispatch(["SET", "k", "v"], replies);
- * await dispatcher.settled(); // the SET is durable; send the replies
+ * dispatcher.dispatch(["SET", "k", "v"], replies); // "+OK" once the SET is durable
  * ```
  */
 export class Dispatcher {
@@ -31,21 +32,19 @@ export class Dispatcher {
     const command = COMMAND_TABLE.get(fields[0]);
     if (command === undefined) return reply.unknownCommand(fields[0]);
     if (fields.length !== command.arity) return reply.wrongArity(command);
-    if (!command.writes) return command.run(fields, this.#db, reply);
-    const failure = this.#db.failure;
-    if (failure) {
-      const reason = binaryFromText(failure.message);
+    const db = this.#db;
+    if (command.writes && db.failure) {
+      const reason = binaryFromText(db.failure.message);
       return reply.error(`${command.name} refused, the server is read-only: ${reason}`);
     }
+    const mark = reply.length;
     try {
-      command.run(fields, this.#db, reply);
-    } finally {
-      this.#db.commit();
+      command.run(fields, db, reply);
+      if (command.writes) db.commit();
+    } catch (error: unknown) {
+      db.abort();
+      reply.rewind(mark);
+      reply.error(`${command.name} failed: ${binaryFromText(errorMessage(error))}`);
     }
-  }
-
-  /** See {@linkcode Db.settled}: when replies computed so far may be sent. */
-  settled(): Promise<void> | null {
-    return this.#db.settled();
   }
 }

@@ -5,9 +5,13 @@ import {
   encodeFlushAll,
   encodeMulti,
   encodeSet,
+  type RecordPieces,
 } from "../wal/record.ts";
 import type { CompactionControl } from "../wal/compactor.ts";
 import type { Wal } from "../wal/wal.ts";
+
+/** How many expired keys {@linkcode Db.randomKey} may pick in a row before giving up. */
+const RANDOM_KEY_TRIES = 1000;
 
 /**
  * The store as commands see it: reads go straight to the {@linkcode Store};
@@ -15,7 +19,8 @@ import type { Wal } from "../wal/wal.ts";
  * describes it. After a writing command, the dispatcher calls
  * {@linkcode Db.commit}, which appends the command's changes to the WAL as
  * one record (a MULTI when there are several), so a command is durable,
- * or rolled back, as a whole.
+ * or rolled back, as a whole; a command that throws is undone with
+ * {@linkcode Db.abort}, so it changes nothing.
  *
  * Commands therefore never touch the WAL, and no command can forget to log
  * a change: the only way to change the store is through here.
@@ -25,7 +30,8 @@ import type { Wal } from "../wal/wal.ts";
  * const db = new Db(store, wal);
  * db.set("k", "v");
  * db.commit(); // logs "3SET1k1v\n"
- * await db.settled();
+ * const seq = db.horizon();
+ * await db.settled(seq); // then db.rolledBack(seq) says whether it stuck
  * ```
  */
 export class Db {
@@ -34,7 +40,7 @@ export class Db {
   readonly #clock: () => number;
   readonly #compaction: CompactionControl | null;
   /** The open command's records and undos; usually one each. */
-  #records: string[] = [];
+  #records: RecordPieces[] = [];
   #undos: (() => void)[] = [];
 
   /**
@@ -88,13 +94,18 @@ export class Db {
     return this.#store.keys();
   }
 
-  /** A random live key, or `undefined` when there is none. */
+  /**
+   * A random live key, or `undefined` when there is none. Each expired key
+   * picked is removed on the way (`get` reclaims it), so every try makes
+   * progress; after {@linkcode RANDOM_KEY_TRIES} expired picks in a row the
+   * keyspace is as good as expired, and `undefined` is the answer, where
+   * Redis would go on until it finds one.
+   */
   randomKey(): string | undefined {
-    for (let tries = 0; tries < 100; tries++) {
+    for (let tries = 0; tries < RANDOM_KEY_TRIES; tries++) {
       const key = this.#store.randomKey();
       if (key === undefined || this.#store.get(key) !== undefined) return key;
     }
-    for (const key of this.#store.keys()) if (this.#store.get(key) !== undefined) return key;
     return undefined;
   }
 
@@ -140,27 +151,52 @@ export class Db {
     return this.#wal.failure;
   }
 
-  /** Hands the open command's changes to the WAL as one record. */
+  /**
+   * Hands the open command's changes to the WAL as one record. If the WAL
+   * refuses it (it failed, or is closed), the changes are undone and the
+   * error thrown.
+   */
   commit(): void {
     const records = this.#records;
-    if (records.length === 0) return;
     const undos = this.#undos;
-    if (records.length === 1) {
-      this.#wal.append(records[0], undos[0]);
-      records.length = 0;
+    if (records.length === 0) {
       undos.length = 0;
       return;
     }
     this.#records = [];
     this.#undos = [];
-    this.#wal.append(encodeMulti(records), () => {
+    const undo = undos.length === 1 ? undos[0] : () => {
       for (let i = undos.length - 1; i >= 0; i--) undos[i]();
-    });
+    };
+    try {
+      this.#wal.append(records.length === 1 ? records[0] : encodeMulti(records), undo);
+    } catch (error: unknown) {
+      undo();
+      throw error;
+    }
   }
 
-  /** See {@linkcode Wal.settled}: when replies computed so far may be sent. */
-  settled(): Promise<void> | null {
-    return this.#wal.settled();
+  /** Undoes the open command's changes, newest first, and forgets them: it never happened. */
+  abort(): void {
+    const undos = this.#undos;
+    this.#records = [];
+    this.#undos = [];
+    for (let i = undos.length - 1; i >= 0; i--) undos[i]();
+  }
+
+  /** See {@linkcode Wal.horizon}: the record a reply computed now depends on (0: none). */
+  horizon(): number {
+    return this.#wal.horizon();
+  }
+
+  /** See {@linkcode Wal.settled}. */
+  settled(seq?: number): Promise<void> | null {
+    return this.#wal.settled(seq);
+  }
+
+  /** See {@linkcode Wal.rolledBack}. */
+  rolledBack(seq: number): Error | null {
+    return this.#wal.rolledBack(seq);
   }
 
   /** Notes how to put `key` back as it is now. */
@@ -175,7 +211,7 @@ export class Db {
     this.#undos.push(() => store.set(key, value, expiresAt));
   }
 
-  #log(record: string): void {
+  #log(record: RecordPieces): void {
     this.#records.push(record);
   }
 }

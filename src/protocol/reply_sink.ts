@@ -1,12 +1,12 @@
 import type { Command } from "../commands/command.ts";
 
 /**
- * Where a command puts its answer, without knowing the wire format. Each
- * protocol (the seed's text lines now, RESP later) implements it; a command
- * calls exactly one method per execution.
+ * Where a text-protocol command puts its answer, without knowing the wire
+ * format; a command calls exactly one method per execution.
  *
  * Methods append to a batch instead of returning reply objects, so the hot
- * path allocates nothing per reply.
+ * path allocates nothing per reply. `length` and `rewind` let the
+ * dispatcher take back a reply when the command that wrote it fails.
  */
 export interface ReplySink {
   /** Success with nothing to return (SET, DEL). */
@@ -21,4 +21,8 @@ export interface ReplySink {
   wrongArity(command: Command): void;
   /** Any other failure, in plain words. */
   error(message: string): void;
+  /** Bytes of replies written so far: a mark to rewind to. */
+  readonly length: number;
+  /** Drops the replies written since `mark`. */
+  rewind(mark: number): void;
 }

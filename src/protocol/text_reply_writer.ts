@@ -1,41 +1,40 @@
 import type { Command } from "../commands/command.ts";
+import { ReplyBuffer } from "./reply_buffer.ts";
 import type { ReplySink } from "./reply_sink.ts";
 
 /**
  * The seed's reply format: one line per command, `+OK`, `+OK value` or
- * `-message`, each ending in `\n`. Replies accumulate in one string so a
- * connection writes a whole pipelined batch at once.
+ * `-message`, each ending in `\n`, written as bytes into the connection's
+ * {@linkcode ReplyBuffer} so a whole pipelined batch goes out in one write.
+ * Values and echoed keys are binary strings and go out byte for byte.
  *
  * @example
  * ```ts
  * const replies = new TextReplyWriter();
  * replies.ok();
  * replies.value("world");
- * replies.take(); // "+OK\n+OK world\n"
+ * replies.take(); // the bytes of "+OK\n+OK world\n"
  * ```
  */
-export class TextReplyWriter implements ReplySink {
-  #text = "";
-  #count = 0;
-
-  /** How many replies are waiting. */
-  get count(): number {
-    return this.#count;
-  }
-
+export class TextReplyWriter extends ReplyBuffer implements ReplySink {
   ok(): void {
-    this.#text += "+OK\n";
-    this.#count++;
+    this.reserve(4);
+    const bytes = this.bytes;
+    bytes[this.length++] = 0x2b; // +
+    bytes[this.length++] = 0x4f; // O
+    bytes[this.length++] = 0x4b; // K
+    bytes[this.length++] = 0x0a;
   }
 
   value(value: string): void {
-    // Only a WAL written by something else can hold such a value; sending it
-    // would split one reply into several lines.
+    // Only a write over RESP can store such a value; sending it would split
+    // one reply into several lines.
     if (value.includes("\n") || value.includes("\r")) {
       return this.#line("-value holds a line break, which the text protocol cannot carry");
     }
-    this.#text += "+OK " + value + "\n";
-    this.#count++;
+    this.appendBinary("+OK ");
+    this.appendBinary(value);
+    this.appendBinary("\n");
   }
 
   missing(command: Command, key: string): void {
@@ -55,24 +54,9 @@ export class TextReplyWriter implements ReplySink {
     this.#line("-" + message.replace(/[\r\n]+/g, " "));
   }
 
-  /** Replaces every waiting reply with the same error, keeping their count. */
-  failAll(message: string): void {
-    const count = this.#count;
-    this.#text = "";
-    this.#count = 0;
-    for (let i = 0; i < count; i++) this.error(message);
-  }
-
-  /** The waiting replies as text; the writer is empty afterwards. */
-  take(): string {
-    const text = this.#text;
-    this.#text = "";
-    this.#count = 0;
-    return text;
-  }
-
+  /** Appends binary string `line` and its newline. */
   #line(line: string): void {
-    this.#text += line + "\n";
-    this.#count++;
+    this.appendBinary(line);
+    this.appendBinary("\n");
   }
 }

@@ -1,42 +1,83 @@
-import { errorMessage } from "../io/error_message.ts";
 import { TextLineStream } from "@std/streams/text-line-stream";
-import { binaryFromBytes, binaryFromText, writeBinary } from "../io/binary.ts";
+import { binaryFromBytes, binaryFromText } from "../io/binary.ts";
 import { splitFields } from "../protocol/split_fields.ts";
 import { TextReplyWriter } from "../protocol/text_reply_writer.ts";
 import type { Connection } from "./connection.ts";
+import { ReplyBarrier } from "./reply_barrier.ts";
 
 const NEWLINE = 0x0a;
 const utf8 = new TextDecoder();
 
 /**
- * The first `n` bytes of `buffer` as a binary string. ASCII, the usual
+ * `bytes` as a binary string. ASCII, the usual
  * case, is its own binary string, and the native UTF-8 decoder makes it ~70x
  * faster than {@linkcode binaryFromBytes} for a full 64 KiB read. The decoded
  * text is all ASCII exactly when it has one char per byte and no U+FFFD: a
  * valid multi-byte sequence decodes to fewer chars, an invalid one to U+FFFD.
  */
-function binaryFromRead(buffer: Uint8Array, n: number): string {
+function binaryFromRead(bytes: Uint8Array): string {
+  const n = bytes.length;
   if (n > 64) {
-    const text = utf8.decode(buffer.subarray(0, n));
+    const text = utf8.decode(bytes);
     if (text.length === n && !text.includes("\ufffd")) return text;
   }
-  return binaryFromBytes(buffer, 0, n);
+  return binaryFromBytes(bytes, 0, n);
+}
+
+/** The start size of the buffer for a line that spans reads. */
+const PARTIAL_LINE_BYTES = 4096;
+
+/**
+ * The bytes of a line that has not ended yet, kept until its newline comes.
+ * Fed to the line splitter piece by piece, a line trickled in tiny reads
+ * would be searched again from its start at every read (quadratic); kept
+ * here, it grows by doubling and is handed over once, whole.
+ */
+class PartialLine {
+  #bytes = new Uint8Array(PARTIAL_LINE_BYTES);
+  #length = 0;
+
+  /** Appends `bytes`. */
+  add(bytes: Uint8Array): void {
+    if (this.#length + bytes.length > this.#bytes.length) {
+      let size = this.#bytes.length * 2;
+      while (size < this.#length + bytes.length) size *= 2;
+      const larger = new Uint8Array(size);
+      larger.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = larger;
+    }
+    this.#bytes.set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  /** The kept bytes as a binary string; empty afterwards, its memory given back if large. */
+  take(): string {
+    const text = this.#length === 0 ? "" : binaryFromRead(this.#bytes.subarray(0, this.#length));
+    this.#length = 0;
+    if (this.#bytes.length > PARTIAL_LINE_BYTES) this.#bytes = new Uint8Array(PARTIAL_LINE_BYTES);
+    return text;
+  }
 }
 
 /**
  * Serves the seed's text protocol on `connection`, starting with the `n`
  * bytes already read into `buffer` (which is reused for every read).
  *
- * The shape, and why: each read becomes a binary string at once (one char
- * per byte, so any bytes survive) and is fed to a `TextLineStream`.
- * Newlines are counted in the raw bytes, so the session knows how many lines
- * that read completed, takes exactly those from the stream, runs them, and
- * then writes all their replies in one `write`. That is one write per read,
- * however deep the client pipelines, instead of one per reply.
+ * The shape, and why: the lines each read completes become a binary string
+ * at once (one char per byte, so any bytes survive) and are fed to a
+ * `TextLineStream`; the start of a line still in progress waits as bytes
+ * until its newline arrives. Newlines are counted in the raw bytes, so the
+ * session knows how many lines that read completed, takes exactly those from
+ * the stream, runs them, and then writes all their replies in one `write`.
+ * That is one write per read, however deep the client pipelines, instead of
+ * one per reply.
  *
- * Before writing, the batch waits until every WAL record appended so far is
- * durable: a `+OK` for a SET is never sent early, and no client (this one or
- * another) is shown a value that a crash could still take back.
+ * Replies go out through the connection's {@linkcode ReplyBarrier}: a batch
+ * waits until the WAL records its replies could depend on are durable, so a
+ * `+OK` for a SET is never sent early and no client (this one or another) is
+ * shown a value that a crash could still take back; replies that depended on
+ * a write that was rolled back become error lines. Once the replies reach the
+ * barrier's bound they are sent before more lines run.
  *
  * Fields are therefore binary strings, the form keys and values take in the
  * store, so a key set here is the same key over RESP, byte for byte.
@@ -48,81 +89,83 @@ function binaryFromRead(buffer: Uint8Array, n: number): string {
  * ```
  */
 export async function serveText(connection: Connection, buffer: Uint8Array, n: number) {
-  const { text: dispatcher, maxLineBytes, server } = connection.options;
+  const { db, text: dispatcher, maxLineBytes, server } = connection.options;
   const replies = new TextReplyWriter();
+  const barrier = new ReplyBarrier(db, replies, {
+    write: (bytes) => connection.write(bytes),
+    rolledBack: (error) => binaryFromText(error.message),
+  });
   const splitter: TransformStream<string, string> = new TextLineStream();
   const feed = splitter.writable.getWriter();
   const lines = splitter.readable.getReader();
-  let writeBuffer = new Uint8Array(buffer.length);
   /** Bytes of the line in progress, counted across reads. */
   let lineBytes = 0;
+  /** The start of the line in progress, from earlier reads. */
+  const partial = new PartialLine();
 
   const runLine = (line: string): void => {
     const fields = splitFields(line);
     if (fields.length === 0) return;
     server.commandsProcessed++;
+    const mark = replies.length;
     dispatcher.dispatch(fields, replies);
-  };
-
-  /** Waits until the batch's effects are durable, then writes it in one go. */
-  const flush = async (): Promise<void> => {
-    const pending = dispatcher.settled();
-    if (pending) {
-      try {
-        await pending;
-      } catch (error: unknown) {
-        replies.failAll(binaryFromText(errorMessage(error)));
-      }
-    }
-    const text = replies.take();
-    if (text.length > writeBuffer.length) writeBuffer = new Uint8Array(text.length);
-    await connection.write(writeBuffer.subarray(0, writeBinary(text, writeBuffer, 0)));
+    barrier.replied(mark);
   };
 
   /**
    * Counts the lines the first `n` bytes complete and checks each against the
-   * line limit. `fedBytes` is how much may be decoded: all of it, or, when a
-   * line is too long, only the lines before it.
+   * line limit. `lineEnd` is where the last complete line ends; `tooLong`
+   * says a line broke the limit, which ends the connection after the lines
+   * before it are answered.
    */
-  const scan = (n: number): { complete: number; fedBytes: number } => {
+  const scan = (n: number): { complete: number; lineEnd: number; tooLong: boolean } => {
     const bytes = buffer.subarray(0, n);
     let complete = 0;
     let lineStart = 0;
     for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) {
-      if (lineBytes + i - lineStart > maxLineBytes) return { complete, fedBytes: lineStart };
+      if (lineBytes + i - lineStart > maxLineBytes) {
+        return { complete, lineEnd: lineStart, tooLong: true };
+      }
       lineBytes = 0;
       lineStart = i + 1;
       complete++;
     }
     lineBytes += n - lineStart;
-    if (lineBytes > maxLineBytes) return { complete, fedBytes: lineStart };
-    return { complete, fedBytes: n };
+    return { complete, lineEnd: lineStart, tooLong: lineBytes > maxLineBytes };
   };
 
   try {
     for (let read: number | null = n; read !== null; read = await connection.read(buffer)) {
-      const { complete, fedBytes } = scan(read);
-      const text = binaryFromRead(buffer, fedBytes);
-      // The write settles only once its lines are read below; not awaited.
-      if (text.length > 0) feed.write(text).catch(() => {});
+      const { complete, lineEnd, tooLong } = scan(read);
+      if (complete > 0) {
+        // The write settles only once its lines are read below; not awaited.
+        const text = partial.take() + binaryFromRead(buffer.subarray(0, lineEnd));
+        feed.write(text).catch(() => {});
+      }
+      if (!tooLong) partial.add(buffer.subarray(lineEnd, read));
       for (let i = 0; i < complete; i++) {
         const { value } = await lines.read();
         runLine(value as string);
+        // A client that does not read its replies is not served more.
+        if (barrier.full) await barrier.flush();
       }
-      if (fedBytes < read) {
+      if (tooLong) {
         replies.error(`line too long: more than ${maxLineBytes} bytes without a newline; closing`);
-        await flush();
-        return;
+        await barrier.flush();
+        return await barrier.drain();
       }
-      if (replies.count > 0) await flush();
+      await barrier.flush();
+      barrier.idle();
     }
-    if (connection.stopping) return;
-    // The client hung up: answer a final line it sent without a newline
-    // (every byte was fed already; a binary string holds nothing back).
+    if (connection.stopping) return await barrier.drain();
+    // The client hung up: answer a final line it sent without a newline.
+    const rest = partial.take();
+    if (rest.length > 0) feed.write(rest).catch(() => {});
     const closing = feed.close().catch(() => {});
     for (let r = await lines.read(); !r.done; r = await lines.read()) runLine(r.value);
     await closing;
-    if (replies.count > 0) await flush();
+    await barrier.flush();
+    await barrier.drain();
   } finally {
     lines.releaseLock();
     feed.releaseLock();

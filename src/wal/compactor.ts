@@ -1,10 +1,9 @@
 import { errorMessage } from "../io/error_message.ts";
 import { splitPath } from "../io/split_path.ts";
-import { writeAll } from "../io/write_all.ts";
-import { bytesFromBinary } from "../io/binary.ts";
 import type { Store } from "../store/store.ts";
 import type { FileWal, WalSize } from "./file_wal.ts";
-import { encodeSet } from "./record.ts";
+import { PieceWriter } from "./piece_writer.ts";
+import { encodeSet, sealRecord } from "./record.ts";
 
 /** The steps of a compaction, in order; a test hook can stop at each. */
 export const COMPACTION_STEPS = [
@@ -68,6 +67,8 @@ export interface CompactorOptions {
 const SLICE_MS = 3;
 /** Largest text one slice builds before writing it. */
 const SLICE_CHARS = 256 * 1024;
+/** Files a compaction creates are private to walkv's user, as the WAL is. */
+const FILE_MODE = 0o600;
 /**
  * Bytes a snapshot record adds to its key and value: a PUT's op, three
  * lengths with colons and the newline; an expiry adds its 13 digits.
@@ -228,7 +229,12 @@ export class Compactor implements CompactionControl {
     let joined = false;
     let renamed = false;
     try {
-      file = await Deno.open(this.#temp, { write: true, create: true, truncate: true });
+      file = await Deno.open(this.#temp, {
+        write: true,
+        create: true,
+        truncate: true,
+        mode: FILE_MODE,
+      });
       if (!recovering) wal.keep();
       await this.#step("started");
       const { size, longestSlice } = await this.#writeSnapshot(file, epoch);
@@ -295,11 +301,18 @@ export class Compactor implements CompactionControl {
     const size: WalSize = { bytes: 0, records: 0 };
     const sliceKeys = this.#hooks.sliceKeys ?? Infinity;
     const entries = this.#store.entries();
+    const writer = new PieceWriter();
+    const sink = (bytes: Uint8Array) => {
+      for (let written = 0; written < bytes.length;) {
+        written += file.writeSync(bytes.subarray(written));
+      }
+    };
     let longestSlice = 0;
     for (let done = false, first = true; !done; first = false) {
       this.#check(epoch);
       const sliceStarted = performance.now();
-      let text = "";
+      const pieces: string[] = [];
+      let chars = 0;
       let keys = 0;
       while (true) {
         const next = entries.next();
@@ -308,18 +321,20 @@ export class Compactor implements CompactionControl {
           break;
         }
         const [key, value, expiresAt] = next.value;
-        text += encodeSet(key, value, expiresAt);
+        for (const piece of sealRecord(encodeSet(key, value, expiresAt))) {
+          pieces.push(piece);
+          chars += piece.length;
+        }
         keys++;
         if (keys >= sliceKeys) break;
         if (
           (keys & 15) === 0 &&
-          (text.length >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS)
+          (chars >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS)
         ) break;
       }
-      const bytes = bytesFromBinary(text);
+      // Into the page cache, in place, as the WAL's own writes are.
+      size.bytes += writer.write(pieces, sink);
       longestSlice = Math.max(longestSlice, performance.now() - sliceStarted);
-      await writeAll(file, bytes);
-      size.bytes += bytes.length;
       size.records += keys;
       if (first) await this.#step("snapshot");
       if (this.#hooks.sliceKeys !== undefined) await new Promise((r) => setTimeout(r, 1));

@@ -1,6 +1,7 @@
 import { errorMessage } from "../io/error_message.ts";
-import { bytesFromBinary } from "../io/binary.ts";
 import type { FsyncPolicy } from "./fsync_policy.ts";
+import { PieceWriter } from "./piece_writer.ts";
+import { type RecordPieces, sealRecord } from "./record.ts";
 import type { Wal } from "./wal.ts";
 
 /**
@@ -9,23 +10,29 @@ import type { Wal } from "./wal.ts";
  */
 export type WalFile =
   & Pick<Deno.FsFile, "writeSync" | "syncData" | "close">
-  & Partial<Pick<Deno.FsFile, "truncate">>;
+  & Partial<Pick<Deno.FsFile, "truncate" | "truncateSync">>;
 
 /** Records waiting for one write and one sync, and the promise they share. */
 interface Batch {
-  text: string;
+  /** The sealed records' pieces, in order. */
+  pieces: string[];
   rollbacks: (() => void)[];
+  /** The sequence number of its last record. */
+  last: number;
   done: Promise<void>;
   resolve: () => void;
-  reject: (error: Error) => void;
 }
 
 function newBatch(): Batch {
-  const { promise, resolve, reject } = Promise.withResolvers<void>();
-  // Rejections reach whoever awaits `settled()`; a batch nobody waits for
-  // (its clients hung up) must not crash the process as unhandled.
-  promise.catch(() => {});
-  return { text: "", rollbacks: [], done: promise, resolve, reject };
+  const { promise, resolve } = Promise.withResolvers<void>();
+  return { pieces: [], rollbacks: [], last: 0, done: promise, resolve };
+}
+
+/** Records rolled back together by one failure: sequence numbers `(after, through]`. */
+interface RolledBack {
+  after: number;
+  through: number;
+  error: Error;
 }
 
 /** Size of a WAL file, in the units compaction reports. */
@@ -55,6 +62,13 @@ function writeAllSync(file: WalFile, bytes: Uint8Array): void {
   }
 }
 
+/** Cuts `file` back to `length` bytes if it can; a failing disk may refuse that too. */
+function cut(file: WalFile, length: number): void {
+  try {
+    file.truncateSync?.(length);
+  } catch { /* the rewrite from memory replaces the file anyway */ }
+}
+
 /**
  * A {@linkcode Wal} on a file, with group commit: one `syncData` covers every
  * record that arrived while the previous one ran.
@@ -66,10 +80,15 @@ function writeAllSync(file: WalFile, bytes: Uint8Array): void {
  * `--fsync everysec` or `no` a batch is acknowledged once written, and only
  * a timer (or nothing) syncs.
  *
- * If a write or sync fails, every record not yet durable is rolled back in
- * the store (newest first), its waiters get the error, and the WAL refuses
- * further writes ({@linkcode FileWal.failure}) until {@linkcode FileWal.resume}
- * hands it a file rewritten from memory; reads are unaffected.
+ * Every record gets a sequence number; a reply computed while records are
+ * pending depends on the newest of them ({@linkcode FileWal.horizon}) and is
+ * sent once that one is settled ({@linkcode FileWal.settled}). If a write or
+ * sync fails, every record not yet durable is rolled back in the store
+ * (newest first), their sequence numbers are remembered as rolled back with
+ * the error ({@linkcode FileWal.rolledBack}), so exactly the replies that
+ * depended on them become errors, and the WAL refuses further writes
+ * ({@linkcode FileWal.failure}) until {@linkcode FileWal.resume} hands it a
+ * file rewritten from memory; reads are unaffected.
  *
  * Compaction uses three more calls: {@linkcode FileWal.keep} starts keeping
  * every batch written; {@linkcode FileWal.join} writes the kept batches to the
@@ -82,8 +101,9 @@ function writeAllSync(file: WalFile, bytes: Uint8Array): void {
  * ```ts
  * const file = await Deno.open(path, { read: true, write: true, create: true });
  * const wal = new FileWal(file, path, { onFailure: (error) => console.error(error.message) });
- * wal.append(encodeSet("k", "v"), () => store.delete("k"));
- * await wal.settled();
+ * const seq = wal.append(encodeSet("k", "v"), () => store.delete("k"));
+ * await wal.settled(seq);
+ * wal.rolledBack(seq); // null: "+OK" may be sent
  * ```
  */
 export class FileWal implements Wal {
@@ -104,7 +124,7 @@ export class FileWal implements Wal {
   /** Starts the sync early, once the open batch reaches `#target`. */
   #wake: (() => void) | null = null;
   /** Batches written since {@linkcode FileWal.keep}, for the compaction's file. */
-  #kept: string[] | null = null;
+  #kept: string[][] | null = null;
   #keptRecords = 0;
   /** The compaction's file while it receives every batch too. */
   #joined: WalFile | null = null;
@@ -117,6 +137,13 @@ export class FileWal implements Wal {
   /** Bytes written but not yet synced, for `everysec`. */
   #dirty = false;
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** The sequence number of the newest record appended. */
+  #appended = 0;
+  /** Every record up to this sequence number is durable or rolled back. */
+  #resolved = 0;
+  /** What each failure rolled back; one entry per failure, so a handful. */
+  readonly #rolledBack: RolledBack[] = [];
+  readonly #pieceWriter = new PieceWriter();
 
   /**
    * @param file the WAL, open for writing and positioned at its end.
@@ -157,20 +184,35 @@ export class FileWal implements Wal {
     return this.#path;
   }
 
-  append(record: string, rollback: () => void): void {
+  append(record: RecordPieces, rollback: () => void): number {
     if (this.#failure) throw this.#failure;
     if (this.#closed) throw new Error(`WAL "${this.#path}" is closed`);
     const batch = this.#open ??= newBatch();
-    batch.text += record;
+    for (const piece of sealRecord(record)) batch.pieces.push(piece);
     batch.rollbacks.push(rollback);
+    batch.last = ++this.#appended;
     if (this.#wake && batch.rollbacks.length >= this.#target) this.#wake();
     // Start after the current task, so every record the caller appends in
     // this turn of the event loop (a pipelined batch) shares the sync.
     this.#committing ??= Promise.resolve().then(() => this.#commitLoop());
+    return batch.last;
   }
 
-  settled(): Promise<void> | null {
-    return (this.#open ?? this.#syncing)?.done ?? null;
+  horizon(): number {
+    return this.#open || this.#syncing ? this.#appended : 0;
+  }
+
+  settled(seq = this.horizon()): Promise<void> | null {
+    if (seq <= this.#resolved) return null;
+    if (this.#syncing && seq <= this.#syncing.last) return this.#syncing.done;
+    return this.#open?.done ?? null;
+  }
+
+  rolledBack(seq: number): Error | null {
+    for (const range of this.#rolledBack) {
+      if (seq > range.after && seq <= range.through) return range.error;
+    }
+    return null;
   }
 
   /** Starts keeping every batch written from now on, for a compaction. */
@@ -193,10 +235,12 @@ export class FileWal implements Wal {
       return false;
     }
     try {
-      const bytes = bytesFromBinary(kept.join(""));
-      writeAllSync(file, bytes);
+      let bytes = 0;
+      for (const pieces of kept) {
+        bytes += this.#pieceWriter.write(pieces, (chunk) => writeAllSync(file, chunk));
+      }
       this.#joinedSize = {
-        bytes: snapshot.bytes + bytes.length,
+        bytes: snapshot.bytes + bytes,
         records: snapshot.records + this.#keptRecords,
       };
     } catch {
@@ -257,20 +301,27 @@ export class FileWal implements Wal {
 
   /**
    * Fails the WAL: every record not yet durable is rolled back, newest
-   * first, and its waiters get the error; writes are refused until
-   * {@linkcode FileWal.resume}. `what` starts the message, as in "write
-   * failed". The first failure wins; later calls change nothing.
+   * first, and remembered as rolled back with the error; its waiters are
+   * released. Writes are refused until {@linkcode FileWal.resume}. `what`
+   * starts the message, as in "write failed". The first failure wins; later
+   * calls change nothing.
    */
   fail(cause: unknown, what: string): void {
     if (this.#failure) return;
     const error = new Error(`WAL "${this.#path}" ${what}: ${errorMessage(cause)}`, { cause });
     this.#failure = error;
     this.#epoch++;
+    if (this.#appended > this.#resolved) {
+      this.#rolledBack.push({ after: this.#resolved, through: this.#appended, error });
+    }
+    // Newest first: the open batch's records came after the syncing one's.
     for (const batch of [this.#open, this.#syncing]) {
       if (!batch) continue;
       for (let i = batch.rollbacks.length - 1; i >= 0; i--) batch.rollbacks[i]();
-      batch.reject(error);
     }
+    this.#resolved = this.#appended;
+    this.#syncing?.resolve();
+    this.#open?.resolve();
     this.#open = this.#syncing = null;
     this.abandon();
     this.#onFailure(error);
@@ -295,9 +346,13 @@ export class FileWal implements Wal {
       const always = this.#policy === "always";
       if (always && this.#open.rollbacks.length < this.#target && !this.#closed) {
         await this.#gather();
+        if (!this.#open) break; // failed while gathering
       }
       const batch = this.#syncing = this.#open;
       this.#open = null;
+      const before = this.#size.bytes;
+      const joined = this.#joined;
+      const joinedBefore = this.#joinedSize.bytes;
       let step = "write failed";
       try {
         // The write only copies into the page cache, so it is done in place:
@@ -308,10 +363,16 @@ export class FileWal implements Wal {
         if (always) await this.#syncFiles();
         else this.#dirty = true;
       } catch (cause: unknown) {
+        // The batch is rolled back in memory, so it must not come back from
+        // the file either if the process dies before the WAL is rewritten.
+        cut(this.#file, before);
+        if (joined) cut(joined, joinedBefore);
         this.fail(cause, step);
         break;
       }
       this.#syncing = null;
+      // A failure meanwhile (the file check) has settled it already.
+      this.#resolved = Math.max(this.#resolved, batch.last);
       batch.resolve();
       const open = this.#open as Batch | null; // refilled by appends during the sync
       this.#target = batch.rollbacks.length + (open?.rollbacks.length ?? 0);
@@ -320,24 +381,26 @@ export class FileWal implements Wal {
   }
 
   #write(batch: Batch): void {
-    const bytes = bytesFromBinary(batch.text);
     const records = batch.rollbacks.length;
-    writeAllSync(this.#file, bytes);
-    this.#size.bytes += bytes.length;
-    this.#size.records += records;
-    if (this.#kept) {
-      this.#kept.push(batch.text);
-      this.#keptRecords += records;
-    }
-    if (this.#joined) {
+    const bytes = this.#pieceWriter.write(batch.pieces, (chunk) => {
+      writeAllSync(this.#file, chunk);
+      if (!this.#joined) return;
       try {
-        writeAllSync(this.#joined, bytes);
-        this.#joinedSize.bytes += bytes.length;
-        this.#joinedSize.records += records;
+        writeAllSync(this.#joined, chunk);
       } catch (cause: unknown) {
         if (this.#joinedPinned) throw cause;
         this.abandon(); // the compaction fails; the WAL itself is fine
       }
+    });
+    this.#size.bytes += bytes;
+    this.#size.records += records;
+    if (this.#kept) {
+      this.#kept.push(batch.pieces);
+      this.#keptRecords += records;
+    }
+    if (this.#joined) {
+      this.#joinedSize.bytes += bytes;
+      this.#joinedSize.records += records;
     }
   }
 

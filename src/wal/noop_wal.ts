@@ -1,21 +1,32 @@
+import type { RecordPieces } from "./record.ts";
 import type { Wal } from "./wal.ts";
 
 /**
- * The {@linkcode Wal} for `--persist=false`: records are dropped, so every
- * write is "settled" at once and no file is ever opened.
+ * The {@linkcode Wal} for `--persist=false`: records are dropped, so nothing
+ * is ever pending and no file is ever opened.
  *
  * @example
  * ```ts
  * const wal = new NoopWal();
- * wal.settled(); // null
+ * wal.horizon(); // 0: replies never wait
  * ```
  */
 export class NoopWal implements Wal {
   readonly failure: Error | null = null;
 
-  append(_record: string, _rollback: () => void): void {}
+  append(_record: RecordPieces, _rollback: () => void): number {
+    return 0;
+  }
 
-  settled(): Promise<void> | null {
+  horizon(): number {
+    return 0;
+  }
+
+  settled(_seq?: number): Promise<void> | null {
+    return null;
+  }
+
+  rolledBack(_seq: number): Error | null {
     return null;
   }
 

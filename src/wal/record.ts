@@ -1,16 +1,19 @@
 import { binaryFromBytes, flatBinaryFromBytes } from "../io/binary.ts";
+import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
 
 /**
  * WAL records. Every record is `<opLen><op>` followed by its fields and `\n`.
  *
  * The seed's two records, byte for byte:
  * `<keyLen><key><valueLen><value>` after `3SET`, and `<keyLen><key>` after
- * `3DEL`, every length a decimal count of bytes. That framing has a flaw: a
- * length runs straight into its text, so a key or value that starts with a
- * digit can be read more than one way (see {@linkcode decodeRecord}). So
- * walkv writes the seed's records only where they can be read one way, and
- * otherwise, and for everything the seed has no record for, ops whose fields
- * are `<length>:<bytes>`, the colon ending the length:
+ * `3DEL`, every length a decimal count of bytes. That framing has two flaws:
+ * a length runs straight into its text, so a key that starts with a digit
+ * can be read more than one way (see {@linkcode decodeRecord}); and nothing
+ * tells a record cut short by a crash from a damaged one. So walkv writes the
+ * seed's records only where they read one way and hold no newline (a torn one
+ * then holds no newline either, so it can never look like a record followed
+ * by others), and everything else as its own ops, whose fields are
+ * `<length>:<bytes>`, the colon ending the length:
  *
  * - `3PUT` key, value, expiry: a SET with an absolute expiry in ms since the
  *   epoch (`0`: none);
@@ -21,14 +24,22 @@ import { binaryFromBytes, flatBinaryFromBytes } from "../io/binary.ts";
  *   that changes several keys (MSET, RENAME, DEL of many keys) is one record,
  *   so a crash can never leave half of it.
  *
- * Keys and values are binary strings (`src/io/binary.ts`), so a record's
- * text has one character per byte and its lengths are string lengths.
+ * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
+ * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
+ * `crc` its CRC-32C in 8 hex digits. Replay so tells a torn final record (the
+ * file ends before `length` does) from a damaged one (the checksum differs).
+ * Files written before the seal (plain colon records) still replay.
+ *
+ * Keys and values are binary strings (`src/io/binary.ts`). A record is built
+ * as a list of binary-string pieces whose concatenation is its bytes
+ * ({@linkcode RecordPieces}), so a record holding a value near V8's longest
+ * string never needs one string of the whole record.
  *
  * @example
  * ```ts
- * encodeSet("hello", "world"); // "3SET5hello5world\n" (the seed's record)
- * encodeSet("1k", "v");        // "3PUT2:1k1:v1:0\n"
- * encodeExpireAt("hello", 1700000000000); // "9PEXPIREAT5:hello13:1700000000000\n"
+ * encodeSet("hello", "world"); // ["3SET5hello5world\n"] (the seed's record)
+ * encodeSet("1k", "v\n");      // ["3PUT2:1k2:v\n1:0\n"]
+ * sealRecord(encodeDel("1\n")); // ["3CRC10:c1284ab9:", "4DROP2:1\n\n"]
  * ```
  */
 export type WalRecord =
@@ -38,68 +49,137 @@ export type WalRecord =
   | { op: "FLUSHALL" }
   | { op: "MULTI"; records: WalRecord[] };
 
-/** The largest key or value a record may declare, as Redis's `proto-max-bulk-len`. */
-export const MAX_FIELD_BYTES = 512 * 1024 * 1024;
+/**
+ * A record as binary-string pieces, concatenated in order. Small records are
+ * one piece; a long key or value is a piece of its own.
+ */
+export type RecordPieces = readonly string[];
+
+/**
+ * The largest key or value walkv stores: V8's longest string (2^29 - 24
+ * characters), which every value must fit in, as Redis's `proto-max-bulk-len`.
+ */
+export const MAX_FIELD_BYTES = 536_870_888;
 /** Enough digits for {@linkcode MAX_FIELD_BYTES}; a longer reading of a length is never tried. */
 const MAX_LENGTH_DIGITS = 9;
 /** Digits allowed in a colon-framed length: MULTI records may exceed one field's limit. */
 const MAX_COLON_DIGITS = 15;
+/** Text longer than this stays a piece of its own instead of being concatenated. */
+const SEPARATE_ABOVE = 1024;
 const NEWLINE = 0x0a;
 const COLON = 0x3a;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** One colon-framed field: `<length>:<bytes>`. */
-function field(text: string): string {
-  return text.length + ":" + text;
+/** Appends `text` to `pieces`, joining it to the last piece while both are short. */
+function push(pieces: string[], text: string): void {
+  const last = pieces.length - 1;
+  if (text.length <= SEPARATE_ABOVE && last >= 0 && pieces[last].length <= SEPARATE_ABOVE) {
+    pieces[last] += text;
+  } else {
+    pieces.push(text);
+  }
+}
+
+/** Appends the colon-framed field `<length>:<text>`. */
+function pushField(pieces: string[], text: string): void {
+  push(pieces, text.length + ":");
+  push(pieces, text);
 }
 
 /**
- * Whether a seed-framed field (`<length><text>`) can be read back only one
- * way. A length of one digit has one reading. A longer one could be read
+ * Whether the seed's framing carries `key` unambiguously, and without a
+ * newline. A length of one digit has one reading. A longer one could be read
  * short, its later digits becoming text; such a reading must then find the
- * next length's digits, or the record's newline, inside this text, so a
- * text with neither digits nor newlines is safe whatever its length.
+ * next length's digits inside this text, so a key without digits is safe
+ * whatever its length.
  */
-function seedSafe(text: string): boolean {
-  return text.length < 10 || !/[0-9\n]/.test(text);
+function seedKey(key: string): boolean {
+  return key.length < 10 ? !key.includes("\n") : !/[0-9\n]/.test(key);
 }
 
 /**
  * The record for setting `key` to `value` with expiry `expiresAt` (0: none):
- * the seed's SET when it has no expiry and reads back one way only
- * ({@linkcode decodeRecord} tries short readings first), else a PUT.
+ * the seed's SET when it has no expiry and neither key nor value holds a
+ * newline (a value is the last field, so a short reading of its length ends
+ * inside it, where no newline is), else a PUT.
  */
-export function encodeSet(key: string, value: string, expiresAt = 0): string {
-  if (expiresAt === 0 && seedSafe(key) && (value.length < 10 || !value.includes("\n"))) {
-    return "3SET" + key.length + key + value.length + value + "\n";
+export function encodeSet(key: string, value: string, expiresAt = 0): RecordPieces {
+  const pieces: string[] = [];
+  if (expiresAt === 0 && seedKey(key) && !value.includes("\n")) {
+    push(pieces, "3SET" + key.length);
+    push(pieces, key);
+    push(pieces, String(value.length));
+    push(pieces, value);
+    push(pieces, "\n");
+    return pieces;
   }
-  return "3PUT" + field(key) + field(value) + field(String(expiresAt)) + "\n";
+  push(pieces, "3PUT");
+  pushField(pieces, key);
+  pushField(pieces, value);
+  pushField(pieces, String(expiresAt));
+  push(pieces, "\n");
+  return pieces;
 }
 
-/** The record for deleting `key`: the seed's DEL when it reads back one way only, else a DROP. */
-export function encodeDel(key: string): string {
-  if (seedSafe(key)) return "3DEL" + key.length + key + "\n";
-  return "4DROP" + field(key) + "\n";
+/** The record for deleting `key`: the seed's DEL when its key is safe there, else a DROP. */
+export function encodeDel(key: string): RecordPieces {
+  const pieces: string[] = [];
+  push(pieces, seedKey(key) ? "3DEL" + key.length : "4DROP" + key.length + ":");
+  push(pieces, key);
+  push(pieces, "\n");
+  return pieces;
 }
 
 /** The record for giving existing `key` the expiry `expiresAt` (0: none). */
-export function encodeExpireAt(key: string, expiresAt: number): string {
-  return "9PEXPIREAT" + field(key) + field(String(expiresAt)) + "\n";
+export function encodeExpireAt(key: string, expiresAt: number): RecordPieces {
+  const pieces: string[] = [];
+  push(pieces, "9PEXPIREAT");
+  pushField(pieces, key);
+  pushField(pieces, String(expiresAt));
+  push(pieces, "\n");
+  return pieces;
 }
 
 /** The record for emptying the store. */
-export function encodeFlushAll(): string {
-  return "8FLUSHALL\n";
+export function encodeFlushAll(): RecordPieces {
+  return ["8FLUSHALL\n"];
 }
 
-/** One record applying all of `records` (each an encoded record) or none. */
-export function encodeMulti(records: string[]): string {
-  return "5MULTI" + field(records.join("")) + "\n";
+/** One record applying all of `records` or none. */
+export function encodeMulti(records: readonly RecordPieces[]): RecordPieces {
+  const pieces: string[] = [];
+  push(pieces, "5MULTI" + records.reduce((sum, record) => sum + piecesLength(record), 0) + ":");
+  for (const record of records) for (const piece of record) push(pieces, piece);
+  push(pieces, "\n");
+  return pieces;
 }
 
-/** The text of `record`, as written to the file. */
-export function encodeRecord(record: WalRecord): string {
+/** The total length of `pieces`: the record's size in bytes. */
+export function piecesLength(pieces: RecordPieces): number {
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  return length;
+}
+
+/** Whether `record` is one of the seed's records, which are written as they are. */
+function isSeedRecord(record: RecordPieces): boolean {
+  const head = record[0];
+  return head.startsWith("3SET") || head.startsWith("3DEL");
+}
+
+/**
+ * `record` as it goes into the file: the seed's records unchanged, walkv's
+ * own behind `3CRC<length>:<crc32c, 8 hex digits>:`.
+ */
+export function sealRecord(record: RecordPieces): RecordPieces {
+  if (isSeedRecord(record)) return record;
+  const crc = crc32cOfPieces(record).toString(16).padStart(8, "0");
+  return [`3CRC${piecesLength(record)}:${crc}:`, ...record];
+}
+
+/** The pieces of `record`, for a caller that needs the plain record. */
+export function encodeRecord(record: WalRecord): RecordPieces {
   switch (record.op) {
     case "SET":
       return encodeSet(record.key, record.value, record.expiresAt);
@@ -112,6 +192,11 @@ export function encodeRecord(record: WalRecord): string {
     case "MULTI":
       return encodeMulti(record.records.map(encodeRecord));
   }
+}
+
+/** The record's text, one piece: for tests and small records only. */
+export function recordText(record: RecordPieces): string {
+  return record.join("");
 }
 
 /**
@@ -129,7 +214,8 @@ const INCOMPLETE: DecodeResult = { kind: "incomplete" };
 
 /**
  * Decodes the record that starts at `start` in `bytes`; `atEnd` says whether
- * the bytes end where the file does.
+ * the bytes end where the file does, `sealed` whether a sealed record
+ * (`3CRC…`) may stand here (at the top level of a file, not inside a record).
  *
  * The seed's format has a flaw this must work around: a length runs straight
  * into its text, so `SET counter 42` is `3SET7counter242\n`, and reading
@@ -145,7 +231,12 @@ const INCOMPLETE: DecodeResult = { kind: "incomplete" };
  * decodeRecord(bytes, 0, true); // { kind: "record", record: { op: "SET", key: "counter", value: "42" }, end: 16 }
  * ```
  */
-export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): DecodeResult {
+export function decodeRecord(
+  bytes: Uint8Array,
+  start: number,
+  atEnd: boolean,
+  sealed = true,
+): DecodeResult {
   const opRun = digitRun(bytes, start);
   if (start + opRun === bytes.length) return INCOMPLETE;
   if (opRun === 0) return diagnose(bytes, start);
@@ -154,6 +245,12 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
   if (opStart + opLength > bytes.length) return INCOMPLETE;
   const op = knownOp(bytes, opStart, opLength) ??
     binaryFromBytes(bytes, opStart, opStart + opLength);
+  if (op === "CRC") {
+    if (!sealed) {
+      return { kind: "malformed", offset: start, reason: "a sealed record inside another record" };
+    }
+    return decodeSealed(bytes, start, opStart + opLength);
+  }
   if (op in COLON_OPS) {
     return decodeColonRecord(bytes, start, opStart + opLength, op as ColonOp);
   }
@@ -211,20 +308,105 @@ export function decodeRecord(bytes: Uint8Array, start: number, atEnd: boolean): 
   return { kind: "record", record: { op, key, value, expiresAt: 0 }, end };
 }
 
+/** Hex digits of a sealed record's checksum. */
+const CRC_DIGITS = 8;
+
+/**
+ * Decodes a sealed record, `3CRC<length>:<crc>:` then `length` bytes holding
+ * one record, its header ending at `at`. The checksum is checked before the
+ * record inside is read, so damage anywhere in it is reported as such.
+ */
+function decodeSealed(bytes: Uint8Array, start: number, at: number): DecodeResult {
+  const run = digitRun(bytes, at);
+  if (at + run === bytes.length) return INCOMPLETE;
+  if (run === 0 || run > MAX_COLON_DIGITS || bytes[at + run] !== COLON) {
+    return {
+      kind: "malformed",
+      offset: at + run,
+      reason: `expected a length and ":" in a sealed record, found ${
+        describeByte(bytes[at + run])
+      }`,
+    };
+  }
+  const length = readLength(bytes, at, run);
+  const crcStart = at + run + 1;
+  const bodyStart = crcStart + CRC_DIGITS + 1;
+  if (bodyStart > bytes.length) return INCOMPLETE;
+  let expected = 0;
+  for (let i = crcStart; i < crcStart + CRC_DIGITS; i++) {
+    const digit = hexDigit(bytes[i]);
+    if (digit === -1) {
+      return {
+        kind: "malformed",
+        offset: i,
+        reason: `expected a hex digit of a checksum, found ${describeByte(bytes[i])}`,
+      };
+    }
+    expected = expected * 16 + digit;
+  }
+  if (bytes[bodyStart - 1] !== COLON) {
+    return {
+      kind: "malformed",
+      offset: bodyStart - 1,
+      reason: `expected ":" after a checksum, found ${describeByte(bytes[bodyStart - 1])}`,
+    };
+  }
+  const end = bodyStart + length;
+  if (end > bytes.length) return INCOMPLETE;
+  const actual = crc32cOfBytes(bytes, bodyStart, end);
+  if (actual !== expected) {
+    return {
+      kind: "malformed",
+      offset: start,
+      reason: `the checksum of a ${length}-byte sealed record is ${hex(actual)}, ` +
+        `but the record says ${hex(expected)}`,
+    };
+  }
+  const inner = decodeRecord(bytes.subarray(0, end), bodyStart, true, false);
+  if (inner.kind === "incomplete") {
+    return {
+      kind: "malformed",
+      offset: bodyStart,
+      reason: "a sealed record ends inside its record",
+    };
+  }
+  if (inner.kind === "malformed") return inner;
+  if (inner.end !== end) {
+    return {
+      kind: "malformed",
+      offset: inner.end,
+      reason: `a sealed record holds ${end - inner.end} byte(s) after its record`,
+    };
+  }
+  return { kind: "record", record: inner.record, end };
+}
+
+function hexDigit(byte: number): number {
+  if (byte >= ZERO && byte <= NINE) return byte - ZERO;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x61 + 10;
+  return -1;
+}
+
+function hex(crc: number): string {
+  return crc.toString(16).padStart(CRC_DIGITS, "0");
+}
+
 /** The colon-framed ops and how many fields each has. */
 const COLON_OPS = { PUT: 3, DROP: 1, PEXPIREAT: 2, FLUSHALL: 0, MULTI: 1 } as const;
 type ColonOp = keyof typeof COLON_OPS;
 
 /**
- * Whether the record at `at` is colon-framed (PUT, DROP, …): its fields
- * declare their lengths explicitly, so whatever a torn one holds is payload.
+ * Whether the record at `at` is sealed or colon-framed (PUT, DROP, …): its
+ * lengths are explicit, so whatever a torn one holds is payload.
  */
 export function isColonRecord(bytes: Uint8Array, at: number): boolean {
   const run = digitRun(bytes, at);
   if (run === 0 || run > 2) return false;
   const opStart = at + run;
   const opEnd = opStart + readLength(bytes, at, run);
-  return opEnd <= bytes.length && binaryFromBytes(bytes, opStart, opEnd) in COLON_OPS;
+  if (opEnd > bytes.length) return false;
+  const op = binaryFromBytes(bytes, opStart, opEnd);
+  return op === "CRC" || op in COLON_OPS;
 }
 
 /** Field spans of the colon record being decoded: [start, end) pairs, reused. */
@@ -301,7 +483,7 @@ function decodeColonRecord(
       const inner = bytes.subarray(0, to);
       const records: WalRecord[] = [];
       for (let i = from; i < to;) {
-        const result = decodeRecord(inner, i, true);
+        const result = decodeRecord(inner, i, true, false);
         if (result.kind === "incomplete") {
           return { kind: "malformed", offset: i, reason: "a MULTI record ends inside a record" };
         }
@@ -329,7 +511,7 @@ function readTime(bytes: Uint8Array, from: number, to: number, op: ColonOp): num
   return readLength(bytes, from, digits);
 }
 
-const KNOWN_OPS = ["SET", "DEL", "PUT", "DROP", "PEXPIREAT", "FLUSHALL", "MULTI"] as const;
+const KNOWN_OPS = ["SET", "DEL", "CRC", "PUT", "DROP", "PEXPIREAT", "FLUSHALL", "MULTI"] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */
 function knownOp(bytes: Uint8Array, at: number, length: number): string | undefined {

@@ -1,8 +1,8 @@
-import { assert, assertEquals } from "@std/assert";
+import { assertEquals } from "@std/assert";
 import { RecordingWal } from "../helpers/recording_wal.ts";
 import { Dispatcher } from "../../src/commands/dispatcher.ts";
 import { Db } from "../../src/db/db.ts";
-import { binaryFromText } from "../../src/io/binary.ts";
+import { binaryFromBytes, binaryFromText } from "../../src/io/binary.ts";
 import { TextReplyWriter } from "../../src/protocol/text_reply_writer.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 
@@ -19,6 +19,12 @@ function setup() {
   return { time, store, wal, replies, dispatcher, run };
 }
 
+/** The replies written so far, as one binary string; the writer is emptied. */
+function taken(replies: TextReplyWriter): string {
+  const bytes = replies.take();
+  return binaryFromBytes(bytes, 0, bytes.length);
+}
+
 function contents(store: MapStore): Record<string, string> {
   return Object.fromEntries([...store.entries()].map(([key, value]) => [key, value]));
 }
@@ -27,16 +33,16 @@ Deno.test("Dispatcher SET stores, logs the seed record and replies +OK", () => {
   const { store, wal, replies, run } = setup();
   run("SET", "hello", "world");
   assertEquals(store.get("hello"), "world");
-  assertEquals(wal.records, ["3SET5hello5world\n"]);
-  assertEquals(replies.take(), "+OK\n");
+  assertEquals(wal.texts(), ["3SET5hello5world\n"]);
+  assertEquals(taken(replies), "+OK\n");
 });
 
 Deno.test("Dispatcher SET logs lengths in UTF-8 bytes", () => {
   const { wal, replies, run } = setup();
   run("SET", binaryFromText("héllo"), binaryFromText("€"));
-  assertEquals(wal.records, [binaryFromText("3SET6héllo3€\n")]);
+  assertEquals(wal.texts(), [binaryFromText("3SET6héllo3€\n")]);
   run("GET", binaryFromText("héllo"));
-  assertEquals(replies.take(), binaryFromText("+OK\n+OK €\n"));
+  assertEquals(taken(replies), binaryFromText("+OK\n+OK €\n"));
 });
 
 Deno.test("Dispatcher SET and DEL of a long key with digits log PUT and DROP", () => {
@@ -44,12 +50,12 @@ Deno.test("Dispatcher SET and DEL of a long key with digits log PUT and DROP", (
   run("SET", "1234567890", "v");
   run("SET", "counter", "42");
   run("DEL", "1234567890");
-  assertEquals(wal.records, [
+  assertEquals(wal.texts(), [
     "3PUT10:12345678901:v1:0\n",
     "3SET7counter242\n",
     "4DROP10:1234567890\n",
   ]);
-  assertEquals(replies.take(), "+OK\n+OK\n+OK\n");
+  assertEquals(taken(replies), "+OK\n+OK\n+OK\n");
   assertEquals(contents(store), { counter: "42" });
 });
 
@@ -58,7 +64,7 @@ Deno.test("Dispatcher SET clears a key's expiry, and its rollback restores it", 
   store.set("k", "old", time.now + 500);
   run("SET", "k", "new");
   assertEquals(store.expiresAt("k"), 0);
-  assertEquals(wal.records, ["3SET1k3new\n"]);
+  assertEquals(wal.texts(), ["3SET1k3new\n"]);
   wal.rollbacks[0]();
   assertEquals(store.get("k"), "old");
   assertEquals(store.expiresAt("k"), time.now + 500);
@@ -72,8 +78,8 @@ Deno.test("Dispatcher GET and DEL treat an expired key as absent", () => {
   store.set("j", "v", time.now + 10);
   time.now += 10;
   run("DEL", "j");
-  assertEquals(replies.take(), "-GET could not find k in store\n+OK\n");
-  assertEquals(wal.records, [], "deleting an expired key changes nothing to log");
+  assertEquals(taken(replies), "-GET could not find k in store\n+OK\n");
+  assertEquals(wal.texts(), [], "deleting an expired key changes nothing to log");
 });
 
 Deno.test("Dispatcher GET replies with the value or the seed's missing error, logging nothing", () => {
@@ -81,8 +87,8 @@ Deno.test("Dispatcher GET replies with the value or the seed's missing error, lo
   run("GET", "hello");
   run("SET", "hello", "world");
   run("GET", "hello");
-  assertEquals(replies.take(), "-GET could not find hello in store\n+OK\n+OK world\n");
-  assertEquals(wal.records, ["3SET5hello5world\n"]);
+  assertEquals(taken(replies), "-GET could not find hello in store\n+OK\n+OK world\n");
+  assertEquals(wal.texts(), ["3SET5hello5world\n"]);
 });
 
 Deno.test("Dispatcher DEL of a present key deletes, logs and replies +OK", () => {
@@ -90,15 +96,15 @@ Deno.test("Dispatcher DEL of a present key deletes, logs and replies +OK", () =>
   run("SET", "hello", "world");
   run("DEL", "hello");
   assertEquals(store.get("hello"), undefined);
-  assertEquals(wal.records, ["3SET5hello5world\n", "3DEL5hello\n"]);
-  assertEquals(replies.take(), "+OK\n+OK\n");
+  assertEquals(wal.texts(), ["3SET5hello5world\n", "3DEL5hello\n"]);
+  assertEquals(taken(replies), "+OK\n+OK\n");
 });
 
 Deno.test("Dispatcher DEL of an absent key replies +OK and logs nothing", () => {
   const { store, wal, replies, run } = setup();
   run("DEL", "never");
-  assertEquals(replies.take(), "+OK\n");
-  assertEquals(wal.records, []);
+  assertEquals(taken(replies), "+OK\n");
+  assertEquals(wal.texts(), []);
   assertEquals(wal.rollbacks.length, 0);
   assertEquals(store.size, 0);
 });
@@ -107,8 +113,8 @@ Deno.test("Dispatcher answers an unknown command with -INVALID COMMAND", () => {
   const { store, wal, replies, run } = setup();
   run("FLY", "away");
   run("INCR", "k");
-  assertEquals(replies.take(), "-INVALID COMMAND\n-INVALID COMMAND\n");
-  assertEquals(wal.records, []);
+  assertEquals(taken(replies), "-INVALID COMMAND\n-INVALID COMMAND\n");
+  assertEquals(wal.texts(), []);
   assertEquals(store.size, 0);
 });
 
@@ -117,9 +123,9 @@ Deno.test("Dispatcher command names are case-sensitive", () => {
   run("set", "k", "v");
   run("Get", "k");
   run("del", "k");
-  assertEquals(replies.take(), "-INVALID COMMAND\n".repeat(3));
+  assertEquals(taken(replies), "-INVALID COMMAND\n".repeat(3));
   assertEquals(store.size, 0);
-  assertEquals(wal.records, []);
+  assertEquals(wal.texts(), []);
 });
 
 Deno.test("Dispatcher answers a wrong argument count with the seed's errors", () => {
@@ -131,13 +137,13 @@ Deno.test("Dispatcher answers a wrong argument count with the seed's errors", ()
   run("DEL");
   run("DEL", "a", "b");
   assertEquals(
-    replies.take(),
+    taken(replies),
     "-SET expected 2 arguments KEY and VALUE\n".repeat(2) +
       "-GET expected 1 argument KEY\n".repeat(2) +
       "-DEL expected 1 argument KEY\n".repeat(2),
   );
   assertEquals(store.size, 0);
-  assertEquals(wal.records, []);
+  assertEquals(wal.texts(), []);
 });
 
 Deno.test("Dispatcher SET rollback of a new key deletes it", () => {
@@ -183,15 +189,15 @@ Deno.test("Dispatcher rollbacks newest first undo a whole batch", () => {
 Deno.test("Dispatcher refuses writes once the WAL has failed, but still reads", () => {
   const { store, wal, replies, run } = setup();
   run("SET", "k", "v");
-  replies.take();
+  taken(replies);
   wal.failure = new Error('WAL "w" write failed: disk full');
   run("SET", "k", "other");
   run("SET", "new", "x");
   run("DEL", "k");
   run("GET", "k");
   assertEquals(contents(store), { k: "v" });
-  assertEquals(wal.records, ["3SET1k1v\n"]);
-  const lines = replies.take().split("\n");
+  assertEquals(wal.texts(), ["3SET1k1v\n"]);
+  const lines = taken(replies).split("\n");
   assertEquals(lines.length, 5);
   for (const [i, name] of ["SET", "SET", "DEL"].entries()) {
     assertEquals(
@@ -203,11 +209,18 @@ Deno.test("Dispatcher refuses writes once the WAL has failed, but still reads", 
   assertEquals(lines[4], "");
 });
 
-Deno.test("Dispatcher settled passes the WAL's promise through", async () => {
-  const { wal, dispatcher } = setup();
-  assertEquals(dispatcher.settled(), null);
-  const pending = Promise.resolve();
-  wal.pending = pending;
-  assert(dispatcher.settled() === pending);
-  await pending;
+Deno.test("Dispatcher answers a command that throws with an error and undoes it", () => {
+  const { store, wal, replies, run } = setup();
+  store.set("k", "before");
+  wal.append = () => {
+    throw new Error('WAL "w" is closed');
+  };
+  run("GET", "k");
+  run("SET", "k", "after");
+  run("GET", "k");
+  assertEquals(store.get("k"), "before");
+  assertEquals(
+    taken(replies),
+    '+OK before\n-SET failed: WAL "w" is closed\n+OK before\n',
+  );
 });

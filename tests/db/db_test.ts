@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { RecordingWal } from "../helpers/recording_wal.ts";
 import { Db } from "../../src/db/db.ts";
 import { MapStore } from "../../src/store/map_store.ts";
@@ -29,7 +29,7 @@ Deno.test("Db logs nothing until commit, then one record per write", () => {
   assertEquals(wal.records, [], "the record waits for the command to finish");
   assertEquals(store.get("k"), "v", "the store changes at once");
   db.commit();
-  assertEquals(wal.records, ["3SET1k1v\n"]);
+  assertEquals(wal.texts(), ["3SET1k1v\n"]);
   db.commit();
   assertEquals(wal.records.length, 1, "a commit with no writes appends nothing");
 });
@@ -42,7 +42,7 @@ Deno.test("Db set logs the seed's SET, or a PUT with an expiry or a long key wit
   db.commit();
   db.set("1234567890", "v");
   db.commit();
-  assertEquals(wal.records, [
+  assertEquals(wal.texts(), [
     "3SET5hello5world\n",
     "3PUT1:k1:v7:1005000\n",
     "3PUT10:12345678901:v1:0\n",
@@ -63,7 +63,7 @@ Deno.test("Db delete logs DEL or DROP for a live key, nothing for an absent one"
   time.now += 1;
   assertEquals(db.delete("soon"), false, "an expired key is not deleted again");
   db.commit();
-  assertEquals(wal.records, ["3DEL1a\n", "4DROP12:2b-or-not-2b\n"]);
+  assertEquals(wal.texts(), ["3DEL1a\n", "4DROP12:2b-or-not-2b\n"]);
   assertEquals(store.size, 0);
 });
 
@@ -89,7 +89,7 @@ Deno.test("Db setExpiresAt with a time already past deletes the key and logs a D
   db.commit();
   assertEquals(db.setExpiresAt("missing", START - 10), false);
   db.commit();
-  assertEquals(wal.records, ["3DEL1k\n"]);
+  assertEquals(wal.texts(), ["3DEL1k\n"]);
   assertEquals(store.get("k"), undefined);
   assertEquals(store.size, 0);
 });
@@ -101,7 +101,7 @@ Deno.test("Db flushAll logs FLUSHALL and its rollback restores everything", () =
   const before = snapshot(store);
   db.flushAll();
   db.commit();
-  assertEquals(wal.records, ["8FLUSHALL\n"]);
+  assertEquals(wal.texts(), ["8FLUSHALL\n"]);
   assertEquals(store.size, 0);
   wal.rollbacks[0]();
   assertEquals(snapshot(store), before);
@@ -122,10 +122,10 @@ Deno.test("Db commit of several writes appends one MULTI of their records, in or
   db.setExpiresAt("a", START + 9);
   db.flushAll();
   db.commit();
-  assertEquals(wal.records[1], "5MULTI42:3SET1a11\n9PEXPIREAT1:a7:1000009\n8FLUSHALL\n\n");
+  assertEquals(wal.texts()[1], "5MULTI42:3SET1a11\n9PEXPIREAT1:a7:1000009\n8FLUSHALL\n\n");
   db.set("next", "alone");
   db.commit();
-  assertEquals(wal.records[2], "3SET4next5alone\n", "the next command starts afresh");
+  assertEquals(wal.texts()[2], "3SET4next5alone\n", "the next command starts afresh");
 });
 
 Deno.test("Db rollback of a set removes a new key, or restores the old value and expiry", () => {
@@ -186,7 +186,7 @@ Deno.test("Db rollback of a MULTI undoes its writes newest first", () => {
   db.set("after-flush", "y");
   db.commit();
   assertEquals(wal.records.length, 1);
-  assert(wal.records[0].startsWith("5MULTI"));
+  assert(wal.texts()[0].startsWith("5MULTI"));
   assertEquals(snapshot(store), [["after-flush", "y", 0]]);
   wal.rollbacks[0]();
   assertEquals(snapshot(store), before);
@@ -250,15 +250,47 @@ Deno.test("Db randomKey skips expired keys and is undefined when none is live", 
   assertEquals(db.randomKey(), undefined);
 });
 
-Deno.test("Db passes the WAL's failure and settled through", async () => {
+Deno.test("Db passes the WAL's failure, horizon and rollbacks through", () => {
   const { wal, db } = setup();
   assertEquals(db.failure, null);
+  assertEquals(db.horizon(), 0);
   assertEquals(db.settled(), null);
+  db.set("k", "v");
+  db.commit();
+  wal.holding = true;
+  assertEquals(db.horizon(), 1, "the record just appended is pending");
   const error = new Error("disk full");
+  wal.rollBackAll(error);
+  assertEquals(db.rolledBack(1), error);
+  assertEquals(db.get("k"), undefined);
   wal.failure = error;
   assertEquals(db.failure, error);
-  const pending = Promise.resolve();
-  wal.pending = pending;
-  assert(db.settled() === pending);
-  await pending;
+});
+
+Deno.test("Db abort undoes the open command's changes, newest first, and logs nothing", () => {
+  const { wal, db, store } = setup();
+  store.set("a", "old");
+  db.set("a", "1");
+  db.set("a", "2");
+  db.delete("a");
+  db.set("b", "x");
+  db.abort();
+  assertEquals(store.get("a"), "old");
+  assertEquals(store.get("b"), undefined);
+  db.commit();
+  assertEquals(wal.records, [], "an aborted command leaves nothing to commit");
+});
+
+Deno.test("Db commit undoes the command when the WAL refuses its record", () => {
+  const { wal, db, store } = setup();
+  store.set("a", "old");
+  const refusal = new Error('WAL "w" is closed');
+  wal.append = () => {
+    throw refusal;
+  };
+  db.set("a", "1");
+  db.set("b", "2");
+  assertThrows(() => db.commit(), Error, "is closed");
+  assertEquals(store.get("a"), "old");
+  assertEquals(store.get("b"), undefined);
 });

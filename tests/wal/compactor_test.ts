@@ -5,7 +5,7 @@
  * SIGKILL is tested through a real process in
  * `tests/server/compaction_fault_test.ts`.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { Db } from "../../src/db/db.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -58,11 +58,14 @@ async function setup(dir: string, options: SetupOptions = {}): Promise<Setup> {
   };
 }
 
-/** Applies one write through the Db and waits until it is durable. */
+/** Applies one write through the Db and waits until it is durable; throws if it was rolled back. */
 async function write(db: Db, change: (db: Db) => unknown): Promise<void> {
   change(db);
   db.commit();
-  await db.settled();
+  const seq = db.horizon();
+  await db.settled(seq);
+  const error = db.rolledBack(seq);
+  if (error) throw error;
 }
 
 /** The state the WAL at `path` replays to: key → [value, expiresAt]. */
@@ -152,10 +155,7 @@ Deno.test("Compactor recovers a failed WAL by rewriting it from memory", async (
   });
   await write(s.db, (db) => db.set("kept", "1"));
   failWrites = true;
-  s.db.set("lost", "2");
-  s.db.commit();
-  let error: Error | null = null;
-  await s.db.settled()?.catch((e: Error) => error = e);
+  const error = await assertRejects(() => write(s.db, (db) => db.set("lost", "2")));
   assertStringIncludes(String(error), "injected: no space left on device");
   assertEquals(s.store.get("lost"), undefined, "rolled back");
   assert(s.wal.failure !== null);

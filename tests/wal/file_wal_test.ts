@@ -2,7 +2,9 @@ import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { FileWal } from "../../src/wal/file_wal.ts";
 import { NoopWal } from "../../src/wal/noop_wal.ts";
 import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
-import { encodeDel, encodeMulti, encodeSet } from "../../src/wal/record.ts";
+import { encodeDel, encodeMulti, encodeSet, recordText, sealRecord } from "../../src/wal/record.ts";
+import type { Wal } from "../../src/wal/wal.ts";
+import { sealedText } from "../helpers/record_text.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 function openWal(path: string): Promise<Deno.FsFile> {
@@ -32,6 +34,10 @@ class CountingFile {
     return this.#file.writeSync(bytes);
   }
 
+  truncateSync(length?: number): void {
+    this.#file.truncateSync(length);
+  }
+
   syncData(): Promise<void> {
     this.syncs++;
     if (this.syncs >= this.failSyncFrom) {
@@ -54,6 +60,16 @@ class CountingFile {
 
 const ignoreFailure = (_error: Error) => {};
 
+/**
+ * Waits until record `seq` (default: everything appended so far) is settled;
+ * rejects with the error that rolled it back, if one did.
+ */
+async function durable(wal: Wal, seq = wal.horizon()): Promise<void> {
+  await wal.settled(seq);
+  const error = wal.rolledBack(seq);
+  if (error) throw error;
+}
+
 Deno.test("FileWal settled is null when nothing was appended", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
@@ -73,15 +89,22 @@ Deno.test("FileWal puts appended records on disk once settled resolves", async (
   try {
     wal.append(encodeSet("hello", "world"), () => {});
     wal.append(encodeSet(binaryFromText("héllo"), "a b\nc"), () => {});
-    wal.append(encodeDel("hello"), () => {});
+    const seq = wal.append(encodeDel("hello"), () => {});
+    assertEquals(wal.horizon(), seq);
     const pending = wal.settled();
     assert(pending !== null, "settled() must be a promise while records are pending");
     await pending;
+    assertEquals(wal.rolledBack(seq), null);
     assertEquals(
-      await Deno.readTextFile(path),
-      "3SET5hello5world\n3SET6héllo5a b\nc\n3DEL5hello\n",
+      await Deno.readFile(path),
+      bytesFromBinary(
+        "3SET5hello5world\n" +
+          sealedText(`3PUT6:${binaryFromText("héllo")}5:a b\nc1:0\n`) +
+          "3DEL5hello\n",
+      ),
     );
     assertEquals(wal.settled(), null);
+    assertEquals(wal.horizon(), 0, "nothing is pending any more");
   } finally {
     await wal.close();
   }
@@ -101,8 +124,9 @@ Deno.test("FileWal writes binary records byte for byte", async () => {
   ];
   try {
     for (const record of records) wal.append(record, () => {});
-    await wal.settled();
-    assertEquals(await Deno.readFile(path), bytesFromBinary(records.join("")));
+    await durable(wal);
+    const expected = records.map((record) => recordText(sealRecord(record))).join("");
+    assertEquals(await Deno.readFile(path), bytesFromBinary(expected));
   } finally {
     await wal.close();
   }
@@ -116,9 +140,9 @@ Deno.test("FileWal appends after existing content and across batches", async () 
   const wal = new FileWal(await openWal(path), path, { onFailure: ignoreFailure });
   try {
     wal.append(encodeSet("c", "d"), () => {});
-    await wal.settled();
+    await durable(wal);
     wal.append(encodeDel("a"), () => {});
-    await wal.settled();
+    await durable(wal);
     assertEquals(await Deno.readTextFile(path), "3SET1a1b\n3SET1c1d\n3DEL1a\n");
   } finally {
     await wal.close();
@@ -154,7 +178,7 @@ Deno.test("FileWal writes and syncs many appends of one tick once", async () => 
     for (let i = 0; i < 100; i++) {
       const record = encodeSet(`k${i}`, `v${i}`);
       wal.append(record, () => {});
-      expected += record;
+      expected += recordText(record);
     }
     const first = wal.settled();
     assertEquals(file.writes, 0, "nothing is written before the current task ends");
@@ -200,10 +224,9 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
   try {
     append("a", "1");
     append("b", "2");
-    append("c", "3");
-    const pending = wal.settled();
-    assert(pending !== null);
-    const error = await assertRejects(() => pending, Error);
+    const seq = append("c", "3");
+    assert(wal.settled() !== null);
+    const error = await assertRejects(() => durable(wal, seq), Error);
     assert(error.message.includes(`"${path}"`), error.message);
     assert(error.message.includes("injected sync failure"), error.message);
     assertEquals(undone, ["c", "b", "a"]);
@@ -211,6 +234,10 @@ Deno.test("FileWal on a failed sync rejects, rolls back newest first, and stops"
     assertEquals(failures[0], error);
     assertEquals(wal.failure, error);
     assertEquals(wal.settled(), null);
+    assertEquals(wal.horizon(), 0, "rolled-back records are no longer pending");
+    for (const rolledBack of [seq - 2, seq - 1, seq]) {
+      assertEquals(wal.rolledBack(rolledBack), error);
+    }
     const refused = assertThrows(() => wal.append(encodeSet("d", "4"), () => undone.push("d")));
     assertEquals(refused, error);
     assertEquals(undone, ["c", "b", "a"]);
@@ -228,17 +255,17 @@ Deno.test("FileWal on a failed sync rolls back both the syncing and the open bat
   try {
     // Batch 1 is durable.
     append("ok", "1");
-    await wal.settled();
+    await durable(wal);
     // Batch 2 starts syncing; batch 3 fills while it does.
     append("a", "1");
-    append("b", "2");
-    const second = wal.settled();
+    const second = append("b", "2");
+    assert(wal.settled(second) !== null);
     await Promise.resolve();
-    append("c", "3");
-    const third = wal.settled();
-    assert(second !== null && third !== null && second !== third);
-    const secondError = await assertRejects(() => second, Error);
-    const thirdError = await assertRejects(() => third, Error);
+    const third = append("c", "3");
+    assert(wal.settled(second) !== wal.settled(third), "the open batch waits for the syncing one");
+    const secondError = await assertRejects(() => durable(wal, second), Error);
+    const thirdError = await assertRejects(() => durable(wal, third), Error);
+    assertEquals(wal.rolledBack(1), null, "the first batch stays durable");
     assertEquals(secondError, thirdError);
     assert(secondError.message.includes(path), secondError.message);
     assert(secondError.message.includes("injected sync failure"), secondError.message);
@@ -259,16 +286,51 @@ Deno.test("FileWal on a failed write rejects, rolls back, and keeps the file as 
   });
   try {
     append("ok", "1");
-    await wal.settled();
+    await durable(wal);
     append("a", "1");
     append("b", "2");
-    const error = await assertRejects(() => wal.settled()!, Error);
+    const error = await assertRejects(() => durable(wal), Error);
     assert(error.message.includes("injected write failure"), error.message);
     assert(error.cause instanceof Deno.errors.NotSupported);
     assertEquals(undone, ["b", "a"]);
     assertEquals(failures.length, 1);
     assertEquals(file.syncs, 1, "a failed write is never synced");
     assertEquals(await Deno.readTextFile(path), "3SET2ok11\n");
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal cuts a partly written failed batch off the file, so it never replays", async () => {
+  await using temp = await tempDir();
+  const { path, file, wal, undone, append } = await countedWal(temp.path);
+  try {
+    append("ok", "1");
+    await durable(wal);
+    // More than one write buffer: the first chunk lands, the second fails.
+    file.failWriteFrom = file.writes + 2;
+    append("big", "x".repeat(600 * 1024));
+    await assertRejects(() => durable(wal), Error, "injected write failure");
+    assertEquals(undone, ["big"]);
+    assertEquals(await Deno.readTextFile(path), "3SET2ok11\n");
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal writes a record larger than its buffer in chunks, byte for byte", async () => {
+  await using temp = await tempDir();
+  const { path, file, wal, append } = await countedWal(temp.path);
+  try {
+    let value = "";
+    for (let i = 0; i < 3 * 256 * 1024 + 7; i++) value += String.fromCharCode(i % 251);
+    append("v", value);
+    await durable(wal);
+    assert(file.writes > 3, `${file.writes} write(s)`);
+    assertEquals(
+      await Deno.readFile(path),
+      bytesFromBinary(recordText(sealRecord(encodeSet("v", value)))),
+    );
   } finally {
     await wal.close();
   }
@@ -289,6 +351,7 @@ Deno.test("FileWal refuses appends after close", async () => {
 Deno.test("NoopWal is always settled and never fails", async () => {
   const wal = new NoopWal();
   assertEquals(wal.settled(), null);
+  assertEquals(wal.horizon(), 0);
   let rolledBack = false;
   wal.append(encodeSet("a", "b"), () => {
     rolledBack = true;
@@ -306,7 +369,7 @@ Deno.test("FileWal under --fsync everysec acknowledges once written and syncs on
   const wal = new FileWal(file, path, { fsync: "everysec", syncIntervalMs: 20 });
   try {
     wal.append(encodeSet("a", "1"), () => {});
-    await wal.settled();
+    await durable(wal);
     assertEquals(await Deno.readTextFile(path), "3SET1a11\n", "written before the reply");
     assertEquals(file.syncs, 0, "but not synced yet");
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -324,7 +387,7 @@ Deno.test("FileWal under --fsync no never syncs while running", async () => {
   try {
     for (let i = 0; i < 5; i++) {
       wal.append(encodeSet(`k${i}`, "v"), () => {});
-      await wal.settled();
+      await durable(wal);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assertEquals(file.writes, 5);
@@ -340,9 +403,9 @@ Deno.test("FileWal resumes on a new file after a failure, and counts the change"
   const { path, wal, append } = await countedWal(temp.path, { writeFrom: 2 });
   try {
     append("a", "1");
-    await wal.settled();
+    await durable(wal);
     append("b", "2");
-    await assertRejects(() => wal.settled()!, Error, "injected write failure");
+    await assertRejects(() => durable(wal), Error, "injected write failure");
     const failedEpoch = wal.epoch;
     assertThrows(() => append("c", "3"), Error, "write failed");
     const rewritten = `${temp.path}/rewritten`;
@@ -351,7 +414,7 @@ Deno.test("FileWal resumes on a new file after a failure, and counts the change"
     assertEquals(wal.failure, null);
     assert(wal.epoch !== failedEpoch);
     append("c", "3");
-    await wal.settled();
+    await durable(wal);
     assertEquals(await Deno.readTextFile(rewritten), "3SET1a11\n3SET1c13\n");
     assertEquals(await Deno.readTextFile(path), "3SET1a11\n", "the failed file is left alone");
     assertEquals(wal.size, { bytes: 18, records: 2 });
@@ -367,22 +430,22 @@ Deno.test("FileWal keeps batches for a compaction, then writes and syncs to both
   const joined = new CountingFile(await openWal(newPath));
   try {
     append("a", "1");
-    await wal.settled();
+    await durable(wal);
     wal.keep();
     append("b", "2");
-    await wal.settled();
+    await durable(wal);
     await Deno.writeTextFile(newPath, "3SET1a11\n"); // the snapshot
     assert(wal.join(joined, { bytes: 9, records: 1 }));
     assertEquals(await Deno.readTextFile(newPath), "3SET1a11\n3SET1b12\n", "kept batch appended");
     append("c", "3");
-    await wal.settled();
+    await durable(wal);
     assertEquals(joined.syncs, 1, "synced with the WAL before the reply");
     assertEquals(await Deno.readTextFile(path), "3SET1a11\n3SET1b12\n3SET1c13\n");
     assertEquals(await Deno.readTextFile(newPath), "3SET1a11\n3SET1b12\n3SET1c13\n");
     wal.promote();
     assertEquals(wal.size, { bytes: 27, records: 3 });
     append("d", "4");
-    await wal.settled();
+    await durable(wal);
     assertEquals(await Deno.readTextFile(newPath), "3SET1a11\n3SET1b12\n3SET1c13\n3SET1d14\n");
     assertEquals(await Deno.readTextFile(path), "3SET1a11\n3SET1b12\n3SET1c13\n");
     assertEquals(file.writes, 3, "the old file gets nothing after the promotion");
@@ -403,11 +466,11 @@ Deno.test("FileWal drops a failing compaction file before the rename, fails afte
       if (pinned) wal.pin();
       append("x", "1");
       if (pinned) {
-        await assertRejects(() => wal.settled()!, Error, "injected write failure");
+        await assertRejects(() => durable(wal), Error, "injected write failure");
         assertEquals(undone, ["x"], "not acknowledged: the file at the path lacks it");
         assert(wal.failure !== null);
       } else {
-        await wal.settled();
+        await durable(wal);
         assertEquals(wal.failure, null, "the WAL itself is fine");
         assertEquals(wal.isJoined(joined), false, "the compaction is dropped");
         assertEquals(undone, []);

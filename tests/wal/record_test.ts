@@ -3,16 +3,19 @@ import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
 import {
   decodeRecord,
   type DecodeResult,
-  encodeDel,
-  encodeExpireAt,
-  encodeFlushAll,
-  encodeMulti,
-  encodeRecord,
-  encodeSet,
   MAX_FIELD_BYTES,
   type WalRecord,
 } from "../../src/wal/record.ts";
 import { prng } from "../helpers/prng.ts";
+import {
+  delText,
+  expireAtText,
+  flushAllText,
+  multiText,
+  recordAsText,
+  sealedText,
+  setText,
+} from "../helpers/record_text.ts";
 
 /** Decodes binary string `text` (one character per byte) from `start`. */
 function decode(text: string, start = 0, atEnd = true): DecodeResult {
@@ -21,10 +24,10 @@ function decode(text: string, start = 0, atEnd = true): DecodeResult {
 
 /** Asserts `record` encodes to something that decodes back to it, whole. */
 function assertRoundTrip(record: WalRecord, label = JSON.stringify(record)): void {
-  const encoded = encodeRecord(record);
+  const encoded = recordAsText(record);
   assertEquals(decode(encoded), { kind: "record", record, end: encoded.length }, label);
   // Followed by another record, it must still end at the same place.
-  const next = encodeSet("next", "record");
+  const next = setText("next", "record");
   assertEquals(
     decode(encoded + next),
     { kind: "record", record, end: encoded.length },
@@ -84,37 +87,40 @@ function malformed(result: DecodeResult): { offset: number; reason: string } {
 // --- The seed's records, byte for byte -------------------------------------
 
 Deno.test("encodeSet writes the seed's record byte for byte", () => {
-  assertEquals(encodeSet("hello", "world"), "3SET5hello5world\n");
-  assertEquals(encodeSet("k", ""), "3SET1k0\n");
-  assertEquals(encodeSet("key", "a".repeat(12)), "3SET3key12" + "a".repeat(12) + "\n");
-  assertEquals(encodeSet("hello", "world", 0), "3SET5hello5world\n");
+  assertEquals(setText("hello", "world"), "3SET5hello5world\n");
+  assertEquals(setText("k", ""), "3SET1k0\n");
+  assertEquals(setText("key", "a".repeat(12)), "3SET3key12" + "a".repeat(12) + "\n");
+  assertEquals(setText("hello", "world", 0), "3SET5hello5world\n");
 });
 
 Deno.test("encodeDel writes the seed's record byte for byte", () => {
-  assertEquals(encodeDel("hello"), "3DEL5hello\n");
+  assertEquals(delText("hello"), "3DEL5hello\n");
 });
 
 Deno.test("encodeSet and encodeDel write the seed's bytes for UTF-8 text", () => {
   // Lengths count bytes: the binary string of "héllo" is 6 characters long.
   const key = binaryFromText("héllo");
-  assertEquals(encodeDel(key), binaryFromText("3DEL6héllo\n"));
-  assertEquals(encodeSet(key, binaryFromText("€")), binaryFromText("3SET6héllo3€\n"));
-  assertEquals(encodeSet(binaryFromText("😀"), "x"), binaryFromText("3SET4😀1x\n"));
+  assertEquals(delText(key), binaryFromText("3DEL6héllo\n"));
+  assertEquals(setText(key, binaryFromText("€")), binaryFromText("3SET6héllo3€\n"));
+  assertEquals(setText(binaryFromText("😀"), "x"), binaryFromText("3SET4😀1x\n"));
   assertEquals(
-    bytesFromBinary(encodeSet(key, binaryFromText("€"))),
+    bytesFromBinary(setText(key, binaryFromText("€"))),
     new TextEncoder().encode("3SET6héllo3€\n"),
   );
 });
 
-Deno.test("encodeSet keeps spaces and newlines inside seed values", () => {
-  assertEquals(encodeSet("k", "a b\nc"), "3SET1k5a b\nc\n");
-  assertEquals(encodeSet("k", "\n"), "3SET1k1\n\n");
+Deno.test("encodeSet keeps spaces inside seed values, and writes PUT for any newline", () => {
+  assertEquals(setText("k", "a b c"), "3SET1k5a b c\n");
+  // A seed record holding a newline could, torn, look like records after it.
+  assertEquals(setText("k", "a b\nc"), "3PUT1:k5:a b\nc1:0\n");
+  assertEquals(setText("k", "\n"), "3PUT1:k1:\n1:0\n");
+  assertEquals(setText("k\n", "v"), "3PUT2:k\n1:v1:0\n");
 });
 
 Deno.test("encodeSet keeps the seed's record for a value starting with a digit", () => {
   // Without a newline in the value only one reading ends the record.
-  assertEquals(encodeSet("counter", "42"), "3SET7counter242\n");
-  assertEquals(encodeSet("k", "7 days"), "3SET1k67 days\n");
+  assertEquals(setText("counter", "42"), "3SET7counter242\n");
+  assertEquals(setText("k", "7 days"), "3SET1k67 days\n");
 });
 
 Deno.test("decodeRecord returns the seed's records and the offset after them", () => {
@@ -161,52 +167,53 @@ Deno.test("decodeRecord reads seed records whose key or value starts with a digi
 // --- PUT and DROP: what walkv writes where the seed's framing is ambiguous -----
 
 Deno.test("encodeSet keeps the seed's SET for keys under 10 bytes, digits or not", () => {
-  assertEquals(encodeSet("1k", "v"), "3SET21k1v\n");
-  assertEquals(encodeSet("0", "1"), "3SET1011\n");
+  assertEquals(setText("1k", "v"), "3SET21k1v\n");
+  assertEquals(setText("0", "1"), "3SET1011\n");
 });
 
 Deno.test("encodeSet writes PUT for a key of 10+ bytes with a digit in it", () => {
-  assertEquals(encodeSet("1234567890", "v"), "3PUT10:12345678901:v1:0\n");
-  assertEquals(encodeSet("abcdefghijk", "v"), "3SET11abcdefghijk1v\n");
-  assertEquals(encodeSet("2024-01-01", "x"), "3PUT10:2024-01-011:x1:0\n");
+  assertEquals(setText("1234567890", "v"), "3PUT10:12345678901:v1:0\n");
+  assertEquals(setText("abcdefghijk", "v"), "3SET11abcdefghijk1v\n");
+  assertEquals(setText("2024-01-01", "x"), "3PUT10:2024-01-011:x1:0\n");
 });
 
-Deno.test("encodeSet writes PUT for a value of 10+ bytes holding a newline", () => {
-  assertEquals(encodeSet("k", "4\n2"), "3SET1k34\n2\n");
-  assertEquals(encodeSet("k", "4\n23456789"), "3PUT1:k10:4\n234567891:0\n");
-  assertEquals(encodeSet("k", "abcdefghi\n"), "3PUT1:k10:abcdefghi\n1:0\n");
+Deno.test("encodeSet writes PUT for a value of any length holding a newline", () => {
+  assertEquals(setText("k", "4\n2"), "3PUT1:k3:4\n21:0\n");
+  assertEquals(setText("k", "4\n23456789"), "3PUT1:k10:4\n234567891:0\n");
+  assertEquals(setText("k", "abcdefghi\n"), "3PUT1:k10:abcdefghi\n1:0\n");
 });
 
 Deno.test("encodeSet writes PUT with the expiry when there is one", () => {
-  assertEquals(encodeSet("k", "v", 1700000000000), "3PUT1:k1:v13:1700000000000\n");
-  assertEquals(encodeSet("hello", "", 5), "3PUT5:hello0:1:5\n");
+  assertEquals(setText("k", "v", 1700000000000), "3PUT1:k1:v13:1700000000000\n");
+  assertEquals(setText("hello", "", 5), "3PUT5:hello0:1:5\n");
 });
 
 Deno.test("encodeDel writes DROP for a key of 10+ bytes with a digit or newline in it", () => {
-  assertEquals(encodeDel("1k"), "3DEL21k\n");
-  assertEquals(encodeDel("0"), "3DEL10\n");
-  assertEquals(encodeDel("1234567890"), "4DROP10:1234567890\n");
-  assertEquals(encodeDel("\n3DEL1k\nea"), "4DROP10:\n3DEL1k\nea\n");
+  assertEquals(delText("1k"), "3DEL21k\n");
+  assertEquals(delText("0"), "3DEL10\n");
+  assertEquals(delText("\n"), "4DROP1:\n\n");
+  assertEquals(delText("1234567890"), "4DROP10:1234567890\n");
+  assertEquals(delText("\n3DEL1k\nea"), "4DROP10:\n3DEL1k\nea\n");
 });
 
 Deno.test("encodeExpireAt, encodeFlushAll and encodeMulti write their colon records", () => {
-  assertEquals(encodeExpireAt("hello", 1700000000000), "9PEXPIREAT5:hello13:1700000000000\n");
-  assertEquals(encodeExpireAt("k", 0), "9PEXPIREAT1:k1:0\n");
-  assertEquals(encodeFlushAll(), "8FLUSHALL\n");
-  assertEquals(encodeMulti(["3SET1a1b\n", "3DEL1c\n"]), "5MULTI16:3SET1a1b\n3DEL1c\n\n");
-  assertEquals(encodeMulti([]), "5MULTI0:\n");
+  assertEquals(expireAtText("hello", 1700000000000), "9PEXPIREAT5:hello13:1700000000000\n");
+  assertEquals(expireAtText("k", 0), "9PEXPIREAT1:k1:0\n");
+  assertEquals(flushAllText(), "8FLUSHALL\n");
+  assertEquals(multiText(["3SET1a1b\n", "3DEL1c\n"]), "5MULTI16:3SET1a1b\n3DEL1c\n\n");
+  assertEquals(multiText([]), "5MULTI0:\n");
 });
 
 Deno.test("encodeRecord picks the encoding by op", () => {
-  assertEquals(encodeRecord(set("a", "b")), "3SET1a1b\n");
-  assertEquals(encodeRecord(set("a", "b", 9)), "3PUT1:a1:b1:9\n");
-  assertEquals(encodeRecord({ op: "DEL", key: "a" }), "3DEL1a\n");
-  assertEquals(encodeRecord({ op: "DEL", key: "9" }), "3DEL19\n");
-  assertEquals(encodeRecord({ op: "DEL", key: "1234567890" }), "4DROP10:1234567890\n");
-  assertEquals(encodeRecord({ op: "PEXPIREAT", key: "a", expiresAt: 12 }), "9PEXPIREAT1:a2:12\n");
-  assertEquals(encodeRecord({ op: "FLUSHALL" }), "8FLUSHALL\n");
+  assertEquals(recordAsText(set("a", "b")), "3SET1a1b\n");
+  assertEquals(recordAsText(set("a", "b", 9)), "3PUT1:a1:b1:9\n");
+  assertEquals(recordAsText({ op: "DEL", key: "a" }), "3DEL1a\n");
+  assertEquals(recordAsText({ op: "DEL", key: "9" }), "3DEL19\n");
+  assertEquals(recordAsText({ op: "DEL", key: "1234567890" }), "4DROP10:1234567890\n");
+  assertEquals(recordAsText({ op: "PEXPIREAT", key: "a", expiresAt: 12 }), "9PEXPIREAT1:a2:12\n");
+  assertEquals(recordAsText({ op: "FLUSHALL" }), "8FLUSHALL\n");
   assertEquals(
-    encodeRecord({ op: "MULTI", records: [set("a", "b"), { op: "DEL", key: "1" }] }),
+    recordAsText({ op: "MULTI", records: [set("a", "b"), { op: "DEL", key: "1" }] }),
     "5MULTI16:3SET1a1b\n3DEL11\n\n",
   );
 });
@@ -332,7 +339,7 @@ Deno.test("decodeRecord reads back runs of random records exactly as encodeSet/e
     for (let r = 0; r < 3; r++) {
       records.push(random() < 0.7 ? set(text(), text()) : { op: "DEL", key: text() });
     }
-    const bytes = bytesFromBinary(records.map(encodeRecord).join(""));
+    const bytes = bytesFromBinary(records.map(recordAsText).join(""));
     const decoded: WalRecord[] = [];
     for (let at = 0; at < bytes.length;) {
       const result = decodeRecord(bytes, at, true);
@@ -348,7 +355,7 @@ Deno.test("a value holding seed records inside a colon record is not split", () 
   // PUT frames each field by its length, so record-like text inside is inert.
   for (const value of ["1\n3DEL1k\nxx", "0\n3SET1a1b\n", "9\n\x00" + "x".repeat(8)]) {
     const record = set("k", value);
-    assert(encodeRecord(record).startsWith("3PUT"), JSON.stringify(value));
+    assert(recordAsText(record).startsWith("3PUT"), JSON.stringify(value));
     assertRoundTrip(record);
   }
 });
@@ -359,14 +366,14 @@ Deno.test("decodeRecord says incomplete for every proper prefix of a record", ()
   const records = [
     "3SET5hello5world\n",
     "3DEL5hello\n",
-    encodeSet(binaryFromText("héllo"), binaryFromText("a\nb c 😀")),
-    encodeSet("k", "v".repeat(123)),
+    setText(binaryFromText("héllo"), binaryFromText("a\nb c 😀")),
+    setText("k", "v".repeat(123)),
     "3PUT2:1k1:v1:0\n",
-    encodeSet("k", "v".repeat(123), 1700000000000),
+    setText("k", "v".repeat(123), 1700000000000),
     "4DROP2:1k\n",
     "9PEXPIREAT5:hello13:1700000000000\n",
     "8FLUSHALL\n",
-    encodeMulti([encodeSet("a", "1"), encodeDel("1b"), encodeExpireAt("c", 5)]),
+    multiText([setText("a", "1"), delText("1b"), expireAtText("c", 5)]),
   ];
   for (const record of records) {
     const full = bytesFromBinary(record);
@@ -507,4 +514,36 @@ Deno.test("decodeRecord reads a value longer than 8192 bytes exactly", () => {
   for (let i = 0; i < 70_000; i++) value += String.fromCharCode((i * 7) % 256);
   assertRoundTrip(set("big", value, 42));
   assertRoundTrip({ op: "MULTI", records: [set("big", value), set("1", value)] });
+});
+
+Deno.test("sealRecord leaves the seed's records as they are and seals walkv's own", () => {
+  assertEquals(sealedText("3SET1k1v\n"), "3SET1k1v\n");
+  assertEquals(sealedText("3DEL1k\n"), "3DEL1k\n");
+  const put = setText("k", "v\n");
+  const sealed = sealedText(put);
+  assertEquals(
+    sealed,
+    `3CRC${put.length}:${sealed.slice(-put.length - 9, -put.length - 1)}:${put}`,
+  );
+  assertEquals(decode(sealed), { kind: "record", record: set("k", "v\n"), end: sealed.length });
+});
+
+Deno.test("decodeRecord reads a sealed record only whole, checksum and all", () => {
+  const sealed = sealedText(multiText([setText("a", "1"), delText("b\n")]));
+  const record: WalRecord = { op: "MULTI", records: [set("a", "1"), { op: "DEL", key: "b\n" }] };
+  assertEquals(decode(sealed + setText("x", "y")), { kind: "record", record, end: sealed.length });
+  for (let k = 0; k < sealed.length; k++) {
+    assertEquals(decode(sealed.slice(0, k)).kind, "incomplete", `first ${k} bytes`);
+  }
+  const flipped = sealed.slice(0, -2) + (sealed.at(-2) === "x" ? "y" : "x") + "\n";
+  assert(/checksum/.test(malformed(decode(flipped)).reason));
+  // A sealed record's length must cover exactly one record.
+  const short = sealed.replace(/^3CRC(\d+)/, (_, n) => `3CRC${Number(n) - 1}`);
+  assert(malformed(decode(short)).reason.length > 0);
+});
+
+Deno.test("decodeRecord refuses a sealed record inside a MULTI", () => {
+  const inner = sealedText(setText("k", "v\n"));
+  const result = decode(multiText([inner]));
+  assert(/sealed record inside/.test(malformed(result).reason), JSON.stringify(result));
 });

@@ -1,15 +1,16 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
 import { MapStore } from "../../src/store/map_store.ts";
-import {
-  encodeDel,
-  encodeExpireAt,
-  encodeFlushAll,
-  encodeMulti,
-  encodeSet,
-} from "../../src/wal/record.ts";
 import { type ReplayResult, replayWal } from "../../src/wal/replay.ts";
 import { WalCorruptionError } from "../../src/wal/wal_corruption_error.ts";
+import {
+  delText,
+  expireAtText,
+  flushAllText,
+  multiText,
+  sealedText,
+  setText,
+} from "../helpers/record_text.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 /** The bytes of `parts`: strings are binary strings (one character per byte). */
@@ -61,12 +62,12 @@ Deno.test("replayWal applies SET and DEL records in order", async () => {
   const dir = temp.path;
   const path = `${dir}/wal`;
   const content = concat(
-    encodeSet("a", "x1"),
-    encodeSet("b", "two"),
-    encodeSet("a", "one"),
-    encodeDel("b"),
-    encodeSet("c", "three"),
-    encodeDel("never-set"),
+    setText("a", "x1"),
+    setText("b", "two"),
+    setText("a", "one"),
+    delText("b"),
+    setText("c", "three"),
+    delText("never-set"),
   );
   const { result, store, after, position } = await replayFile(path, content);
   assertEquals(contents(store), { a: "one", c: "three" });
@@ -94,10 +95,10 @@ Deno.test("replayWal keeps newlines, spaces and non-ASCII inside keys and values
   await using temp = await tempDir();
   const dir = temp.path;
   const content = concat(
-    encodeSet("multi", "line one\nline two\n"),
-    encodeSet("spaced key", "  padded  "),
-    encodeSet(binaryFromText("héllo"), binaryFromText("wörld €😀")),
-    encodeSet("looks", "x\n3DEL5looks\n"),
+    setText("multi", "line one\nline two\n"),
+    setText("spaced key", "  padded  "),
+    setText(binaryFromText("héllo"), binaryFromText("wörld €😀")),
+    setText("looks", "x\n3DEL5looks\n"),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
   assertEquals(contents(store), {
@@ -114,7 +115,7 @@ Deno.test("replayWal restores a value that starts with a digit", async () => {
   // SET counter 42 followed by more writes, as a server would log them.
   await using temp = await tempDir();
   const dir = temp.path;
-  const content = concat(encodeSet("counter", "42"), encodeSet("a", "b"));
+  const content = concat(setText("counter", "42"), setText("a", "b"));
   const { result, store, after } = await replayFile(`${dir}/wal`, content);
   assertEquals(contents(store), { a: "b", counter: "42" });
   assertEquals(result.records, 2);
@@ -139,17 +140,17 @@ Deno.test("replayWal cuts a torn final record at every byte offset", async () =>
   await using temp = await tempDir();
   const dir = temp.path;
   const path = `${dir}/wal`;
-  const earlier = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"), encodeDel("foo"));
+  const earlier = concat(setText("hello", "world"), setText("foo", "bar"), delText("foo"));
   const lasts = [
-    encodeSet(binaryFromText("héllo"), binaryFromText("new\nvalue 😀")),
-    encodeDel("hello"),
-    encodeSet("k", "v".repeat(120)),
-    encodeSet("1k", "v", Date.now() + 3_600_000),
-    encodeDel("2k"),
-    encodeExpireAt("hello", 0),
-    encodeFlushAll(),
+    setText(binaryFromText("héllo"), binaryFromText("new\nvalue 😀")),
+    delText("hello"),
+    setText("k", "v".repeat(120)),
+    setText("1k", "v", Date.now() + 3_600_000),
+    delText("2k"),
+    expireAtText("hello", 0),
+    flushAllText(),
     // A MULTI holding one record: none of its inner records can end before it.
-    encodeMulti([encodeSet("solo", "1")]),
+    multiText([setText("solo", "1")]),
   ];
   for (const last of lasts) {
     const lastBytes = bytesFromBinary(last);
@@ -182,7 +183,7 @@ Deno.test("replayWal cuts a torn first record, leaving an empty file", async () 
 Deno.test("replayWal cuts a tail of zero bytes after the last record", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
-  const earlier = concat(encodeSet("a", "b"), encodeDel("x"));
+  const earlier = concat(setText("a", "b"), delText("x"));
   for (const zeros of [1, 4096, 3 << 20]) {
     const content = concat(earlier, new Uint8Array(zeros));
     const { result, store, after } = await replayFile(`${dir}/wal`, content);
@@ -201,7 +202,7 @@ Deno.test("replayWal cuts a torn record whose end was zero-filled", async () => 
   // one. That record was never acknowledged, like any torn record.
   await using temp = await tempDir();
   const dir = temp.path;
-  const earlier = encodeSet("a", "b");
+  const earlier = setText("a", "b");
   for (const partial of ["3SET5hel", "3SET5hello5wor", "3DEL5hello"]) {
     const content = concat(earlier, partial, new Uint8Array(64));
     const { result, store, after } = await replayFile(`${dir}/wal`, content);
@@ -216,16 +217,16 @@ Deno.test("replayWal rejects corruption in the middle, naming path and offset, f
   await using temp = await tempDir();
   const dir = temp.path;
   const path = `${dir}/wal_file`;
-  const good = concat(encodeSet("hello", "world"), encodeSet("foo", "bar"));
+  const good = concat(setText("hello", "world"), setText("foo", "bar"));
   const cases: [string, Uint8Array, number][] = [
     // An unknown operation: the offset is the record's start.
-    ["unknown op", concat(good, "3SEX1a1b\n", encodeSet("c", "d")), good.length],
+    ["unknown op", concat(good, "3SEX1a1b\n", setText("c", "d")), good.length],
     // A record whose terminator is not a newline: the offset of that byte.
-    ["missing newline", concat(good, "3DEL1aX", encodeSet("c", "d")), good.length + 6],
+    ["missing newline", concat(good, "3DEL1aX", setText("c", "d")), good.length + 6],
     // A length that is not a number.
-    ["bad digits", concat(good, "3SETx", encodeSet("c", "d")), good.length + 4],
+    ["bad digits", concat(good, "3SETx", setText("c", "d")), good.length + 4],
     // Zeros followed by more data are not a torn tail.
-    ["zeros then data", concat(good, new Uint8Array(10), encodeSet("c", "d")), good.length],
+    ["zeros then data", concat(good, new Uint8Array(10), setText("c", "d")), good.length],
   ];
   for (const [name, content] of cases) {
     await Deno.writeFile(path, content);
@@ -253,10 +254,10 @@ Deno.test("replayWal reports the right offset for corruption past the first 1 Mi
   const dir = temp.path;
   const path = `${dir}/wal`;
   const parts: string[] = [];
-  for (let i = 0; i < 20_000; i++) parts.push(encodeSet(`key${i}`, "v".repeat(80)));
+  for (let i = 0; i < 20_000; i++) parts.push(setText(`key${i}`, "v".repeat(80)));
   const good = concat(...parts);
   assert(good.length > 1 << 20);
-  const content = concat(good, "3SEX1a1b\n", encodeSet("c", "d"));
+  const content = concat(good, "3SEX1a1b\n", setText("c", "d"));
   await Deno.writeFile(path, content);
   const file = await Deno.open(path, { read: true, write: true, create: true });
   try {
@@ -282,18 +283,18 @@ Deno.test("replayWal replays a file larger than its 1 MiB chunk, with a 3 MiB re
   for (let i = 0; i < 30_000; i++) {
     const key = `key:${i}`;
     const value = i % 7 === 0 ? `v${i}-` + "x".repeat(100) : `v${i}`;
-    parts.push(encodeSet(key, value));
+    parts.push(setText(key, value));
     expected.set(key, value);
     if (i % 11 === 0) {
-      parts.push(encodeDel(key));
+      parts.push(delText(key));
       expected.delete(key);
     }
     if (i === 15_000) {
-      parts.push(encodeSet("big", big));
+      parts.push(setText("big", big));
       expected.set("big", big);
     }
   }
-  parts.push(encodeSet("last", "end"));
+  parts.push(setText("last", "end"));
   expected.set("last", "end");
   const content = concat(...parts);
   assert(content.length > 4 * 1024 * 1024);
@@ -312,9 +313,9 @@ Deno.test("replayWal cuts a torn 3 MiB record at the end of a large file", async
   const dir = temp.path;
   const path = `${dir}/wal`;
   const parts: string[] = [];
-  for (let i = 0; i < 5_000; i++) parts.push(encodeSet(`key${i}`, "y".repeat(100)));
+  for (let i = 0; i < 5_000; i++) parts.push(setText(`key${i}`, "y".repeat(100)));
   const earlier = concat(...parts);
-  const torn = bytesFromBinary(encodeSet("big", "B".repeat(3 * 1024 * 1024)));
+  const torn = bytesFromBinary(setText("big", "B".repeat(3 * 1024 * 1024)));
   const content = concat(earlier, torn.subarray(0, torn.length - 1));
   const { result, store, after } = await replayFile(path, content);
   assertEquals(store.size, 5_000);
@@ -331,10 +332,10 @@ Deno.test("replayWal refuses, rather than cuts, a damaged length with records af
   // The key length "5" of the second record became "95": read that way it runs past
   // the end of the file, but whole records follow, so this is not a torn append.
   const content = concat(
-    encodeSet("a", "1"),
+    setText("a", "1"),
     "3SET95hello5world\n",
-    encodeSet("b", "2"),
-    encodeSet("c", "3"),
+    setText("b", "2"),
+    setText("c", "3"),
   );
   await Deno.writeFile(path, content);
   const file = await Deno.open(path, { read: true, write: true });
@@ -343,7 +344,7 @@ Deno.test("replayWal refuses, rather than cuts, a damaged length with records af
       () => replayWal(file, path, new MapStore()),
       WalCorruptionError,
     );
-    assertEquals(error.offset, encodeSet("a", "1").length);
+    assertEquals(error.offset, setText("a", "1").length);
   } finally {
     file.close();
   }
@@ -364,14 +365,14 @@ Deno.test("replayWal reads the PUT and DROP walkv writes for long keys with digi
   await using temp = await tempDir();
   const dir = temp.path;
   const content = concat(
-    encodeSet("1st-of-month", "42"),
-    encodeSet("counter", "7"),
-    encodeDel("1st-of-month"),
-    encodeSet("2", "22"),
-    encodeSet("k", "4\n2345678901"),
+    setText("1st-of-month", "42"),
+    setText("counter", "7"),
+    delText("1st-of-month"),
+    setText("2", "22"),
+    setText("k", "4\n2345678901"),
   );
   assertEquals(
-    bytesFromBinary(encodeSet("1st-of-month", "42")),
+    bytesFromBinary(setText("1st-of-month", "42")),
     bytesFromBinary("3PUT12:1st-of-month2:421:0\n"),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
@@ -384,15 +385,15 @@ Deno.test("replayWal does not resurrect keys whose expiry passed while it was do
   const dir = temp.path;
   const future = Date.now() + 3_600_000;
   const content = concat(
-    encodeSet("old", "v"),
-    encodeSet("old", "v2", 1_000), // expired long ago: the key is gone
-    encodeSet("gone", "v", Date.now() - 1),
-    encodeSet("later", "v", future),
-    encodeSet("expired-by-pexpireat", "v"),
-    encodeExpireAt("expired-by-pexpireat", 1),
-    encodeSet("persisted", "v", 5),
-    encodeSet("persisted", "v", future),
-    encodeExpireAt("persisted", 0),
+    setText("old", "v"),
+    setText("old", "v2", 1_000), // expired long ago: the key is gone
+    setText("gone", "v", Date.now() - 1),
+    setText("later", "v", future),
+    setText("expired-by-pexpireat", "v"),
+    expireAtText("expired-by-pexpireat", 1),
+    setText("persisted", "v", 5),
+    setText("persisted", "v", future),
+    expireAtText("persisted", 0),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
   assertEquals(result.records, 9);
@@ -408,9 +409,9 @@ Deno.test("replayWal applies PEXPIREAT to existing keys only", async () => {
   const dir = temp.path;
   const future = Date.now() + 3_600_000;
   const content = concat(
-    encodeExpireAt("missing", future),
-    encodeSet("k", "v"),
-    encodeExpireAt("k", future),
+    expireAtText("missing", future),
+    setText("k", "v"),
+    expireAtText("k", future),
   );
   const { store } = await replayFile(`${dir}/wal`, content);
   assertEquals(contents(store), { k: "v" });
@@ -422,10 +423,10 @@ Deno.test("replayWal applies FLUSHALL to everything before it only", async () =>
   await using temp = await tempDir();
   const dir = temp.path;
   const content = concat(
-    encodeSet("a", "1"),
-    encodeSet("b", "2", Date.now() + 3_600_000),
-    encodeFlushAll(),
-    encodeSet("c", "3"),
+    setText("a", "1"),
+    setText("b", "2", Date.now() + 3_600_000),
+    flushAllText(),
+    setText("c", "3"),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
   assertEquals(result.records, 4);
@@ -437,12 +438,12 @@ Deno.test("replayWal applies a MULTI record whole, in order", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
   const content = concat(
-    encodeSet("src", "value"),
+    setText("src", "value"),
     // RENAME src dst as the Db logs it: set the new key, delete the old one.
-    encodeMulti([encodeSet("dst", "value"), encodeDel("src")]),
-    encodeMulti([encodeSet("1", "a"), encodeSet("2", "b", Date.now() + 3_600_000)]),
-    encodeMulti([encodeFlushAll(), encodeSet("x", "y"), encodeMulti([encodeSet("z", "w")])]),
-    encodeSet("after", "!"),
+    multiText([setText("dst", "value"), delText("src")]),
+    multiText([setText("1", "a"), setText("2", "b", Date.now() + 3_600_000)]),
+    multiText([flushAllText(), setText("x", "y"), multiText([setText("z", "w")])]),
+    setText("after", "!"),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
   assertEquals(result.records, 5, "a MULTI counts as one record");
@@ -452,9 +453,9 @@ Deno.test("replayWal applies a MULTI record whole, in order", async () => {
 Deno.test("replayWal cuts a MULTI torn at any byte without applying any of it", async () => {
   await using temp = await tempDir();
   const dir = temp.path;
-  const earlier = concat(encodeSet("a", "0"));
+  const earlier = concat(setText("a", "0"));
   const multi = bytesFromBinary(
-    encodeMulti([encodeSet("a", "1"), encodeSet("b", "2"), encodeDel("a")]),
+    multiText([setText("a", "1"), setText("b", "2"), delText("a")]),
   );
   for (let k = 1; k < multi.length; k++) {
     const { result, store, after } = await replayFile(
@@ -483,7 +484,7 @@ Deno.test("replayWal restores binary keys and values byte for byte", async () =>
   ];
   const content = concat(
     ...records.map(([key, value], i) =>
-      encodeSet(key, value, i % 2 === 0 ? 0 : Date.now() + 3_600_000)
+      setText(key, value, i % 2 === 0 ? 0 : Date.now() + 3_600_000)
     ),
   );
   const { result, store } = await replayFile(`${dir}/wal`, content);
@@ -497,8 +498,8 @@ Deno.test("replayWal rejects a malformed colon record in the middle at its offse
   await using temp = await tempDir();
   const dir = temp.path;
   const path = `${dir}/wal`;
-  const good = concat(encodeSet("a", "1"));
-  const content = concat(good, "3PUT1:k1:v2:1x\n", encodeSet("b", "2"));
+  const good = concat(setText("a", "1"));
+  const content = concat(good, "3PUT1:k1:v2:1x\n", setText("b", "2"));
   await Deno.writeFile(path, content);
   const file = await Deno.open(path, { read: true, write: true });
   try {
@@ -512,4 +513,80 @@ Deno.test("replayWal rejects a malformed colon record in the middle at its offse
     file.close();
   }
   assertEquals(await Deno.readFile(path), content);
+});
+
+/** `record` as the WAL writes it: sealed unless it is one of the seed's. */
+function written(record: string): string {
+  return /^3(SET|DEL)/.test(record) ? record : sealedText(record);
+}
+
+Deno.test("replayWal cuts a torn sealed record at every byte, whatever records its value mimics", async () => {
+  // Values that hold what looks like whole records (set over RESP): cut
+  // short, a record holding one must still be read as torn, never as a
+  // damaged record followed by others.
+  await using temp = await tempDir();
+  const path = `${temp.path}/wal`;
+  const earlier = concat(setText("a", "1"), written(setText("1234567890", "x")));
+  const values = [
+    "\n3DEL1a\n",
+    "\n3SET1a1b\n4DROP1:a\n",
+    `\n${sealedText(delText("\n"))}${setText("z", "9")}`,
+    "3CRC9:00000000:",
+  ];
+  for (const value of values) {
+    const last = bytesFromBinary(written(setText("k", value)));
+    for (let k = 1; k < last.length; k++) {
+      const label = `first ${k} bytes of the record for ${JSON.stringify(value)}`;
+      const { result, store, after } = await replayFile(path, concat(earlier, last.subarray(0, k)));
+      assertEquals(contents(store), { a: "1", "1234567890": "x" }, label);
+      assertEquals(result.tornAt, earlier.length, label);
+      assertEquals(after, earlier, label);
+    }
+    const whole = await replayFile(path, concat(earlier, last));
+    assertEquals(whole.store.get("k"), value);
+  }
+});
+
+Deno.test("replayWal refuses a sealed record whose bytes do not match its checksum", async () => {
+  await using temp = await tempDir();
+  const path = `${temp.path}/wal`;
+  const good = concat(setText("a", "1"));
+  const sealed = bytesFromBinary(written(setText("k", "value\n", Date.now() + 3_600_000)));
+  for (const at of [sealed.length - 3, sealed.length - 1, 20]) {
+    const damaged = sealed.slice();
+    damaged[at] ^= 0x04;
+    for (const after of [setText("b", "2"), ""]) {
+      // Damage is not a torn tail, last record or not: a complete record was
+      // written, and may have been acknowledged.
+      const content = concat(good, damaged, after);
+      await Deno.writeFile(path, content);
+      const file = await Deno.open(path, { read: true, write: true });
+      try {
+        const error = await assertRejects(
+          () => replayWal(file, path, new MapStore()),
+          WalCorruptionError,
+        );
+        assertEquals(error.offset, good.length, `byte ${at}, then ${JSON.stringify(after)}`);
+        assert(/checksum/.test(error.message), error.message);
+      } finally {
+        file.close();
+      }
+      assertEquals(await Deno.readFile(path), content, "the file is left as it was");
+    }
+  }
+});
+
+Deno.test("replayWal reads sealed and old unsealed records side by side", async () => {
+  await using temp = await tempDir();
+  const content = concat(
+    setText("a", "1"),
+    "3SET1k9old\nstyle\n", // the seed's record with a newline, as walkv wrote it before
+    expireAtText("a", 0),
+    written(setText("n", "\nnew")),
+    written(multiText([setText("m1", "x"), delText("a")])),
+    multiText([setText("m2", "y")]),
+  );
+  const { result, store } = await replayFile(`${temp.path}/wal`, content);
+  assertEquals(result.tornAt, null);
+  assertEquals(contents(store), { k: "old\nstyle", m1: "x", m2: "y", n: "\nnew" });
 });

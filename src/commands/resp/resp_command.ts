@@ -47,6 +47,11 @@ export interface RespCommand {
   readonly summary: string;
   /** The argument synopsis for COMMAND DOCS, e.g. `key value [EX seconds]`. */
   readonly syntax: string;
-  /** Applies the command. `args[0]` is the name as sent; all are binary strings. */
-  run(args: string[], context: CommandContext): void;
+  /**
+   * Applies the command. `args[0]` is the name as sent; all are binary
+   * strings, valid until the command returns (copy what a promise needs).
+   * A command that must not hold the event loop for long (KEYS) returns a
+   * promise and yields inside it; only commands that do not write may.
+   */
+  run(args: string[], context: CommandContext): void | Promise<void>;
 }

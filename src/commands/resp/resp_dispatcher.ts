@@ -1,3 +1,5 @@
+import { binaryFromText } from "../../io/binary.ts";
+import { errorMessage } from "../../io/error_message.ts";
 import { type CommandTable, RESP_COMMAND_TABLE } from "./resp_command_table.ts";
 import type { CommandContext } from "./resp_command.ts";
 
@@ -5,7 +7,12 @@ import type { CommandContext } from "./resp_command.ts";
  * Runs RESP requests: finds the command whatever the case of its name,
  * checks arity before any handler runs (with Redis's error texts, which
  * client libraries match on), refuses writes once the WAL has failed, and
- * after a write hands its changes to the WAL as one record.
+ * after a write hands its changes to the WAL as one record. A command that
+ * throws is undone and answered `-ERR` instead of whatever it had written,
+ * and the connection goes on.
+ *
+ * A command may return a promise (one that takes long yields to other
+ * clients, as KEYS does); the session waits for it before the next request.
  *
  * @example
  * ```ts
@@ -22,7 +29,7 @@ export class RespDispatcher {
   }
 
   /** Runs one request; `args` is non-empty and holds binary strings. */
-  dispatch(args: string[], context: CommandContext): void {
+  dispatch(args: string[], context: CommandContext): void | Promise<void> {
     const name = args[0];
     const command = this.table.get(name);
     context.server.commandsProcessed++;
@@ -41,17 +48,28 @@ export class RespDispatcher {
         `ERR wrong number of arguments for '${command.name.toLowerCase()}' command`,
       );
     }
-    if (!command.writes) return command.run(args, context);
-    const failure = context.db.failure;
-    if (failure) {
-      return context.reply.error(
-        `MISCONF Errors writing to the WAL, so writes are refused: ${failure.message}`,
+    const { db, reply } = context;
+    if (command.writes && db.failure) {
+      return reply.error(
+        `MISCONF Errors writing to the WAL, so writes are refused: ${
+          binaryFromText(db.failure.message)
+        }`,
       );
     }
+    const mark = reply.length;
+    const fail = (error: unknown) => {
+      db.abort();
+      reply.rewind(mark);
+      reply.error(
+        `ERR ${command.name.toLowerCase()} failed: ${binaryFromText(errorMessage(error))}`,
+      );
+    };
     try {
-      command.run(args, context);
-    } finally {
-      context.db.commit();
+      const running = command.run(args, context);
+      if (running) return running.catch(fail);
+      if (command.writes) db.commit();
+    } catch (error: unknown) {
+      fail(error);
     }
   }
 }
