@@ -67,6 +67,11 @@ export interface CompactorOptions {
 const SLICE_MS = 3;
 /** Largest text one slice builds before writing it. */
 const SLICE_CHARS = 256 * 1024;
+/**
+ * A compaction counts as in progress for at least this long, as in Redis,
+ * which notices a finished rewrite on its next cron tick (10 times a second).
+ */
+const MIN_REWRITE_MS = 100;
 /** Files a compaction creates are private to walkv's user, as the WAL is. */
 const FILE_MODE = 0o600;
 /**
@@ -129,6 +134,8 @@ export class Compactor implements CompactionControl {
   readonly #minBytes: number;
   readonly #ratio: number;
   #run: Promise<void> | null = null;
+  /** The minimum duration of the compaction in progress; see `start`. */
+  #floor: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | null = null;
   #rewrites = 0;
   #lastOk = true;
   #stopping = false;
@@ -175,7 +182,19 @@ export class Compactor implements CompactionControl {
 
   start(reason: string): boolean {
     if (this.#run || this.#stopping) return false;
-    this.#run = this.#compact(reason).finally(() => this.#run = null);
+    // A small WAL rewrites in a few ms; without a floor, a client repeating
+    // BGREWRITEAOF would start rewrite after rewrite, each with its syncs
+    // and rename. Redis notices a finished rewrite on its next cron tick.
+    const floor = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#floor = null;
+        resolve();
+      }, MIN_REWRITE_MS);
+      this.#floor = { timer, resolve };
+    });
+    this.#run = Promise.all([this.#compact(reason), floor]).then(() => {}).finally(() =>
+      this.#run = null
+    );
     return true;
   }
 
@@ -183,6 +202,11 @@ export class Compactor implements CompactionControl {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#stopped.resolve();
+    if (this.#floor) {
+      clearTimeout(this.#floor.timer);
+      this.#floor.resolve();
+      this.#floor = null;
+    }
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     await this.#run;
