@@ -63,8 +63,14 @@ export function respHarness(options: RespHarnessOptions = {}) {
     const bytes = reply.take();
     return binaryFromBytes(bytes, 0, bytes.length);
   };
+  /** Like `run`, for a command that may yield (KEYS over many keys): waits for it. */
+  const runAsync = async (...args: string[]): Promise<string> => {
+    await dispatcher.dispatch(args, context);
+    const bytes = reply.take();
+    return binaryFromBytes(bytes, 0, bytes.length);
+  };
   const advance = (ms: number) => {
     time.now += ms;
   };
-  return { time, store, wal, db, context, run, advance };
+  return { time, store, wal, db, context, run, runAsync, advance };
 }

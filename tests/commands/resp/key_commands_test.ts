@@ -233,6 +233,24 @@ Deno.test("KEYS returns the live keys matching the pattern", () => {
   assertEquals(run("KEYS", "*"), bulks(["user:1", "user:2", "order:1", "user:\xff"]));
 });
 
+Deno.test("KEYS over many keys yields to other work between slices, and misses none", async () => {
+  const { store, runAsync } = respHarness();
+  const count = 100_000;
+  for (let i = 0; i < count; i++) store.set(`key:${i}`, "v");
+  let ticks = 0;
+  const tick = () => {
+    ticks++;
+    timer = setTimeout(tick, 0);
+  };
+  let timer = setTimeout(tick, 0);
+  const reply = await runAsync("KEYS", "key:*");
+  clearTimeout(timer);
+  assert(ticks > 0, "other work ran while KEYS walked the keys");
+  assert(reply.startsWith(`*${count}\r\n`), reply.slice(0, 20));
+  const found = new Set(reply.split("\r\n").filter((line) => line.startsWith("key:")));
+  assertEquals(found.size, count);
+});
+
 Deno.test("KEYS * includes the empty key, as in Redis", () => {
   const { run } = setup();
   run("SET", "", "v");
