@@ -15,6 +15,12 @@ export const PROTOCOL_ERROR = -2;
 export const MAX_ARRAY_LENGTH = 1024 * 1024;
 /** The longest inline command, and the longest length line, Redis accepts. */
 const MAX_INLINE_BYTES = 64 * 1024;
+/**
+ * The most span numbers kept from one request to the next (1,024 bulks'):
+ * a larger array's are dropped once it is parsed, so a connection that once
+ * sent a 1M-element request does not hold 16 MB of offsets while it lives.
+ */
+const KEPT_SPANS = 2 * 1024;
 /** Names up to this many bytes are cached; every Redis command name is shorter. */
 const NAME_CACHE_SIZE = 24;
 const CR = 0x0d;
@@ -33,10 +39,17 @@ const DOLLAR = 0x24;
  * trust, and nothing is allocated for a request until all of it has
  * arrived, so a client cannot make the server hold more than it has sent.
  *
+ * A request that has not all arrived is not checked again from its start:
+ * the parser remembers how far it got (as offsets from the request's first
+ * byte, so the caller may move the pending bytes between calls) and the next
+ * call goes on from there. A client trickling a huge array a few bytes per
+ * read thus costs time in proportion to what it sends, not its square.
+ *
  * @example
  * ```ts
  * const parser = new RespParser({ maxBulkBytes: 512 * 1024 * 1024 });
  * const bytes = new TextEncoder().encode("*1\r\n$4\r\nPING\r\n");
+ * parser.parse(bytes, 0, 9); // INCOMPLETE; the next call goes on from "$4"
  * parser.parse(bytes, 0, bytes.length); // 14; parser.fields is ["PING"]
  * ```
  */
@@ -46,12 +59,25 @@ export class RespParser {
   /** Why the last parse returned {@linkcode PROTOCOL_ERROR}, as Redis words it. */
   error = "";
   readonly #maxBulkBytes: number;
-  /** Start and end of each bulk of the request being checked. */
+  /**
+   * Each checked bulk of the request in hand as a pair: its offset from the
+   * request's first byte, and its length.
+   */
   readonly #spans: number[] = [];
   /** The last command name of each length, by length. */
   readonly #names: (string | undefined)[] = [];
   /** Where a length line ended, set by `#length`. */
   #lineEnd = 0;
+  // Where an incomplete request was left: what the next call resumes from.
+  /** Its array's element count, or -1 when no array is left half checked. */
+  #count = -1;
+  /** How many of its elements have been checked (their spans are noted). */
+  #checked = 0;
+  /**
+   * How many of its bytes have been checked, from its first byte: up to the
+   * next element of an array, or the bytes searched for an inline newline.
+   */
+  #checkedBytes = 0;
 
   constructor(limits: RespLimits) {
     this.#maxBulkBytes = limits.maxBulkBytes;
@@ -61,6 +87,11 @@ export class RespParser {
    * Parses the request at `bytes[start..end)`. Returns where it ends (its
    * fields are in `fields`; none for an empty request, which is to be
    * skipped), {@linkcode INCOMPLETE}, or {@linkcode PROTOCOL_ERROR}.
+   *
+   * After {@linkcode INCOMPLETE}, the next call must be for the same request
+   * with the same bytes and more after them, though they may have moved
+   * (`start` may differ); it resumes where this one stopped. To parse
+   * anything else instead, call {@linkcode reset} first.
    */
   parse(bytes: Uint8Array, start: number, end: number): number {
     const fields = this.fields;
@@ -68,37 +99,74 @@ export class RespParser {
       fields.length = 0;
       return this.#inline(bytes, start, end);
     }
-    const count = this.#length(bytes, start + 1, end);
-    if (count === INCOMPLETE) return this.#incomplete();
-    if (count === PROTOCOL_ERROR || count > MAX_ARRAY_LENGTH) {
-      return this.#fail("invalid multibulk length");
+    let count = this.#count;
+    let i = 0;
+    let at: number;
+    if (count === -1) {
+      count = this.#length(bytes, start + 1, end);
+      if (count === INCOMPLETE) return this.#incomplete();
+      if (count === PROTOCOL_ERROR || count > MAX_ARRAY_LENGTH) {
+        return this.#fail("invalid multibulk length");
+      }
+      at = this.#lineEnd;
+    } else {
+      // Go on where the last call stopped; `#suspend` notes it again if the
+      // request is still incomplete, so a whole one leaves nothing to clear.
+      i = this.#checked;
+      at = start + this.#checkedBytes;
+      this.#count = -1;
+      this.#checkedBytes = 0;
     }
     // Check first that the whole request is here, noting where each bulk
     // lies; make strings only then, so a partial request costs nothing.
     const spans = this.#spans;
-    let at = this.#lineEnd;
-    for (let i = 0; i < count; i++) {
-      if (at >= end) return this.#incomplete();
+    for (; i < count; i++) {
+      if (at >= end) return this.#suspend(count, i, at - start);
       if (bytes[at] !== DOLLAR) {
         return this.#fail(`expected '$', got '${String.fromCharCode(bytes[at])}'`);
       }
       const length = this.#length(bytes, at + 1, end);
-      if (length === INCOMPLETE) return this.#incomplete();
+      // A cut length line or bulk is checked again from its `$` next time:
+      // at most 18 bytes again, however long the bulk.
+      if (length === INCOMPLETE) return this.#suspend(count, i, at - start);
       if (length === PROTOCOL_ERROR || length > this.#maxBulkBytes) {
         return this.#fail("invalid bulk length");
       }
       const textStart = this.#lineEnd;
-      at = textStart + length + 2; // the bulk and its CRLF
-      if (at > end) return this.#incomplete();
-      spans[2 * i] = textStart;
-      spans[2 * i + 1] = textStart + length;
+      const next = textStart + length + 2; // the bulk and its CRLF
+      if (next > end) return this.#suspend(count, i, at - start);
+      spans[2 * i] = textStart - start;
+      spans[2 * i + 1] = length;
+      at = next;
     }
     fields.length = count;
-    if (count > 0) fields[0] = this.#name(bytes, spans[0], spans[1] - spans[0]);
-    for (let i = 1; i < count; i++) {
-      fields[i] = binaryFromBytes(bytes, spans[2 * i], spans[2 * i + 1]);
+    if (count > 0) fields[0] = this.#name(bytes, start + spans[0], spans[1]);
+    for (i = 1; i < count; i++) {
+      const textStart = start + spans[2 * i];
+      fields[i] = binaryFromBytes(bytes, textStart, textStart + spans[2 * i + 1]);
     }
+    if (spans.length > KEPT_SPANS) spans.length = 0;
     return at;
+  }
+
+  /**
+   * Forgets the request in hand, so the next {@linkcode parse} starts
+   * afresh at its `start`: for a caller that drops the pending bytes
+   * instead of handing the parser more of them. Also empties `fields`, so an
+   * idle connection does not keep the strings of its last request alive.
+   *
+   * @example
+   * ```ts
+   * parser.parse(bytes, 0, 5); // INCOMPLETE: "*1\r\n$"
+   * parser.reset();
+   * parser.parse(other, 0, other.length); // parses `other` from its first byte
+   * ```
+   */
+  reset(): void {
+    this.#count = -1;
+    this.#checked = this.#checkedBytes = 0;
+    this.fields.length = 0;
+    this.#spans.length = 0;
   }
 
   /**
@@ -141,12 +209,17 @@ export class RespParser {
 
   /** A request without `*`: words separated by spaces, up to a newline. */
   #inline(bytes: Uint8Array, start: number, end: number): number {
-    const newline = bytes.subarray(start, end).indexOf(LF);
-    if (newline === -1) {
+    // The bytes searched by earlier calls for this request held no newline.
+    const from = start + this.#checkedBytes;
+    const found = bytes.subarray(from, end).indexOf(LF);
+    if (found === -1) {
       if (end - start > MAX_INLINE_BYTES) return this.#fail("too big inline request");
+      this.#checkedBytes = end - start;
       return INCOMPLETE;
     }
-    let lineEnd = start + newline;
+    this.#checkedBytes = 0;
+    const newline = from + found;
+    let lineEnd = newline;
     if (lineEnd > start && bytes[lineEnd - 1] === CR) lineEnd--;
     let wordStart = -1;
     for (let i = start; i <= lineEnd; i++) {
@@ -158,7 +231,7 @@ export class RespParser {
         wordStart = i;
       }
     }
-    return start + newline + 1;
+    return newline + 1;
   }
 
   #incomplete(): number {
@@ -166,7 +239,17 @@ export class RespParser {
     return INCOMPLETE;
   }
 
+  /** Notes how far an array's check got, relative to its start, for the next call. */
+  #suspend(count: number, checked: number, checkedBytes: number): number {
+    this.#count = count;
+    this.#checked = checked;
+    this.#checkedBytes = checkedBytes;
+    return this.#incomplete();
+  }
+
   #fail(reason: string): number {
+    this.#count = -1;
+    this.#checked = this.#checkedBytes = 0;
     this.fields.length = 0;
     this.error = `Protocol error: ${reason}`;
     return PROTOCOL_ERROR;

@@ -72,7 +72,11 @@ export async function serveResp(
 
     if (start === end) {
       start = end = 0;
-      if (buffer.length > BUFFER_BYTES) buffer = new Uint8Array(BUFFER_BYTES);
+      if (buffer.length > BUFFER_BYTES) {
+        // After a large request: let go of its bytes, and of its strings.
+        buffer = new Uint8Array(BUFFER_BYTES);
+        parser.reset();
+      }
       barrier.idle();
     } else if (end === buffer.length) {
       // A partial request fills the buffer: move it to the front, or grow.
