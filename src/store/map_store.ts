@@ -41,11 +41,11 @@ export class MapStore implements Store {
   }
 
   get size(): number {
-    return this.#shard.values.size;
+    return this.#shard.size;
   }
 
   get expiringSize(): number {
-    return this.#shard.expires.size;
+    return this.#shard.expiringSize;
   }
 
   get bytes(): number {
@@ -53,7 +53,7 @@ export class MapStore implements Store {
   }
 
   keys(): IterableIterator<string> {
-    return this.#shard.values.keys();
+    return this.#shard.keys();
   }
 
   entries(): IterableIterator<[string, string, number]> {
@@ -65,28 +65,10 @@ export class MapStore implements Store {
   }
 
   clear(): () => void {
-    return clearShards([this.#shard]);
+    return this.#shard.clear();
   }
 
   reclaimExpired(limit: number): { checked: number; reclaimed: number } {
     return this.#shard.reclaimExpired(limit);
   }
-}
-
-/**
- * Empties `shards` by swapping in new maps, which is O(1) whatever their
- * size; the returned function swaps the old ones back.
- */
-export function clearShards(shards: Shard[]): () => void {
-  const saved = shards.map((shard) => [shard.values, shard.expires, shard.bytes] as const);
-  for (const shard of shards) {
-    shard.values = new Map();
-    shard.expires = new Map();
-    shard.bytes = 0;
-  }
-  return () => {
-    shards.forEach((shard, i) => {
-      [shard.values, shard.expires, shard.bytes] = saved[i];
-    });
-  };
 }

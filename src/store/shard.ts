@@ -2,10 +2,30 @@
 export type Clock = () => number;
 
 /**
+ * Dead slots allowed beyond a quarter of the keys before the slots are
+ * rebuilt, so that a shard with a handful of keys does not rebuild on every
+ * removal.
+ */
+const DEAD_SLACK = 16;
+
+/**
  * One map of keys to values plus the expiry times of those that have one, as
  * Redis keeps a main dict and an `expires` dict: keys without a TTL (the
  * common case) cost nothing extra, and `get` skips the expiry lookup while no
  * key has one.
+ *
+ * For {@linkcode Shard.randomKey} in O(1), a shard also keeps its keys in an
+ * array of slots, in no order, so a random key is a random index. A `Map` has
+ * no index, and a second map from key to slot would cost more memory than the
+ * array itself, so a removed key keeps its slot, which goes dead and is noted
+ * in a set of dead keys. `randomKey` draws again when it lands on a dead slot
+ * and drops it (swapping in the last slot); a key set again before its slot
+ * is dropped takes that slot back. So every key holds exactly one slot, and
+ * draws are uniform. Once dead slots outnumber a quarter of the keys plus 16,
+ * the slots are rebuilt from the map's keys: O(keys), ~10 ms for a million,
+ * but once per that many removals, so O(1) per removal amortized. Slots thus
+ * stay under 1.25 × keys + 16, which bounds both their memory and a draw's
+ * average tries (slots ÷ keys).
  *
  * Both {@linkcode MapStore} and {@linkcode ShardedStore} are made of these.
  *
@@ -14,13 +34,18 @@ export type Clock = () => number;
  * const shard = new Shard(Date.now);
  * shard.set("k", "v", Date.now() + 1000);
  * shard.get("k"); // "v" for a second, then undefined
+ * shard.randomKey(); // "k"
  * ```
  */
 export class Shard {
-  values = new Map<string, string>();
-  expires = new Map<string, number>();
-  /** Total length of the keys and values in `values`: what a snapshot of them costs. */
-  bytes = 0;
+  #values = new Map<string, string>();
+  #expires = new Map<string, number>();
+  /** Total length of the keys and values in `#values`: what a snapshot of them costs. */
+  #bytes = 0;
+  /** Every key in `#values` once, and every key in `#dead` once, in no order. */
+  #slots: string[] = [];
+  /** Keys removed from `#values` whose slot is still in `#slots`. */
+  #dead = new Set<string>();
   readonly #clock: Clock;
   #sweep: IterableIterator<[string, number]> | null = null;
   /** The expiry map `#sweep` walks; `clear` swaps maps, which restarts the walk. */
@@ -30,61 +55,113 @@ export class Shard {
     this.#clock = clock;
   }
 
+  /** How many keys are stored, expired ones not yet reclaimed included. */
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** How many keys carry an expiry. */
+  get expiringSize(): number {
+    return this.#expires.size;
+  }
+
+  /** Total length of the stored keys and values. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   get(key: string): string | undefined {
-    if (this.expires.size > 0 && this.#expired(key)) return undefined;
-    return this.values.get(key);
+    if (this.#expires.size > 0 && this.#expired(key)) return undefined;
+    return this.#values.get(key);
   }
 
   set(key: string, value: string, expiresAt: number): void {
-    const old = this.values.get(key);
-    this.bytes += old === undefined ? key.length + value.length : value.length - old.length;
-    this.values.set(key, value);
-    if (expiresAt > 0) this.expires.set(key, expiresAt);
-    else if (this.expires.size > 0) this.expires.delete(key);
+    const old = this.#values.get(key);
+    if (old === undefined) {
+      this.#bytes += key.length + value.length;
+      // A key removed and set again takes its dead slot back, so no key holds two.
+      if (this.#dead.size === 0 || !this.#dead.delete(key)) this.#slots.push(key);
+    } else {
+      this.#bytes += value.length - old.length;
+    }
+    this.#values.set(key, value);
+    if (expiresAt > 0) this.#expires.set(key, expiresAt);
+    else if (this.#expires.size > 0) this.#expires.delete(key);
   }
 
   delete(key: string): boolean {
-    if (this.expires.size > 0 && this.#expired(key)) return false;
+    if (this.#expires.size > 0 && this.#expired(key)) return false;
     return this.#remove(key);
   }
 
   expiresAt(key: string): number {
-    if (this.expires.size > 0 && this.#expired(key)) return -1;
-    if (!this.values.has(key)) return -1;
-    return this.expires.get(key) ?? 0;
+    if (this.#expires.size > 0 && this.#expired(key)) return -1;
+    if (!this.#values.has(key)) return -1;
+    return this.#expires.get(key) ?? 0;
   }
 
   setExpiresAt(key: string, expiresAt: number): boolean {
     if (this.expiresAt(key) === -1) return false;
-    if (expiresAt > 0) this.expires.set(key, expiresAt);
-    else this.expires.delete(key);
+    if (expiresAt > 0) this.#expires.set(key, expiresAt);
+    else this.#expires.delete(key);
     return true;
+  }
+
+  /** Every key, as a live iterator of the map (expired keys included). */
+  keys(): IterableIterator<string> {
+    return this.#values.keys();
   }
 
   *entries(): IterableIterator<[string, string, number]> {
     const now = this.#clock();
-    for (const [key, value] of this.values) {
-      const at = this.expires.get(key) ?? 0;
+    for (const [key, value] of this.#values) {
+      const at = this.#expires.get(key) ?? 0;
       if (at === 0 || at > now) yield [key, value, at];
     }
   }
 
-  /** A uniformly random key, by walking to a random position (O(n): maps have no index). */
+  /**
+   * A uniformly random key (maybe expired, not yet reclaimed), or `undefined`
+   * when the shard is empty: a random slot, drawn again while it is dead.
+   * Each dead slot drawn is dropped, so the tries are paid for by the
+   * removals that made them.
+   */
   randomKey(): string | undefined {
-    let skip = Math.floor(Math.random() * this.values.size);
-    for (const key of this.values.keys()) if (skip-- === 0) return key;
+    const slots = this.#slots;
+    while (slots.length > 0) {
+      const index = Math.floor(Math.random() * slots.length);
+      const key = slots[index];
+      if (this.#dead.size === 0 || !this.#dead.has(key)) return key;
+      this.#drop(index);
+    }
     return undefined;
+  }
+
+  /**
+   * Empties the shard by swapping in new maps and slots, which is O(1)
+   * whatever its size; returns a function that swaps the old ones back.
+   */
+  clear(): () => void {
+    const saved = [this.#values, this.#expires, this.#bytes, this.#slots, this.#dead] as const;
+    this.#values = new Map();
+    this.#expires = new Map();
+    this.#bytes = 0;
+    this.#slots = [];
+    this.#dead = new Set();
+    return () => {
+      [this.#values, this.#expires, this.#bytes, this.#slots, this.#dead] = saved;
+    };
   }
 
   reclaimExpired(limit: number): { checked: number; reclaimed: number } {
     const now = this.#clock();
     let checked = 0;
     let reclaimed = 0;
-    if (this.#swept !== this.expires) {
-      this.#swept = this.expires;
-      this.#sweep = this.expires.entries();
+    if (this.#swept !== this.#expires) {
+      this.#swept = this.#expires;
+      this.#sweep = this.#expires.entries();
     }
-    this.#sweep ??= this.expires.entries();
+    this.#sweep ??= this.#expires.entries();
     while (checked < limit) {
       const next = this.#sweep.next();
       if (next.done) {
@@ -103,19 +180,33 @@ export class Shard {
 
   /** Removes the key if it has expired; returns whether it had. */
   #expired(key: string): boolean {
-    const at = this.expires.get(key);
+    const at = this.#expires.get(key);
     if (at === undefined || at > this.#clock()) return false;
     this.#remove(key);
     return true;
   }
 
-  /** Removes `key` and its expiry; returns whether it was there. */
+  /** Removes `key`, its expiry and (lazily) its slot; returns whether it was there. */
   #remove(key: string): boolean {
-    const old = this.values.get(key);
+    const old = this.#values.get(key);
     if (old === undefined) return false;
-    this.expires.delete(key);
-    this.values.delete(key);
-    this.bytes -= key.length + old.length;
+    this.#expires.delete(key);
+    this.#values.delete(key);
+    this.#bytes -= key.length + old.length;
+    this.#dead.add(key);
+    if (this.#dead.size > (this.#values.size >>> 2) + DEAD_SLACK) {
+      // Copies references only, sequentially: ~10 ms for a million keys.
+      this.#slots = Array.from(this.#values.keys());
+      this.#dead = new Set();
+    }
     return true;
+  }
+
+  /** Drops the dead slot at `index`, moving the last slot into its place. */
+  #drop(index: number): void {
+    const slots = this.#slots;
+    this.#dead.delete(slots[index]);
+    const last = slots.pop() as string;
+    if (index < slots.length) slots[index] = last;
   }
 }

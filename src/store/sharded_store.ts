@@ -1,5 +1,4 @@
 import { djb2 } from "./djb2.ts";
-import { clearShards } from "./map_store.ts";
 import { type Clock, Shard } from "./shard.ts";
 import type { Store } from "./store.ts";
 
@@ -68,13 +67,13 @@ export class ShardedStore implements Store {
 
   get size(): number {
     let size = 0;
-    for (const shard of this.#shards) size += shard.values.size;
+    for (const shard of this.#shards) size += shard.size;
     return size;
   }
 
   get expiringSize(): number {
     let size = 0;
-    for (const shard of this.#shards) size += shard.expires.size;
+    for (const shard of this.#shards) size += shard.expiringSize;
     return size;
   }
 
@@ -85,7 +84,7 @@ export class ShardedStore implements Store {
   }
 
   *keys(): IterableIterator<string> {
-    for (const shard of this.#shards) yield* shard.values.keys();
+    for (const shard of this.#shards) yield* shard.keys();
   }
 
   *entries(): IterableIterator<[string, string, number]> {
@@ -95,17 +94,21 @@ export class ShardedStore implements Store {
   randomKey(): string | undefined {
     const size = this.size;
     if (size === 0) return undefined;
-    // Pick a shard weighted by its size, so every key is equally likely.
+    // A shard drawn in proportion to its keys, then a key uniform within it:
+    // every key is equally likely, in O(shards).
     let position = Math.floor(Math.random() * size);
     for (const shard of this.#shards) {
-      if (position < shard.values.size) return shard.randomKey();
-      position -= shard.values.size;
+      if (position < shard.size) return shard.randomKey();
+      position -= shard.size;
     }
     return undefined;
   }
 
   clear(): () => void {
-    return clearShards(this.#shards);
+    const undos = this.#shards.map((shard) => shard.clear());
+    return () => {
+      for (const undo of undos) undo();
+    };
   }
 
   reclaimExpired(limit: number): { checked: number; reclaimed: number } {

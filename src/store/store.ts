@@ -48,7 +48,13 @@ export interface Store {
   keys(): IterableIterator<string>;
   /** Every live entry as `[key, value, expiresAt]`, for snapshots and compaction. */
   entries(): IterableIterator<[string, string, number]>;
-  /** A random key (maybe expired), or `undefined` when empty. */
+  /**
+   * A key drawn uniformly at random, or `undefined` when the store is empty,
+   * in O(1) expected time whatever the store's size (no walk of the keys).
+   * It may be a key that has expired but is not reclaimed yet, as `size`
+   * counts it: a caller that needs a live key checks it with `get`, which
+   * reclaims it, and draws again.
+   */
   randomKey(): string | undefined;
   /** Removes everything; returns a function that puts it all back. */
   clear(): () => void;

@@ -6,13 +6,17 @@ import { MapStore } from "../../src/store/map_store.ts";
 import type { Clock } from "../../src/store/shard.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
 import type { Store } from "../../src/store/store.ts";
+import { prng } from "../helpers/prng.ts";
 
-/** Every implementation the shared suite runs against, by name. */
-const IMPLEMENTATIONS: [string, (clock: Clock) => Store][] = [
-  ["MapStore", (clock) => new MapStore(clock)],
-  ["ShardedStore(1)", (clock) => new ShardedStore(1, clock)],
-  ["ShardedStore(3)", (clock) => new ShardedStore(3, clock)],
-  ["ShardedStore(8)", (clock) => new ShardedStore(8, clock)],
+/**
+ * Every implementation the shared suite runs against: its name, how to make
+ * one, and the same as source code, for tests that run it in a child process.
+ */
+const IMPLEMENTATIONS: [string, (clock: Clock) => Store, string][] = [
+  ["MapStore", (clock) => new MapStore(clock), "new MapStore()"],
+  ["ShardedStore(1)", (clock) => new ShardedStore(1, clock), "new ShardedStore(1)"],
+  ["ShardedStore(3)", (clock) => new ShardedStore(3, clock), "new ShardedStore(3)"],
+  ["ShardedStore(8)", (clock) => new ShardedStore(8, clock), "new ShardedStore(8)"],
 ];
 
 /** A clock tests move by hand: `time.now` is what the store sees. */
@@ -30,7 +34,68 @@ function sortedEntries(store: Store): [string, string, number][] {
   return [...store.entries()].sort(byKey);
 }
 
-for (const [name, create] of IMPLEMENTATIONS) {
+/**
+ * Draws `draws` random keys from `store`, failing on any not in `keys`;
+ * returns the keys of `keys` never drawn.
+ */
+function undrawn(store: Store, keys: Iterable<string>, draws: number): string[] {
+  const left = new Set(keys);
+  const allowed = new Set(left);
+  for (let i = 0; i < draws; i++) {
+    const key = store.randomKey();
+    if (key === undefined || !allowed.has(key)) {
+      throw new Error(`draw ${i} gave ${JSON.stringify(key)}, not one of the ${allowed.size} keys`);
+    }
+    left.delete(key);
+  }
+  return [...left];
+}
+
+/** `count` keys named `prefix0`, `prefix1`, … */
+function keyNames(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+}
+
+/**
+ * How much each kind of churn grows the heap of a child process holding
+ * `source`'s store with 100 keys: the same key deleted and set again a million
+ * times, and 300,000 new keys each set while the oldest is deleted. A child,
+ * so it can collect garbage before each measurement.
+ */
+async function churnHeapGrowth(source: string): Promise<{ sameKey: number; newKeys: number }> {
+  const mapStore = JSON.stringify(import.meta.resolve("../../src/store/map_store.ts"));
+  const shardedStore = JSON.stringify(import.meta.resolve("../../src/store/sharded_store.ts"));
+  const script = `
+    import { MapStore } from ${mapStore};
+    import { ShardedStore } from ${shardedStore};
+    const store = ${source};
+    const heap = () => { gc(); gc(); return Deno.memoryUsage().heapUsed; };
+    const key = (i) => "churned-key-with-a-long-name-" + i;
+    for (let i = 0; i < 100; i++) store.set(key(i), "v");
+    for (let i = 0; i < 1000; i++) { store.delete(key(7)); store.set(key(7), "v"); }
+    let before = heap();
+    for (let i = 0; i < 1_000_000; i++) { store.delete(key(7)); store.set(key(7), "v"); }
+    const sameKey = heap() - before;
+    before = heap();
+    for (let i = 100; i < 300_100; i++) { store.set(key(i), "v"); store.delete(key(i - 100)); }
+    const newKeys = heap() - before;
+    for (let i = 0; i < 1000; i++) if (store.get(store.randomKey()) === undefined) throw new Error("drew a deleted key");
+    console.log(JSON.stringify({ sameKey, newKeys, size: store.size }));
+  `;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--v8-flags=--expose-gc", script],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assertEquals(output.code, 0, stderr);
+  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  assertEquals(result.size, 100);
+  return result;
+}
+
+for (const [name, create, source] of IMPLEMENTATIONS) {
   const make = () => create(Date.now);
 
   Deno.test(`${name} starts empty`, () => {
@@ -328,20 +393,130 @@ for (const [name, create] of IMPLEMENTATIONS) {
     },
   });
 
-  Deno.test(`${name} randomKey returns each key, and only keys in the store`, () => {
+  Deno.test(`${name} randomKey draws each of 100 keys within 3,000 calls, and only those`, () => {
     const store = make();
-    const keys = ["a", "b", "c", "d", "e", "f", "g"];
+    const keys = keyNames("k", 100);
     for (const key of keys) store.set(key, "v");
-    const seen = new Set<string>();
-    for (let i = 0; i < 2000; i++) {
-      const key = store.randomKey();
-      if (key === undefined) throw new Error("a non-empty store has a random key");
-      assert(keys.includes(key), `unexpected key ${key}`);
-      seen.add(key);
+    // Uniform draws miss a given key 3,000 times with probability 5e-14.
+    assertEquals(undrawn(store, keys, 3000), []);
+    store.set("k0", "new value"); // an overwrite adds no second chance
+    assertEquals(undrawn(store, keys, 3000), []);
+  });
+
+  Deno.test(`${name} randomKey never draws a deleted key, and still draws every other`, () => {
+    const store = make();
+    const keys = keyNames("k", 100);
+    for (const key of keys) store.set(key, "v");
+    for (const key of keys.slice(0, 10)) store.delete(key);
+    assertEquals(undrawn(store, keys.slice(10), 3000), []);
+    for (const key of keys.slice(10, 70)) store.delete(key);
+    assertEquals(undrawn(store, keys.slice(70), 3000), []);
+    for (const key of keys.slice(70, 99)) store.delete(key);
+    assertEquals(undrawn(store, ["k99"], 50), []);
+    store.delete("k99");
+    assertEquals(store.randomKey(), undefined);
+    store.set("k5", "v");
+    assertEquals(undrawn(store, ["k5"], 50), [], "a key set again after every key was deleted");
+  });
+
+  Deno.test(`${name} randomKey draws a key deleted and set again 10,000 times no more often`, () => {
+    const store = make();
+    const keys = keyNames("k", 10);
+    for (const key of keys) store.set(key, "v");
+    for (let i = 0; i < 10_000; i++) {
+      store.delete("k3");
+      if (i % 2 === 0) store.randomKey(); // may drop k3's slot before k3 is back
+      store.set("k3", "v");
     }
-    assertEquals(seen.size, keys.length, "every key is drawn sometimes");
-    for (const key of keys.slice(1)) store.delete(key);
-    for (let i = 0; i < 20; i++) assertEquals(store.randomKey(), "a");
+    const counts = new Map<string, number>();
+    const draws = 50_000;
+    for (let i = 0; i < draws; i++) {
+      const key = store.randomKey() as string;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    assertEquals(new Set(counts.keys()), new Set(keys));
+    // 5,000 each on average, with a standard deviation of 67.
+    for (const [key, count] of counts) {
+      assert(count > 4000 && count < 6000, `${key} drawn ${count} times of ${draws}`);
+    }
+  });
+
+  Deno.test(`${name} randomKey after clear draws only keys set since, after its undo only those before`, () => {
+    const store = make();
+    const keys = keyNames("k", 50);
+    for (const key of keys) store.set(key, "v");
+    for (const key of keys.slice(0, 10)) store.delete(key);
+    const undo = store.clear();
+    assertEquals(store.randomKey(), undefined);
+    const since = keyNames("since", 5);
+    for (const key of since) store.set(key, "v");
+    store.delete("since4");
+    assertEquals(undrawn(store, since.slice(0, 4), 500), []);
+    undo();
+    assertEquals(undrawn(store, keys.slice(10), 3000), []);
+    store.delete("k10");
+    store.set("k0", "v");
+    assertEquals(undrawn(store, [...keys.slice(11), "k0"], 3000), []);
+  });
+
+  Deno.test(`${name} randomKey may draw an expired key that get then hides`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("k", "v", time.now + 1);
+    time.now += 1;
+    assertEquals(store.randomKey(), "k", "not reclaimed yet, so still drawn");
+    assertEquals(store.get("k"), undefined);
+    assertEquals(store.randomKey(), undefined);
+  });
+
+  Deno.test(`${name} randomKey agrees with a model through random sets, deletes and clears`, () => {
+    const random = prng(9);
+    const store = make();
+    const pool = keyNames("k", 200);
+    let model = new Set<string>();
+    for (let op = 0; op < 30_000; op++) {
+      const roll = random();
+      const key = pool[Math.floor(random() * pool.length)];
+      if (roll < 0.45) {
+        store.set(key, "v");
+        model.add(key);
+      } else if (roll < 0.9) {
+        assertEquals(store.delete(key), model.delete(key), `delete ${key} at op ${op}`);
+      } else if (roll < 0.995) {
+        const drawn = store.randomKey();
+        if (model.size === 0) assertEquals(drawn, undefined, `op ${op}`);
+        else assert(drawn !== undefined && model.has(drawn), `op ${op} drew ${drawn}`);
+      } else {
+        const undo = store.clear();
+        if (random() < 0.5) undo();
+        else model = new Set();
+      }
+    }
+    assertEquals(store.size, model.size);
+    assertEquals(undrawn(store, model, 20 * Math.max(model.size, 10) + 500), []);
+  });
+
+  Deno.test(`${name} randomKey does not walk the keys: 100,000 draws from 200,000 keys in 1 s`, () => {
+    const store = make();
+    for (let i = 0; i < 200_000; i++) store.set(`k${i}`, "v");
+    // O(1) draws take ~50 ms here; walking to a random position took 7 s with 8
+    // shards and ~60 s with one.
+    const budgetMs = 1000;
+    const started = performance.now();
+    let draws = 0;
+    while (draws < 100_000 && performance.now() - started < budgetMs) {
+      for (let i = 0; i < 100; i++, draws++) store.randomKey();
+    }
+    const elapsed = performance.now() - started;
+    assert(draws === 100_000, `only ${draws} draws in ${elapsed.toFixed(0)} ms`);
+  });
+
+  Deno.test(`${name} randomKey's slots stay bounded however keys are deleted and set again`, async () => {
+    const { sameKey, newKeys } = await churnHeapGrowth(source);
+    // Kept slots would be 8 MB for the first and ~40 MB for the second.
+    const bound = 2 * 1024 * 1024;
+    assert(sameKey < bound, `a million deletes and sets of one key grew the heap ${sameKey} bytes`);
+    assert(newKeys < bound, `300,000 new keys, each deleted later, grew the heap ${newKeys} bytes`);
   });
 
   Deno.test(`${name} keys is a live iterator that sees each lasting key once`, () => {
