@@ -63,6 +63,8 @@ export interface StartOptions {
    * execs them. Default: none (the server is started directly).
    */
   commandPrefix?: string[];
+  /** How long the server may take to print its "listening" line (a long replay). Default 15 s. */
+  readyTimeoutMs?: number;
 }
 
 /** A running walkv. */
@@ -158,7 +160,7 @@ function spawnServer(
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timed out">((resolve) => {
-    timer = setTimeout(() => resolve("timed out"), READY_TIMEOUT_MS);
+    timer = setTimeout(() => resolve("timed out"), options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   });
   const ready = Promise.race([readyOrExit.promise, timeout]).then((outcome) => {
     clearTimeout(timer);
@@ -307,6 +309,24 @@ export class RawConnection implements Disposable {
     const rest = this.#pending;
     this.#pending = new Uint8Array(0);
     return rest;
+  }
+
+  /**
+   * Reads once into `buffer`, bypassing the pending bytes (for replies too
+   * large to keep): the byte count, or `null` at EOF. Past `deadline` (a
+   * `Date.now()` time) it closes the connection and throws.
+   */
+  async readChunk(buffer: Uint8Array, deadline: number): Promise<number | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+    });
+    const read = this.conn.read(buffer);
+    const n = await Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+    if (n !== "timeout") return n;
+    this.close(); // settles the read, so no op outlives the test
+    await read.catch(() => {});
+    throw new Error(`timed out reading from the server; ${this.#pending.length} bytes pending`);
   }
 
   /** Bytes received but not yet returned. */

@@ -22,6 +22,7 @@ import {
   startServer,
 } from "../helpers/server_process.ts";
 import { exists, tempDir } from "../helpers/temp_dir.ts";
+import { mountSmallDisk, type SmallDisk, whyNoTmpfs } from "../helpers/tmpfs.ts";
 
 const decoder = new TextDecoder();
 /** The tmpfs's size: small enough to fill in a few hundred KiB of writes. */
@@ -34,45 +35,6 @@ const VALUE_BYTES = 4096;
 const MAX_WRITES = 2 * Math.ceil(DISK_BYTES / VALUE_BYTES);
 /** How long the server may take to take writes again after space is freed. */
 const RECOVERY_MS = 10_000;
-
-/** Runs `command args…`, returning null on success, else why it failed. */
-async function run(command: string, args: string[]): Promise<string | null> {
-  try {
-    const output = await new Deno.Command(command, {
-      args,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(10_000),
-    }).output();
-    if (output.success) return null;
-    return `${command} ${args.join(" ")} exited with code ${output.code}: ` +
-      decoder.decode(output.stderr).trim();
-  } catch (error: unknown) {
-    return `cannot run ${command}: ${error instanceof Error ? error.message : String(error)}`;
-  }
-}
-
-function mountTmpfs(path: string): Promise<string | null> {
-  return run("mount", ["-t", "tmpfs", "-o", `size=${DISK_BYTES}`, "tmpfs", path]);
-}
-
-/** Lazy, so a process still holding a file there cannot keep the mount busy. */
-function unmount(path: string): Promise<string | null> {
-  return run("umount", ["-l", path]);
-}
-
-/** Null when this machine lets the test mount a tmpfs; else why not. */
-async function whyNoTmpfs(): Promise<string | null> {
-  const path = await Deno.makeTempDir({ prefix: "walkv_mount_probe_" });
-  try {
-    const problem = await mountTmpfs(path);
-    if (problem !== null) return problem;
-    return await unmount(path);
-  } finally {
-    await Deno.remove(path);
-  }
-}
 
 const noTmpfs = await whyNoTmpfs();
 if (noTmpfs !== null) console.warn(`disk_full_test: disk-full test ignored: ${noTmpfs}`);
@@ -114,28 +76,17 @@ Deno.test({
     (noTmpfs === null ? "" : ` (ignored: ${noTmpfs})`),
   ignore: noTmpfs !== null,
   async fn() {
-    await using dir = await tempDir();
-    const disk = `${dir.path}/tiny`;
-    await Deno.mkdir(disk);
-    const mounted = await mountTmpfs(disk);
-    assertEquals(mounted, null);
-    try {
-      await fillTheDiskAndRecover(disk);
-    } finally {
-      // Reported, not thrown, so it cannot hide the test's own failure.
-      const problem = await unmount(disk);
-      if (problem !== null) console.error(`disk_full_test: ${problem}`);
-    }
+    await using disk = await mountSmallDisk(DISK_BYTES);
+    await fillTheDiskAndRecover(disk);
   },
 });
 
-async function fillTheDiskAndRecover(disk: string): Promise<void> {
-  const filler = `${disk}/filler`;
-  await Deno.writeFile(filler, new Uint8Array(DISK_BYTES - LEFT_FOR_WAL));
+async function fillTheDiskAndRecover(disk: SmallDisk): Promise<void> {
+  await disk.fill(LEFT_FOR_WAL);
   /** Every key the server was asked to write: its acknowledged value, or null if refused. */
   const expected = new Map<string, string | null>();
   {
-    await using server = await startServer({ walDir: disk });
+    await using server = await startServer({ walDir: disk.path });
     using connection = await RawConnection.connect(server.port);
 
     let refusal = "";
@@ -178,7 +129,7 @@ async function fillTheDiskAndRecover(disk: string): Promise<void> {
     assertEquals(await wrongValues(server.port, expected), []);
 
     // Freeing space: the server rewrites the WAL from memory and takes writes again.
-    await Deno.remove(filler);
+    await disk.free();
     const deadline = Date.now() + RECOVERY_MS;
     let reply = "";
     for (let n = 0; reply !== "+OK\r\n"; n++) {
@@ -207,7 +158,7 @@ async function fillTheDiskAndRecover(disk: string): Promise<void> {
     text.close();
     assertEquals((await server.kill()).signal, "SIGKILL");
   }
-  await using server = await startServer({ walDir: disk });
+  await using server = await startServer({ walDir: disk.path });
   assertEquals(await wrongValues(server.port, expected), []);
   assertEquals((await server.stop()).code, 0, server.stderrText());
 }

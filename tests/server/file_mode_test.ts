@@ -7,12 +7,7 @@
 import { assertEquals } from "@std/assert";
 import { lockPath } from "../../src/server/wal_files.ts";
 import { waitForOutput } from "../helpers/server_output.ts";
-import {
-  RawConnection,
-  request,
-  serverPermissions,
-  startServer,
-} from "../helpers/server_process.ts";
+import { RawConnection, request, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 /** `path`'s permission bits, in octal. */
@@ -27,21 +22,7 @@ async function modeOf(path: string): Promise<string> {
 function startUnderUmask000(walDir: string, probe: string) {
   return startServer({
     walDir,
-    executable: "sh",
-    argv: (port, walPath) => [
-      "-c",
-      'umask 000 && : > "$1" && shift && exec "$@"',
-      "sh",
-      probe,
-      Deno.execPath(),
-      "run",
-      ...serverPermissions(walDir),
-      "main.ts",
-      "--port",
-      String(port),
-      "--wal",
-      walPath,
-    ],
+    commandPrefix: ["sh", "-c", 'umask 000 && : > "$1" && shift && exec "$@"', "sh", probe],
   });
 }
 

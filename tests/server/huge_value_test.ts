@@ -17,13 +17,7 @@
 import { assertEquals } from "@std/assert";
 import { frame } from "../helpers/resp_frames.ts";
 import { readRespReply, respCall } from "../helpers/resp_reply.ts";
-import {
-  freePort,
-  RawConnection,
-  REPO_ROOT,
-  serverPermissions,
-  startServer,
-} from "../helpers/server_process.ts";
+import { RawConnection, type ServerProcess, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 /** V8's longest string (`String.prototype.length` at most 2^29 - 24). */
@@ -70,26 +64,6 @@ function settle(promise: Promise<string>, what: string): Promise<string> {
   );
 }
 
-/** Reads into `buffer`, failing after `deadline` (the connection is then closed). */
-async function readBefore(
-  connection: RawConnection,
-  buffer: Uint8Array,
-  deadline: number,
-): Promise<number | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
-  });
-  const read = connection.conn.read(buffer);
-  const n = await Promise.race([read, timeout]).finally(() => clearTimeout(timer));
-  if (n === "timeout") {
-    connection.close();
-    await read.catch(() => {});
-    throw new Error("timed out reading a large reply");
-  }
-  return n;
-}
-
 /**
  * Sends `GET key` and compares the bulk reply with `expected` as it
  * arrives. Returns null when it is exactly `expected`, else what differed.
@@ -108,7 +82,7 @@ async function differsFrom(
   let body = 0; // bytes of the value compared so far
   let tail = "";
   for (;;) {
-    const n = await readBefore(connection, buffer, deadline);
+    const n = await connection.readChunk(buffer, deadline);
     if (n === null) return `GET ${key}: closed after ${body} bytes of the value`;
     let at = 0;
     while (head.length < header.length && at < n) head += String.fromCharCode(buffer[at++]);
@@ -130,93 +104,25 @@ async function differsFrom(
   }
 }
 
-/** What these tests use of a running walkv, from `startServer` or {@linkcode startAfterReplay}. */
-interface Walkv extends AsyncDisposable {
-  readonly port: number;
-  readonly walPath: string;
-  stderrText(): string;
-  kill(): Promise<Deno.CommandStatus>;
-}
-
-/**
- * Starts walkv on the WAL in `walDir` as `startServer` does, but waits up to
- * {@linkcode LARGE_REPLY_MS} for it to listen: replaying half a GB of WAL
- * took 20 s on a busy machine, past `startServer`'s 15 s.
- */
-async function startAfterReplay(walDir: string): Promise<Walkv> {
-  const port = freePort();
-  const walPath = `${walDir}/wal`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...serverPermissions(walDir),
-      "main.ts",
-      "--port",
-      String(port),
-      "--wal",
-      walPath,
-    ],
-    cwd: REPO_ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let stdout = "";
-  let stderr = "";
-  const listening = Promise.withResolvers<boolean>();
-  const drained = Promise.all([
-    drain(child.stdout, (text) => {
-      stdout += text;
-      if (stdout.includes(`listening on 127.0.0.1:${port}`)) listening.resolve(true);
-    }),
-    drain(child.stderr, (text) => stderr += text),
-  ]);
-  const exited = drained.then(() => child.status);
-  exited.then(() => listening.resolve(false));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), LARGE_REPLY_MS);
-  });
-  const ready = await Promise.race([listening.promise, timeout]).finally(() => clearTimeout(timer));
-  const kill = () => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    return exited;
-  };
-  if (!ready) {
-    const status = await kill();
-    throw new Error(
-      `walkv did not start: exit code ${status.code}, signal ${status.signal}\n${stderr}`,
-    );
-  }
-  return {
-    port,
-    walPath,
-    stderrText: () => stderr,
-    kill,
-    [Symbol.asyncDispose]: () => kill().then(() => {}),
-  };
-}
-
-async function drain(stream: ReadableStream<Uint8Array>, onText: (text: string) => void) {
-  for await (const text of stream.pipeThrough(new TextDecoderStream())) onText(text);
-}
-
 /**
  * SIGKILLs `server` and starts walkv again on its WAL; notes in `problems`
  * if the server had already exited by itself.
  */
-async function killAndRestart(server: Walkv, walDir: string, problems: string[]): Promise<Walkv> {
+async function killAndRestart(
+  server: ServerProcess,
+  walDir: string,
+  problems: string[],
+): Promise<ServerProcess> {
   const status = await server.kill();
   if (status.signal !== "SIGKILL") {
     problems.push(`the server had exited with code ${status.code}: ${stderrTail(server)}`);
   }
-  return await startAfterReplay(walDir);
+  // Replaying half a GB of WAL took 20 s on a busy machine, past the usual 15 s.
+  return await startServer({ walDir, readyTimeoutMs: LARGE_REPLY_MS });
 }
 
 /** The last lines of what `server` printed on stderr, for failure messages. */
-function stderrTail(server: Walkv): string {
+function stderrTail(server: ServerProcess): string {
   return server.stderrText().trim().split("\n").slice(-3).join(" | ");
 }
 
@@ -225,7 +131,7 @@ Deno.test("MSET of two 270 MiB values is refused unseen, or acknowledged and dur
   const a = pattern(size, 1);
   const b = pattern(size, 2);
   await using dir = await tempDir();
-  let server: Walkv = await startServer({ walDir: dir.path });
+  let server: ServerProcess = await startServer({ walDir: dir.path });
   const problems: string[] = [];
   try {
     using writer = await RawConnection.connect(server.port);
@@ -298,7 +204,7 @@ Deno.test("APPEND past V8's longest string is refused and changes nothing", asyn
   // the string limit stands in the way.
   const extra = MAX_STRING + 1 - base.length;
   await using dir = await tempDir();
-  let server: Walkv = await startServer({ walDir: dir.path });
+  let server: ServerProcess = await startServer({ walDir: dir.path });
   const problems: string[] = [];
   const length = `:${base.length}\r\n`;
   try {
@@ -337,7 +243,7 @@ Deno.test("APPEND past V8's longest string is refused and changes nothing", asyn
 Deno.test("SET of a value of V8's longest string is acknowledged and durable", async () => {
   const value = pattern(MAX_STRING, 5);
   await using dir = await tempDir();
-  let server: Walkv = await startServer({ walDir: dir.path });
+  let server: ServerProcess = await startServer({ walDir: dir.path });
   const problems: string[] = [];
   try {
     using connection = await RawConnection.connect(server.port);

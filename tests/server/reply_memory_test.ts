@@ -115,17 +115,9 @@ async function expectReplies(
   const deadline = Date.now() + timeoutMs;
   let received = 0;
   while (received < total) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+    const n = await connection.readChunk(buffer, deadline).catch((error: Error) => {
+      throw new Error(`${error.message}, after ${received} of ${total} bytes in ${timeoutMs} ms`);
     });
-    const read = connection.conn.read(buffer);
-    const n = await Promise.race([read, timeout]).finally(() => clearTimeout(timer));
-    if (n === "timeout") {
-      connection.close(); // settles the read, so no op outlives the test
-      await read.catch(() => {});
-      throw new Error(`timed out after ${timeoutMs} ms with ${received} of ${total} bytes read`);
-    }
     if (n === null) throw new Error(`connection closed after ${received} of ${total} bytes`);
     for (let i = 0; i < n; i++) {
       const at = (received + i) % reply.length;

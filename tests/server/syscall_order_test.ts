@@ -31,7 +31,6 @@ import {
   RawConnection,
   REPO_ROOT,
   request,
-  serverPermissions,
   type ServerProcess,
   startServer,
 } from "../helpers/server_process.ts";
@@ -301,8 +300,8 @@ async function startTraced(
 ): Promise<TracedServer> {
   const server = await startServer({
     walDir,
-    executable: "strace",
-    argv: (port, walPath) => [
+    commandPrefix: [
+      "strace",
       "-f",
       "-ttt",
       "-T",
@@ -319,14 +318,6 @@ async function startTraced(
       "-c",
       'echo "walkv pid $$"; exec "$@"',
       "sh",
-      Deno.execPath(),
-      "run",
-      ...serverPermissions(walDir),
-      "main.ts",
-      "--port",
-      String(port),
-      "--wal",
-      walPath,
     ],
     args,
   });

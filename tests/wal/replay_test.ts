@@ -50,6 +50,21 @@ async function replayFile(path: string, content: Uint8Array): Promise<Replayed> 
   return { result, store, after: await Deno.readFile(path), position };
 }
 
+/**
+ * Writes `content` to `path`, expects replay to refuse it as corrupt, and
+ * checks the file was left untouched; returns the error.
+ */
+async function assertCorrupt(path: string, content: Uint8Array): Promise<WalCorruptionError> {
+  await Deno.writeFile(path, content);
+  const file = await Deno.open(path, { read: true, write: true });
+  try {
+    return await assertRejects(() => replayWal(file, path, new MapStore()), WalCorruptionError);
+  } finally {
+    file.close();
+    assertEquals(await Deno.readFile(path), content, "the file is left as it was");
+  }
+}
+
 /** The store's live keys and values, sorted by key. */
 function contents(store: MapStore): Record<string, string> {
   return Object.fromEntries(
@@ -337,18 +352,8 @@ Deno.test("replayWal refuses, rather than cuts, a damaged length with records af
     setText("b", "2"),
     setText("c", "3"),
   );
-  await Deno.writeFile(path, content);
-  const file = await Deno.open(path, { read: true, write: true });
-  try {
-    const error = await assertRejects(
-      () => replayWal(file, path, new MapStore()),
-      WalCorruptionError,
-    );
-    assertEquals(error.offset, setText("a", "1").length);
-  } finally {
-    file.close();
-  }
-  assertEquals(await Deno.readFile(path), content);
+  const error = await assertCorrupt(path, content);
+  assertEquals(error.offset, setText("a", "1").length);
 });
 
 Deno.test("replayWal reads seed records whose key and value start with digits", async () => {
@@ -558,20 +563,9 @@ Deno.test("replayWal refuses a sealed record whose bytes do not match its checks
     for (const after of [setText("b", "2"), ""]) {
       // Damage is not a torn tail, last record or not: a complete record was
       // written, and may have been acknowledged.
-      const content = concat(good, damaged, after);
-      await Deno.writeFile(path, content);
-      const file = await Deno.open(path, { read: true, write: true });
-      try {
-        const error = await assertRejects(
-          () => replayWal(file, path, new MapStore()),
-          WalCorruptionError,
-        );
-        assertEquals(error.offset, good.length, `byte ${at}, then ${JSON.stringify(after)}`);
-        assert(/checksum/.test(error.message), error.message);
-      } finally {
-        file.close();
-      }
-      assertEquals(await Deno.readFile(path), content, "the file is left as it was");
+      const error = await assertCorrupt(path, concat(good, damaged, after));
+      assertEquals(error.offset, good.length, `byte ${at}, then ${JSON.stringify(after)}`);
+      assert(/checksum/.test(error.message), error.message);
     }
   }
 });
