@@ -6,24 +6,6 @@ import type { Connection } from "./connection.ts";
 import { ReplyBarrier } from "./reply_barrier.ts";
 
 const NEWLINE = 0x0a;
-const utf8 = new TextDecoder();
-
-/**
- * `bytes` as a binary string. ASCII, the usual
- * case, is its own binary string, and the native UTF-8 decoder makes it ~70x
- * faster than {@linkcode binaryFromBytes} for a full 64 KiB read. The decoded
- * text is all ASCII exactly when it has one char per byte and no U+FFFD: a
- * valid multi-byte sequence decodes to fewer chars, an invalid one to U+FFFD.
- */
-function binaryFromRead(bytes: Uint8Array): string {
-  const n = bytes.length;
-  if (n > 64) {
-    const text = utf8.decode(bytes);
-    if (text.length === n && !text.includes("\ufffd")) return text;
-  }
-  return binaryFromBytes(bytes, 0, n);
-}
-
 /** The start size of the buffer for a line that spans reads. */
 const PARTIAL_LINE_BYTES = 4096;
 
@@ -52,7 +34,7 @@ class PartialLine {
 
   /** The kept bytes as a binary string; empty afterwards, its memory given back if large. */
   take(): string {
-    const text = this.#length === 0 ? "" : binaryFromRead(this.#bytes.subarray(0, this.#length));
+    const text = this.#length === 0 ? "" : binaryFromBytes(this.#bytes, 0, this.#length);
     this.#length = 0;
     if (this.#bytes.length > PARTIAL_LINE_BYTES) this.#bytes = new Uint8Array(PARTIAL_LINE_BYTES);
     return text;
@@ -139,7 +121,7 @@ export async function serveText(connection: Connection, buffer: Uint8Array, n: n
       const { complete, lineEnd, tooLong } = scan(read);
       if (complete > 0) {
         // The write settles only once its lines are read below; not awaited.
-        const text = partial.take() + binaryFromRead(buffer.subarray(0, lineEnd));
+        const text = partial.take() + binaryFromBytes(buffer, 0, lineEnd);
         feed.write(text).catch(() => {});
       }
       if (!tooLong) partial.add(buffer.subarray(lineEnd, read));
