@@ -54,7 +54,8 @@ export class ReplyBarrier {
   readonly #dependent: number[] = [];
   /** The newest record any held reply depends on; 0 for none. */
   #newest = 0;
-  #writing: Promise<void> = Promise.resolve();
+  /** The batch being written, until its write is done. */
+  #writing: Promise<void> | null = null;
 
   constructor(db: Db, replies: HeldReplies, options: ReplyBarrierOptions) {
     this.#db = db;
@@ -89,14 +90,17 @@ export class ReplyBarrier {
       this.#newest = 0;
     }
     if (this.#replies.length === 0) return;
-    await this.#writing;
-    this.#writing = this.#options.write(this.#replies.take());
-    this.#writing.catch(() => {}); // its error surfaces at the next await
+    if (this.#writing) await this.#writing;
+    const writing = this.#writing = this.#options.write(this.#replies.take());
+    // A write that is done needs no await; a failed one stays, to reject the next.
+    writing.then(() => {
+      if (this.#writing === writing) this.#writing = null;
+    }, () => {});
   }
 
   /** Waits for the write in flight; rejects with its error. */
-  drain(): Promise<void> {
-    return this.#writing;
+  async drain(): Promise<void> {
+    if (this.#writing) await this.#writing;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { errorMessage } from "../io/error_message.ts";
 import type { FsyncPolicy } from "./fsync_policy.ts";
-import { PieceWriter } from "./piece_writer.ts";
-import { type RecordPieces, sealRecord } from "./record.ts";
+import type { RecordPieces } from "./record.ts";
+import { RecordBatch } from "./record_batch.ts";
 import type { Wal } from "./wal.ts";
 
 /**
@@ -14,8 +14,8 @@ export type WalFile =
 
 /** Records waiting for one write and one sync, and the promise they share. */
 interface Batch {
-  /** The sealed records' pieces, in order. */
-  pieces: string[];
+  /** Its records, as they will be written. */
+  records: RecordBatch;
   rollbacks: (() => void)[];
   /** The sequence number of its last record. */
   last: number;
@@ -25,7 +25,7 @@ interface Batch {
 
 function newBatch(): Batch {
   const { promise, resolve } = Promise.withResolvers<void>();
-  return { pieces: [], rollbacks: [], last: 0, done: promise, resolve };
+  return { records: new RecordBatch(), rollbacks: [], last: 0, done: promise, resolve };
 }
 
 /** Records rolled back together by one failure: sequence numbers `(after, through]`. */
@@ -124,7 +124,7 @@ export class FileWal implements Wal {
   /** Starts the sync early, once the open batch reaches `#target`. */
   #wake: (() => void) | null = null;
   /** Batches written since {@linkcode FileWal.keep}, for the compaction's file. */
-  #kept: string[][] | null = null;
+  #kept: RecordBatch[] | null = null;
   #keptRecords = 0;
   /** The compaction's file while it receives every batch too. */
   #joined: WalFile | null = null;
@@ -143,7 +143,6 @@ export class FileWal implements Wal {
   #resolved = 0;
   /** What each failure rolled back; one entry per failure, so a handful. */
   readonly #rolledBack: RolledBack[] = [];
-  readonly #pieceWriter = new PieceWriter();
 
   /**
    * @param file the WAL, open for writing and positioned at its end.
@@ -188,7 +187,7 @@ export class FileWal implements Wal {
     if (this.#failure) throw this.#failure;
     if (this.#closed) throw new Error(`WAL "${this.#path}" is closed`);
     const batch = this.#open ??= newBatch();
-    for (const piece of sealRecord(record)) batch.pieces.push(piece);
+    batch.records.add(record);
     batch.rollbacks.push(rollback);
     batch.last = ++this.#appended;
     if (this.#wake && batch.rollbacks.length >= this.#target) this.#wake();
@@ -209,8 +208,9 @@ export class FileWal implements Wal {
   }
 
   rolledBack(seq: number): Error | null {
-    for (const range of this.#rolledBack) {
-      if (seq > range.after && seq <= range.through) return range.error;
+    const ranges = this.#rolledBack;
+    for (let i = 0; i < ranges.length; i++) {
+      if (seq > ranges[i].after && seq <= ranges[i].through) return ranges[i].error;
     }
     return null;
   }
@@ -236,9 +236,7 @@ export class FileWal implements Wal {
     }
     try {
       let bytes = 0;
-      for (const pieces of kept) {
-        bytes += this.#pieceWriter.write(pieces, (chunk) => writeAllSync(file, chunk));
-      }
+      for (const records of kept) bytes += records.writeTo((chunk) => writeAllSync(file, chunk));
       this.#joinedSize = {
         bytes: snapshot.bytes + bytes,
         records: snapshot.records + this.#keptRecords,
@@ -382,7 +380,7 @@ export class FileWal implements Wal {
 
   #write(batch: Batch): void {
     const records = batch.rollbacks.length;
-    const bytes = this.#pieceWriter.write(batch.pieces, (chunk) => {
+    const bytes = batch.records.writeTo((chunk) => {
       writeAllSync(this.#file, chunk);
       if (!this.#joined) return;
       try {
@@ -395,7 +393,7 @@ export class FileWal implements Wal {
     this.#size.bytes += bytes;
     this.#size.records += records;
     if (this.#kept) {
-      this.#kept.push(batch.pieces);
+      this.#kept.push(batch.records);
       this.#keptRecords += records;
     }
     if (this.#joined) {

@@ -1,7 +1,7 @@
 import { binaryFromText } from "../../io/binary.ts";
 import { errorMessage } from "../../io/error_message.ts";
 import { type CommandTable, RESP_COMMAND_TABLE } from "./resp_command_table.ts";
-import type { CommandContext } from "./resp_command.ts";
+import type { CommandContext, RespCommand } from "./resp_command.ts";
 
 /**
  * Runs RESP requests: finds the command whatever the case of its name,
@@ -57,19 +57,21 @@ export class RespDispatcher {
       );
     }
     const mark = reply.length;
-    const fail = (error: unknown) => {
-      db.abort();
-      reply.rewind(mark);
-      reply.error(
-        `ERR ${command.name.toLowerCase()} failed: ${binaryFromText(errorMessage(error))}`,
-      );
-    };
     try {
       const running = command.run(args, context);
-      if (running) return running.catch(fail);
+      if (running) return running.catch((error) => failed(command, mark, error, context));
       if (command.writes) db.commit();
     } catch (error: unknown) {
-      fail(error);
+      failed(command, mark, error, context);
     }
   }
+}
+
+/** Undoes a command that threw and answers with an error instead of what it had written. */
+function failed(command: RespCommand, mark: number, error: unknown, context: CommandContext): void {
+  context.db.abort();
+  context.reply.rewind(mark);
+  context.reply.error(
+    `ERR ${command.name.toLowerCase()} failed: ${binaryFromText(errorMessage(error))}`,
+  );
 }
