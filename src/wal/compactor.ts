@@ -2,8 +2,9 @@ import { errorMessage } from "../io/error_message.ts";
 import { splitPath } from "../io/split_path.ts";
 import type { Store } from "../store/store.ts";
 import type { FileWal, WalSize } from "./file_wal.ts";
-import { PieceWriter } from "./piece_writer.ts";
-import { encodeSet, sealRecord } from "./record.ts";
+import { writeAll } from "../io/write_all.ts";
+import { encodeSet } from "./record.ts";
+import { RecordBatch } from "./record_batch.ts";
 
 /** The steps of a compaction, in order; a test hook can stop at each. */
 export const COMPACTION_STEPS = [
@@ -325,17 +326,11 @@ export class Compactor implements CompactionControl {
     const size: WalSize = { bytes: 0, records: 0 };
     const sliceKeys = this.#hooks.sliceKeys ?? Infinity;
     const entries = this.#store.entries();
-    const writer = new PieceWriter();
-    const sink = (bytes: Uint8Array) => {
-      for (let written = 0; written < bytes.length;) {
-        written += file.writeSync(bytes.subarray(written));
-      }
-    };
     let longestSlice = 0;
     for (let done = false, first = true; !done; first = false) {
       this.#check(epoch);
       const sliceStarted = performance.now();
-      const pieces: string[] = [];
+      const records = new RecordBatch();
       let chars = 0;
       let keys = 0;
       while (true) {
@@ -345,10 +340,8 @@ export class Compactor implements CompactionControl {
           break;
         }
         const [key, value, expiresAt] = next.value;
-        for (const piece of sealRecord(encodeSet(key, value, expiresAt))) {
-          pieces.push(piece);
-          chars += piece.length;
-        }
+        records.add(encodeSet(key, value, expiresAt));
+        chars += key.length + value.length;
         keys++;
         if (keys >= sliceKeys) break;
         if (
@@ -356,9 +349,12 @@ export class Compactor implements CompactionControl {
           (chars >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS)
         ) break;
       }
-      // Into the page cache, in place, as the WAL's own writes are.
-      size.bytes += writer.write(pieces, sink);
+      const chunks: Uint8Array[] = [];
+      size.bytes += records.writeTo((bytes) => chunks.push(bytes.slice()));
       longestSlice = Math.max(longestSlice, performance.now() - sliceStarted);
+      // Written off the event loop: clients are served while it lands, and
+      // between slices (a write into a busy page cache can take long).
+      for (const chunk of chunks) await writeAll(file, chunk);
       size.records += keys;
       if (first) await this.#step("snapshot");
       if (this.#hooks.sliceKeys !== undefined) await new Promise((r) => setTimeout(r, 1));

@@ -396,7 +396,18 @@ function decodeSealed(bytes: Uint8Array, start: number, at: number): DecodeResul
         `but the record says ${hex(expected)}`,
     };
   }
-  const inner = decodeRecord(bytes.subarray(0, end), bodyStart, true, false);
+  // walkv seals only colon records, decoded in place; anything else gets a
+  // view that ends with the seal. A colon record's lengths are explicit, and
+  // one that overran the seal would not end where it does.
+  const opRun = digitRun(bytes, bodyStart);
+  const opStart = bodyStart + opRun;
+  const opLength = opRun === 1 ? bytes[bodyStart] - ZERO : 0;
+  const op = opLength > 0 && opStart + opLength <= end
+    ? knownOp(bytes, opStart, opLength)
+    : undefined;
+  const inner = op !== undefined && op in COLON_OPS
+    ? decodeColonRecord(bytes, bodyStart, opStart + opLength, op as ColonOp)
+    : decodeRecord(bytes.subarray(0, end), bodyStart, true, false);
   if (inner.kind === "incomplete") {
     return {
       kind: "malformed",
