@@ -31,7 +31,7 @@ export class Dispatcher {
   dispatch(fields: string[], reply: ReplySink): void {
     const command = COMMAND_TABLE.get(fields[0]);
     if (command === undefined) return reply.unknownCommand(fields[0]);
-    if (fields.length !== command.arity) return reply.wrongArity(command);
+    if (fields.length !== command.arity) return reply.wrongArity(command.name, command.usage);
     const db = this.#db;
     if (command.writes && db.failure) {
       const reason = binaryFromText(db.failure.message);

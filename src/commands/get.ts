@@ -15,7 +15,7 @@ export const get: Command = {
   writes: false,
   run(fields, db, reply) {
     const value = db.get(fields[1]);
-    if (value === undefined) reply.missing(get, fields[1]);
+    if (value === undefined) reply.missing(get.name, fields[1]);
     else reply.value(value);
   },
 };

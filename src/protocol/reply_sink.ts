@@ -1,5 +1,3 @@
-import type { Command } from "../commands/command.ts";
-
 /**
  * Where a text-protocol command puts its answer, without knowing the wire
  * format; a command calls exactly one method per execution.
@@ -13,12 +11,12 @@ export interface ReplySink {
   ok(): void;
   /** Success with a value (GET of a present key). */
   value(value: string): void;
-  /** `command` looked up `key` and it is absent (GET of a missing key). */
-  missing(command: Command, key: string): void;
+  /** The command called `name` looked up `key` and it is absent (GET of a missing key). */
+  missing(name: string, key: string): void;
   /** The first field names no command. */
   unknownCommand(name: string): void;
-  /** `command` was given the wrong number of arguments. */
-  wrongArity(command: Command): void;
+  /** The command called `name` was given the wrong number of arguments; `usage` says what it takes. */
+  wrongArity(name: string, usage: string): void;
   /** Any other failure, in plain words. */
   error(message: string): void;
   /** Bytes of replies written so far: a mark to rewind to. */

@@ -1,4 +1,3 @@
-import type { Command } from "../commands/command.ts";
 import { ReplyBuffer } from "./reply_buffer.ts";
 import type { ReplySink } from "./reply_sink.ts";
 
@@ -37,16 +36,16 @@ export class TextReplyWriter extends ReplyBuffer implements ReplySink {
     this.appendBinary("\n");
   }
 
-  missing(command: Command, key: string): void {
-    this.#line(`-${command.name} could not find ${key} in store`);
+  missing(name: string, key: string): void {
+    this.#line(`-${name} could not find ${key} in store`);
   }
 
   unknownCommand(_name: string): void {
     this.#line("-INVALID COMMAND");
   }
 
-  wrongArity(command: Command): void {
-    this.#line(`-${command.name} ${command.usage}`);
+  wrongArity(name: string, usage: string): void {
+    this.#line(`-${name} ${usage}`);
   }
 
   error(message: string): void {

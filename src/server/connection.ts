@@ -1,30 +1,11 @@
-import type { Dispatcher } from "../commands/dispatcher.ts";
-import type { RespDispatcher } from "../commands/resp/resp_dispatcher.ts";
-import type { Db } from "../db/db.ts";
 import { COMMAND_TABLE as TEXT_COMMAND_TABLE } from "../commands/command_table.ts";
 import { binaryFromBytes } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { ClientState } from "./client_state.ts";
 import { serveResp } from "./resp_session.ts";
-import type { ServerState } from "./server_state.ts";
+import type { ConnectionOptions, SessionConnection } from "./session_connection.ts";
 import { serveText } from "./text_session.ts";
-
-/** What every connection is served with. */
-export interface ConnectionOptions {
-  /** The keyspace. */
-  db: Db;
-  /** Runs the seed's text commands. */
-  text: Dispatcher;
-  /** Runs RESP commands. */
-  resp: RespDispatcher;
-  /** Server-wide state and counters. */
-  server: ServerState;
-  /** The longest text-protocol line accepted, in bytes; a longer one closes the connection. */
-  maxLineBytes: number;
-  /** The largest RESP bulk string accepted, in bytes; a larger one closes the connection. */
-  maxBulkBytes: number;
-}
 
 const READ_BUFFER_BYTES = 64 * 1024;
 const STAR = 0x2a;
@@ -48,7 +29,7 @@ const NEWLINE = 0x0a;
  * await connection.serve();
  * ```
  */
-export class Connection {
+export class Connection implements SessionConnection {
   readonly options: ConnectionOptions;
   readonly client: ClientState;
   readonly #conn: Deno.TcpConn;

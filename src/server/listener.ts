@@ -1,6 +1,7 @@
 import { closeQuietly } from "../io/close_quietly.ts";
 import { errorMessage } from "../io/error_message.ts";
-import { Connection, type ConnectionOptions } from "./connection.ts";
+import { Connection } from "./connection.ts";
+import type { ConnectionOptions } from "./session_connection.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 

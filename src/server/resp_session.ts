@@ -2,7 +2,7 @@ import type { CommandContext } from "../commands/resp/resp_command.ts";
 import { binaryFromText } from "../io/binary.ts";
 import { INCOMPLETE, PROTOCOL_ERROR, RespParser } from "../protocol/resp_parser.ts";
 import { RespWriter } from "../protocol/resp_writer.ts";
-import type { Connection } from "./connection.ts";
+import type { SessionConnection } from "./session_connection.ts";
 import { ReplyBarrier } from "./reply_barrier.ts";
 
 /** The read buffer a session starts with and returns to after a large request. */
@@ -30,7 +30,7 @@ const BUFFER_BYTES = 64 * 1024;
  * ```
  */
 export async function serveResp(
-  connection: Connection,
+  connection: SessionConnection,
   first: Uint8Array,
   n: number,
 ): Promise<void> {

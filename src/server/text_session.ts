@@ -2,7 +2,7 @@ import { TextLineStream } from "@std/streams/text-line-stream";
 import { binaryFromBytes, binaryFromText } from "../io/binary.ts";
 import { splitFields } from "../protocol/split_fields.ts";
 import { TextReplyWriter } from "../protocol/text_reply_writer.ts";
-import type { Connection } from "./connection.ts";
+import type { SessionConnection } from "./session_connection.ts";
 import { ReplyBarrier } from "./reply_barrier.ts";
 
 const NEWLINE = 0x0a;
@@ -70,7 +70,7 @@ class PartialLine {
  * if (n !== null && buffer[0] !== 0x2a) await serveText(connection, buffer, n);
  * ```
  */
-export async function serveText(connection: Connection, buffer: Uint8Array, n: number) {
+export async function serveText(connection: SessionConnection, buffer: Uint8Array, n: number) {
   const { db, text: dispatcher, maxLineBytes, server } = connection.options;
   const replies = new TextReplyWriter();
   const barrier = new ReplyBarrier(db, replies, {

@@ -32,7 +32,7 @@ Deno.test("TextReplyWriter passes a binary value's bytes through unchanged", () 
 
 Deno.test("TextReplyWriter writes missing with the seed's wording", () => {
   const replies = new TextReplyWriter();
-  replies.missing(get, "hello");
+  replies.missing(get.name, "hello");
   assertEquals(taken(replies), "-GET could not find hello in store\n");
 });
 
@@ -44,9 +44,9 @@ Deno.test("TextReplyWriter writes unknownCommand as -INVALID COMMAND", () => {
 
 Deno.test("TextReplyWriter writes wrongArity with the command's usage", () => {
   const replies = new TextReplyWriter();
-  replies.wrongArity(set);
-  replies.wrongArity(get);
-  replies.wrongArity(del);
+  replies.wrongArity(set.name, set.usage);
+  replies.wrongArity(get.name, get.usage);
+  replies.wrongArity(del.name, del.usage);
   assertEquals(
     taken(replies),
     "-SET expected 2 arguments KEY and VALUE\n" +
@@ -74,9 +74,9 @@ Deno.test("TextReplyWriter keeps replies in order, take empties it, rewind drops
   assertEquals(taken(replies), "");
   replies.ok();
   replies.value("v");
-  replies.missing(get, "k");
+  replies.missing(get.name, "k");
   replies.unknownCommand("X");
-  replies.wrongArity(set);
+  replies.wrongArity(set.name, set.usage);
   replies.error("e");
   assertEquals(
     taken(replies),

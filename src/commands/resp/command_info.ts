@@ -1,6 +1,5 @@
 import type { RespWriter } from "../../protocol/resp_writer.ts";
-import type { CommandGroup } from "./resp_command_table.ts";
-import type { RespCommand } from "./resp_command.ts";
+import type { CommandGroup, RespCommand } from "./resp_command.ts";
 
 /**
  * Commands Redis flags `fast` (constant or logarithmic time, no blocking);

@@ -2,7 +2,6 @@ import type { Db } from "../../db/db.ts";
 import type { RespWriter } from "../../protocol/resp_writer.ts";
 import type { ServerState } from "../../server/server_state.ts";
 import type { ClientState } from "../../server/client_state.ts";
-import type { CommandTable } from "./resp_command_table.ts";
 
 /** What a RESP command runs against. */
 export interface CommandContext {
@@ -15,7 +14,7 @@ export interface CommandContext {
   /** Server-wide state: start time, config, statistics, SCAN cursors. */
   readonly server: ServerState;
   /** The command table, for the commands that describe it (COMMAND). */
-  readonly commands: CommandTable;
+  readonly commands: CommandRegistry;
 }
 
 /**
@@ -54,4 +53,22 @@ export interface RespCommand {
    * promise and yields inside it; only commands that do not write may.
    */
   run(args: string[], context: CommandContext): void | Promise<void>;
+}
+
+/** Redis's documentation groups, as COMMAND DOCS reports them. */
+export type CommandGroup = "connection" | "string" | "generic" | "server";
+
+/**
+ * What a command sees of the command table (COMMAND lists and describes
+ * it). The table itself lives in `resp_command_table.ts`, which imports
+ * every command; commands see it through this, so nothing imports in a
+ * circle.
+ */
+export interface CommandRegistry {
+  /** Every command, in the order COMMAND lists them. */
+  readonly all: readonly RespCommand[];
+  /** The command called `name`, in any case. */
+  get(name: string): RespCommand | undefined;
+  /** The Redis documentation group of `command`. */
+  group(command: RespCommand): CommandGroup;
 }

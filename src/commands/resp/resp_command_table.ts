@@ -1,11 +1,8 @@
 import { CONNECTION_COMMANDS } from "./connection_commands.ts";
 import { KEY_COMMANDS } from "./key_commands.ts";
-import type { RespCommand } from "./resp_command.ts";
+import type { CommandGroup, CommandRegistry, RespCommand } from "./resp_command.ts";
 import { SERVER_COMMANDS } from "./server_commands.ts";
 import { STRING_COMMANDS } from "./string_commands.ts";
-
-/** Redis's documentation groups, as COMMAND DOCS reports them. */
-export type CommandGroup = "connection" | "string" | "generic" | "server";
 
 /**
  * The RESP commands: lookup by name, the list COMMAND reports, and each
@@ -13,8 +10,9 @@ export type CommandGroup = "connection" | "string" | "generic" | "server";
  * "generic" group). Adding a command is one file and one line in its
  * group's list.
  *
- * Commands that describe the table (COMMAND) get it from their context
- * instead of importing this module, which imports them.
+ * Commands that describe the table (COMMAND) get it from their context,
+ * as a `CommandRegistry`, instead of importing this module, which imports
+ * them.
  *
  * @example
  * ```ts
@@ -22,7 +20,7 @@ export type CommandGroup = "connection" | "string" | "generic" | "server";
  * RESP_COMMAND_TABLE.group(get);        // "string"
  * ```
  */
-export class CommandTable {
+export class CommandTable implements CommandRegistry {
   /** Every command, in the order COMMAND lists them. */
   readonly all: readonly RespCommand[];
   readonly #byName: ReadonlyMap<string, RespCommand>;
