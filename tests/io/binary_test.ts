@@ -8,6 +8,7 @@ import {
   writeBinary,
 } from "../../src/io/binary.ts";
 import { prng } from "../helpers/prng.ts";
+import { evalWithGc } from "../helpers/eval_with_gc.ts";
 
 /** Bytes 0..255 in order, then `repeat - 1` more copies. */
 function allBytes(repeat = 1): Uint8Array {
@@ -369,15 +370,7 @@ Deno.test("binaryFromBytes and writeBinary keep a long non-ASCII value at one by
       external: (written.external - made.external) / length,
     }));
   `;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--v8-flags=--expose-gc", script],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assertEquals(output.code, 0, stderr);
-  const perChar = JSON.parse(new TextDecoder().decode(output.stdout));
+  const perChar = await evalWithGc(script);
   assert(
     perChar.heap > 0.9 && perChar.heap < 1.2,
     `the string takes ${perChar.heap} bytes a character`,

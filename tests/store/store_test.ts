@@ -7,6 +7,7 @@ import type { Clock } from "../../src/store/shard.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { prng } from "../helpers/prng.ts";
+import { evalWithGc } from "../helpers/eval_with_gc.ts";
 
 /**
  * Every implementation the shared suite runs against: its name, how to make
@@ -82,15 +83,7 @@ async function churnHeapGrowth(source: string): Promise<{ sameKey: number; newKe
     for (let i = 0; i < 1000; i++) if (store.get(store.randomKey()) === undefined) throw new Error("drew a deleted key");
     console.log(JSON.stringify({ sameKey, newKeys, size: store.size }));
   `;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--v8-flags=--expose-gc", script],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assertEquals(output.code, 0, stderr);
-  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  const result = await evalWithGc<{ sameKey: number; newKeys: number; size: number }>(script);
   assertEquals(result.size, 100);
   return result;
 }
