@@ -159,28 +159,28 @@ export class Db {
   commit(): void {
     const records = this.#records;
     const undos = this.#undos;
-    if (records.length <= 1) {
-      // The common case, one change: the lists are reused, nothing allocated.
-      const record = records[0];
-      const undo = undos[0];
-      records.length = 0;
+    if (records.length === 0) {
       undos.length = 0;
-      if (record === undefined) return;
-      try {
-        this.#wal.append(record, undo);
-      } catch (error: unknown) {
-        undo();
-        throw error;
-      }
       return;
     }
-    this.#records = [];
-    this.#undos = [];
-    const undo = () => {
-      for (let i = undos.length - 1; i >= 0; i--) undos[i]();
-    };
+    let record: RecordPieces;
+    let undo: () => void;
+    if (records.length === 1) {
+      // The common case, one change: the lists are reused, nothing allocated.
+      record = records[0];
+      undo = undos[0];
+      records.length = 0;
+      undos.length = 0;
+    } else {
+      record = encodeMulti(records);
+      undo = () => {
+        for (let i = undos.length - 1; i >= 0; i--) undos[i]();
+      };
+      this.#records = [];
+      this.#undos = [];
+    }
     try {
-      this.#wal.append(encodeMulti(records), undo);
+      this.#wal.append(record, undo);
     } catch (error: unknown) {
       undo();
       throw error;

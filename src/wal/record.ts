@@ -456,7 +456,7 @@ type ColonOp = keyof typeof COLON_OPS;
  * Whether the record at `at` is sealed or colon-framed (PUT, DROP, …): its
  * lengths are explicit, so whatever a torn one holds is payload.
  */
-export function isColonRecord(bytes: Uint8Array, at: number): boolean {
+export function hasExplicitLengths(bytes: Uint8Array, at: number): boolean {
   const run = digitRun(bytes, at);
   if (run === 0 || run > 2) return false;
   const opStart = at + run;

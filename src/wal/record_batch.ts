@@ -37,12 +37,9 @@ interface TextPart {
 export class RecordBatch {
   readonly #parts: (TextPart | RecordPieces)[] = [];
   #text: TextPart | null = null;
-  /** Records added. */
-  count = 0;
 
   /** Adds `record` (unsealed) after those added before. */
   add(record: RecordPieces): void {
-    this.count++;
     if (record.length !== 1 || record[0].length > SMALL_RECORD) {
       this.#text = null;
       this.#parts.push(sealRecord(record));

@@ -1,6 +1,6 @@
 import type { Store } from "../store/store.ts";
 import { applyRecord } from "./apply_record.ts";
-import { decodeRecord, isColonRecord } from "./record.ts";
+import { decodeRecord, hasExplicitLengths } from "./record.ts";
 import { WalCorruptionError } from "./wal_corruption_error.ts";
 
 /** What {@linkcode replayWal} did, for the startup log. */
@@ -93,7 +93,7 @@ export async function replayWal(
       // writes. A colon record's lengths are explicit, and what follows its
       // header is its own payload (a torn MULTI holds whole records), so a
       // torn one is always cut.
-      const colon = isColonRecord(view, at);
+      const colon = hasExplicitLengths(view, at);
       for (
         let i = view.indexOf(NEWLINE, at);
         !colon && i !== -1;
