@@ -11,9 +11,16 @@ import { log } from "./src/server/log.ts";
 import { Shutdown } from "./src/server/shutdown.ts";
 import { startServer } from "./src/server/start_server.ts";
 import { StartupError } from "./src/server/startup_error.ts";
+import type { CompactionHooks } from "./src/wal/compactor.ts";
 import { WalCorruptionError } from "./src/wal/wal_corruption_error.ts";
 
-async function main(args: string[]): Promise<number> {
+/** What a caller other than the command line may add: the compaction's test hooks. */
+export interface MainOptions {
+  compactionHooks?: CompactionHooks;
+}
+
+/** Runs walkv with command-line `args`; resolves to the exit code. */
+export async function main(args: string[], options: MainOptions = {}): Promise<number> {
   let config;
   try {
     config = parseConfig(args);
@@ -41,7 +48,7 @@ async function main(args: string[]): Promise<number> {
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
 
   try {
-    const server = await startServer(config, shutdown);
+    const server = await startServer(config, shutdown, options.compactionHooks);
     await server.finished;
     log.info("shut down cleanly");
     return 0;

@@ -33,6 +33,12 @@ export interface Config {
   timeoutSeconds: number;
   /** Clients served at once; one more is refused (Redis's `maxclients`). */
   maxClients: number;
+  /** The password clients must AUTH with (Redis's `requirepass`); `null` for none. */
+  requirePass: string | null;
+  /** Refuse clients from other hosts while no password is set (Redis's `protected-mode`). */
+  protectedMode: boolean;
+  /** How many databases SELECT can choose from (Redis's `databases`). */
+  databases: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -50,6 +56,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   compactRatio: 2,
   timeoutSeconds: 0,
   maxClients: 10_000,
+  requirePass: null,
+  protectedMode: true,
+  databases: 16,
 };
 
 /** The `--help` text. */
@@ -82,6 +91,12 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
                                                              (default ${DEFAULT_CONFIG.timeoutSeconds})
   --maxclients N  clients served at once, N >= 1; one more is refused
                                                              (default ${DEFAULT_CONFIG.maxClients})
+  --requirepass PASSWORD
+                  clients must AUTH with PASSWORD first     (default: none)
+  --protected-mode yes|no
+                  with no password set, refuse clients from other hosts
+                                                             (default yes)
+  --databases N   databases SELECT can choose, 1-1000000    (default ${DEFAULT_CONFIG.databases})
   --help          print this and exit
 `;
 
@@ -109,6 +124,9 @@ const STRING_FLAGS = [
   "compact-ratio",
   "timeout",
   "maxclients",
+  "requirepass",
+  "protected-mode",
+  "databases",
 ] as const;
 const BOOLEAN_FLAGS = ["persist", "help"] as const;
 
@@ -128,6 +146,9 @@ interface ParsedFlags {
   "compact-ratio"?: string;
   timeout?: string;
   maxclients?: string;
+  requirepass?: string;
+  "protected-mode"?: string;
+  databases?: string;
 }
 
 /**
@@ -152,9 +173,10 @@ export function parseConfig(args: string[]): Config | "help" {
   for (let i = 0; i < args.length; i++) {
     const long = goStyleToLong(args[i]);
     if (long !== args[i]) spelled.set(long.split("=")[0], args[i].split("=")[0]);
-    // parseArgs would take "-1" in "--port -1" for a flag; keep it as the value.
+    // parseArgs would take "-1" in "--port -1" for a flag, and "" for an
+    // argument; keep either as the value.
     const next = args[i + 1];
-    if (isStringFlag(long) && next !== undefined && /^-\d/.test(next)) {
+    if (isStringFlag(long) && next !== undefined && (/^-\d/.test(next) || next === "")) {
       rewritten.push(`${long}=${next}`);
       i++;
     } else {
@@ -191,6 +213,12 @@ export function parseConfig(args: string[]): Config | "help" {
   if (!(FSYNC_POLICIES as readonly string[]).includes(fsync)) {
     throw new UsageError(
       `invalid value for --fsync: ${JSON.stringify(fsync)} (expected ${FSYNC_POLICIES.join(", ")})`,
+    );
+  }
+  const protectedMode = parsed["protected-mode"] ?? "yes";
+  if (protectedMode !== "yes" && protectedMode !== "no") {
+    throw new UsageError(
+      `invalid value for --protected-mode: ${JSON.stringify(protectedMode)} (expected yes or no)`,
     );
   }
   return {
@@ -237,6 +265,12 @@ export function parseConfig(args: string[]): Config | "help" {
       1,
       2 ** 31 - 1,
     ),
+    // As in Redis, an empty password is no password.
+    requirePass: parsed.requirepass === undefined || parsed.requirepass === ""
+      ? null
+      : parsed.requirepass,
+    protectedMode: protectedMode === "yes",
+    databases: integerFlag("databases", parsed.databases, DEFAULT_CONFIG.databases, 1, 1_000_000),
   };
 }
 

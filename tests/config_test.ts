@@ -17,6 +17,9 @@ const DEFAULTS: Config = {
   compactRatio: 2,
   timeoutSeconds: 0,
   maxClients: 10000,
+  requirePass: null,
+  protectedMode: true,
+  databases: 16,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -76,6 +79,12 @@ Deno.test("parseConfig reads every flag", () => {
       "300",
       "--maxclients",
       "50",
+      "--requirepass",
+      "s3cret",
+      "--protected-mode",
+      "no",
+      "--databases",
+      "4",
     ]),
     {
       port: 6000,
@@ -91,6 +100,9 @@ Deno.test("parseConfig reads every flag", () => {
       compactRatio: 4,
       timeoutSeconds: 300,
       maxClients: 50,
+      requirePass: "s3cret",
+      protectedMode: false,
+      databases: 4,
     },
   );
 });
@@ -232,3 +244,9 @@ for (const args of [["--timeout", "-1"], ["--timeout", "soon"], ["--maxclients",
     assertEquals(await listDir(dir.path), []);
   });
 }
+
+Deno.test("parseConfig refuses a protected mode other than yes or no, and databases out of range", () => {
+  assertThrows(() => config(["--protected-mode", "maybe"]), UsageError, '"maybe"');
+  assertThrows(() => config(["--databases", "0"]), UsageError, "--databases");
+  assertEquals(config(["--requirepass", ""]).requirePass, null, "an empty password is none");
+});

@@ -1,13 +1,54 @@
-import type { Command } from "./command.ts";
-import { compact } from "./compact.ts";
-import { del } from "./del.ts";
-import { get } from "./get.ts";
-import { set } from "./set.ts";
+import type { CommandEntry, CommandRegistry, CommandSpec, CommandStats } from "./command_spec.ts";
+import type { ReplyBase } from "./reply.ts";
+
+/** Per-command counters by lower-case name, shared by every table of one server. */
+export type StatsBook = Map<string, CommandStats>;
+
+/** The counters for `name` in `book`, made on first use. */
+export function statsFor(book: StatsBook, name: string): CommandStats {
+  const key = name.toLowerCase();
+  let stats = book.get(key);
+  if (stats === undefined) {
+    stats = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+    book.set(key, stats);
+  }
+  return stats;
+}
 
 /**
- * Every command walkv knows, by wire name. Adding a command is one file and
- * one line here.
+ * A protocol's commands, looked up by name for the gate, with each spec's
+ * flags decoded once and its counters attached. RESP looks names up in any
+ * case; the seed's text protocol is case-sensitive.
+ *
+ * @example
+ * ```ts
+ * const table = new CommandTable(RESP_COMMANDS, new Map(), { caseSensitive: false });
+ * table.get("get")?.spec.arity; // 2
+ * ```
  */
-export const COMMAND_TABLE: ReadonlyMap<string, Command> = new Map(
-  [get, set, del, compact].map((command) => [command.name, command]),
-);
+export class CommandTable<R extends ReplyBase> implements CommandRegistry<R> {
+  readonly all: readonly CommandSpec<R>[];
+  readonly #byName: ReadonlyMap<string, CommandEntry<R>>;
+  readonly #caseSensitive: boolean;
+
+  constructor(
+    specs: readonly CommandSpec<R>[],
+    book: StatsBook,
+    options: { caseSensitive: boolean },
+  ) {
+    this.all = specs;
+    this.#caseSensitive = options.caseSensitive;
+    this.#byName = new Map(specs.map((spec) => [spec.name, {
+      spec,
+      writes: spec.flags.includes("write"),
+      noAuth: spec.flags.includes("no_auth"),
+      stats: statsFor(book, spec.name),
+    }]));
+  }
+
+  get(name: string): CommandEntry<R> | undefined {
+    const entry = this.#byName.get(name);
+    if (entry !== undefined || this.#caseSensitive) return entry;
+    return this.#byName.get(name.toUpperCase());
+  }
+}

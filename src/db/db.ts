@@ -2,66 +2,59 @@ import type { Store } from "../store/store.ts";
 import {
   encodeDel,
   encodeExpireAt,
-  encodeFlushAll,
-  encodeMulti,
+  encodeFlushDb,
+  encodeInDb,
   encodeSet,
   type RecordPieces,
 } from "../wal/record.ts";
-import type { CompactionControl } from "../wal/compactor.ts";
-import type { Wal } from "../wal/wal.ts";
+import type { Journal } from "./journal.ts";
 
 /** How many expired keys {@linkcode Db.randomKey} may pick in a row before giving up. */
 const RANDOM_KEY_TRIES = 1000;
 
+/** A client WATCHing keys: a change to one sets `dirty`. */
+export interface Watcher {
+  dirty: boolean;
+}
+
 /**
- * The store as commands see it: reads go straight to the {@linkcode Store};
- * every write also notes how to undo itself and the WAL record that
- * describes it. After a writing command, the dispatcher calls
- * {@linkcode Db.commit}, which appends the command's changes to the WAL as
- * one record (a MULTI when there are several), so a command is durable,
- * or rolled back, as a whole; a command that throws is undone with
- * {@linkcode Db.abort}, so it changes nothing.
+ * One database (Redis's `SELECT` index) as commands see it: reads go
+ * straight to its {@linkcode Store}; every write also notes in the shared
+ * {@linkcode Journal} how to undo itself and the WAL record that describes
+ * it, and marks the clients WATCHing the key. Commands therefore never touch
+ * the WAL, and no command can forget to log a change: the only way to change
+ * a store is through here.
  *
- * Commands therefore never touch the WAL, and no command can forget to log
- * a change: the only way to change the store is through here.
+ * Database 0 writes the records it always wrote (the seed's where they
+ * apply); the others wrap theirs in a record naming the database.
  *
  * @example
  * ```ts
- * const db = new Db(store, wal);
+ * const db = databases.get(0);
  * db.set("k", "v");
- * db.commit(); // logs "3SET1k1v\n"
- * const seq = db.horizon();
- * await db.settled(seq); // then db.rolledBack(seq) says whether it stuck
+ * databases.commit(); // logs "3SET1k1v\n"
  * ```
  */
 export class Db {
-  readonly #store: Store;
-  readonly #wal: Wal;
+  /** The database's number, from 0. */
+  readonly index: number;
+  #store: Store;
+  readonly #journal: Journal;
   readonly #clock: () => number;
-  readonly #compaction: CompactionControl | null;
-  /** The open command's records and undos; usually one each. */
-  #records: RecordPieces[] = [];
-  #undos: (() => void)[] = [];
+  /** Watchers by key; empty unless some client WATCHes a key here. */
+  readonly #watchers = new Map<string, Set<Watcher>>();
 
-  /**
-   * @param clock the time expiries are measured against; the store's clock.
-   * @param compaction compacts the WAL on demand; `null` without a WAL.
-   */
-  constructor(
-    store: Store,
-    wal: Wal,
-    clock: () => number = Date.now,
-    compaction: CompactionControl | null = null,
-  ) {
+  /** @param clock the time expiries are measured against; the store's clock. */
+  constructor(index: number, store: Store, journal: Journal, clock: () => number = Date.now) {
+    this.index = index;
     this.#store = store;
-    this.#wal = wal;
+    this.#journal = journal;
     this.#clock = clock;
-    this.#compaction = compaction;
   }
 
-  /** The WAL's compaction, for BGREWRITEAOF and INFO; `null` when there is no WAL. */
-  get compaction(): CompactionControl | null {
-    return this.#compaction;
+  /** The store behind this database (SWAPDB exchanges them). */
+  get store(): Store {
+    return this.#store;
   }
 
   /** Milliseconds since the epoch, by the clock expiries use. */
@@ -111,17 +104,19 @@ export class Db {
 
   /** Stores `value` under `key` with expiry `expiresAt` (0: none). */
   set(key: string, value: string, expiresAt = 0): void {
-    this.#remember(key);
+    const undo = this.#undoFor(key);
     this.#store.set(key, value, expiresAt);
-    this.#log(encodeSet(key, value, expiresAt));
+    this.#log(encodeSet(key, value, expiresAt), undo);
+    this.#touch(key);
   }
 
   /** Removes `key`; returns whether it existed. */
   delete(key: string): boolean {
     if (this.#store.get(key) === undefined) return false;
-    this.#remember(key);
+    const undo = this.#undoFor(key);
     this.#store.delete(key);
-    this.#log(encodeDel(key));
+    this.#log(encodeDel(key), undo);
+    this.#touch(key);
     return true;
   }
 
@@ -134,95 +129,73 @@ export class Db {
     const previous = this.#store.expiresAt(key);
     if (previous === -1) return false;
     if (previous === expiresAt) return true;
-    this.#store.setExpiresAt(key, expiresAt);
-    this.#undos.push(() => this.#store.setExpiresAt(key, previous));
-    this.#log(encodeExpireAt(key, expiresAt));
+    const store = this.#store;
+    store.setExpiresAt(key, expiresAt);
+    this.#log(encodeExpireAt(key, expiresAt), () => store.setExpiresAt(key, previous));
+    this.#touch(key);
     return true;
   }
 
-  /** Removes every key. */
-  flushAll(): void {
-    this.#undos.push(this.#store.clear());
-    this.#log(encodeFlushAll());
+  /** Removes every key of this database (FLUSHDB). */
+  flush(): void {
+    this.touchAll();
+    this.#log(encodeFlushDb(), this.#store.clear());
   }
 
-  /** Refuses writes once the WAL has failed: the error, else `null`. */
-  get failure(): Error | null {
-    return this.#wal.failure;
+  /** Marks `watcher` to be told when `key` changes. */
+  watch(key: string, watcher: Watcher): void {
+    let watchers = this.#watchers.get(key);
+    if (watchers === undefined) this.#watchers.set(key, watchers = new Set());
+    watchers.add(watcher);
+  }
+
+  /** Stops telling `watcher` about `key`. */
+  unwatch(key: string, watcher: Watcher): void {
+    const watchers = this.#watchers.get(key);
+    if (watchers === undefined) return;
+    watchers.delete(watcher);
+    if (watchers.size === 0) this.#watchers.delete(key);
   }
 
   /**
-   * Hands the open command's changes to the WAL as one record. If the WAL
-   * refuses it (it failed, or is closed), the changes are undone and the
-   * error thrown.
+   * Marks the watchers of every watched key that exists here, or in `other`
+   * (the database this one's contents are swapped with): what FLUSHDB,
+   * FLUSHALL and SWAPDB change, as Redis 7.0 counts it.
    */
-  commit(): void {
-    const records = this.#records;
-    const undos = this.#undos;
-    if (records.length === 0) {
-      undos.length = 0;
-      return;
-    }
-    let record: RecordPieces;
-    let undo: () => void;
-    if (records.length === 1) {
-      // The common case, one change: the lists are reused, nothing allocated.
-      record = records[0];
-      undo = undos[0];
-      records.length = 0;
-      undos.length = 0;
-    } else {
-      record = encodeMulti(records);
-      undo = () => {
-        for (let i = undos.length - 1; i >= 0; i--) undos[i]();
-      };
-      this.#records = [];
-      this.#undos = [];
-    }
-    try {
-      this.#wal.append(record, undo);
-    } catch (error: unknown) {
-      undo();
-      throw error;
+  touchAll(other: Db | null = null): void {
+    if (this.#watchers.size === 0) return;
+    for (const [key, watchers] of this.#watchers) {
+      if (this.#store.get(key) === undefined && other?.get(key) === undefined) continue;
+      for (const watcher of watchers) watcher.dirty = true;
     }
   }
 
-  /** Undoes the open command's changes, newest first, and forgets them: it never happened. */
-  abort(): void {
-    const undos = this.#undos;
-    this.#records = [];
-    this.#undos = [];
-    for (let i = undos.length - 1; i >= 0; i--) undos[i]();
+  /**
+   * Exchanges this database's store with `other`'s (SWAPDB); the caller
+   * logs it. Watchers stay with their database number.
+   */
+  swapStores(other: Db): void {
+    const store = this.#store;
+    this.#store = other.#store;
+    other.#store = store;
   }
 
-  /** See {@linkcode Wal.horizon}: the record a reply computed now depends on (0: none). */
-  horizon(): number {
-    return this.#wal.horizon();
+  #touch(key: string): void {
+    if (this.#watchers.size === 0) return;
+    const watchers = this.#watchers.get(key);
+    if (watchers !== undefined) { for (const watcher of watchers) watcher.dirty = true; }
   }
 
-  /** See {@linkcode Wal.settled}. */
-  settled(seq?: number): Promise<void> | null {
-    return this.#wal.settled(seq);
-  }
-
-  /** See {@linkcode Wal.rolledBack}. */
-  rolledBack(seq: number): Error | null {
-    return this.#wal.rolledBack(seq);
-  }
-
-  /** Notes how to put `key` back as it is now. */
-  #remember(key: string): void {
+  /** How to put `key` back as it is now. */
+  #undoFor(key: string): () => void {
     const store = this.#store;
     const value = store.get(key);
-    if (value === undefined) {
-      this.#undos.push(() => store.delete(key));
-      return;
-    }
+    if (value === undefined) return () => store.delete(key);
     const expiresAt = store.expiringSize > 0 ? store.expiresAt(key) : 0;
-    this.#undos.push(() => store.set(key, value, expiresAt));
+    return () => store.set(key, value, expiresAt);
   }
 
-  #log(record: RecordPieces): void {
-    this.#records.push(record);
+  #log(record: RecordPieces, undo: () => void): void {
+    this.#journal.add(this.index === 0 ? record : encodeInDb(this.index, record), undo);
   }
 }

@@ -11,6 +11,10 @@ export const INCOMPLETE = -1;
 /** {@linkcode RespParser.parse}: the bytes break the protocol; see `error`. */
 export const PROTOCOL_ERROR = -2;
 
+/** Redis 7.0's limits on a request from a client that has not authenticated yet. */
+export const UNAUTHENTICATED_MAX_ARGS = 10;
+export const UNAUTHENTICATED_MAX_BULK = 16 * 1024;
+
 /** Redis's limit on the elements of one request. */
 export const MAX_ARRAY_LENGTH = 1024 * 1024;
 /** The longest inline command, and the longest length line, Redis accepts. */
@@ -58,6 +62,11 @@ export class RespParser {
   readonly fields: string[] = [];
   /** Why the last parse returned {@linkcode PROTOCOL_ERROR}, as Redis words it. */
   error = "";
+  /**
+   * Whether the client has authenticated; until it has, Redis's far smaller
+   * limits apply, so a stranger cannot make the server buffer a large request.
+   */
+  authenticated = true;
   readonly #maxBulkBytes: number;
   /**
    * Each checked bulk of the request in hand as a pair: its offset from the
@@ -108,6 +117,9 @@ export class RespParser {
       if (count === PROTOCOL_ERROR || count > MAX_ARRAY_LENGTH) {
         return this.#fail("invalid multibulk length");
       }
+      if (!this.authenticated && count > UNAUTHENTICATED_MAX_ARGS) {
+        return this.#fail("unauthenticated multibulk length");
+      }
       at = this.#lineEnd;
     } else {
       // Go on where the last call stopped; `#suspend` notes it again if the
@@ -131,6 +143,9 @@ export class RespParser {
       if (length === INCOMPLETE) return this.#suspend(count, i, at - start);
       if (length === PROTOCOL_ERROR || length > this.#maxBulkBytes) {
         return this.#fail("invalid bulk length");
+      }
+      if (!this.authenticated && length > UNAUTHENTICATED_MAX_BULK) {
+        return this.#fail("unauthenticated bulk length");
       }
       const textStart = this.#lineEnd;
       const next = textStart + length + 2; // the bulk and its CRLF

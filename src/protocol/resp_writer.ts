@@ -1,12 +1,15 @@
+import type { Reply } from "../commands/reply.ts";
 import { writeBinary } from "../io/binary.ts";
 import { ReplyBuffer } from "./reply_buffer.ts";
 
 const CRLF = "\r\n";
 
 /**
- * Encodes RESP2 replies straight into the connection's {@linkcode ReplyBuffer},
+ * Encodes RESP replies straight into the connection's {@linkcode ReplyBuffer},
  * so a connection answers a whole pipelined batch with one write and no
- * per-reply allocation.
+ * per-reply allocation. RESP2 by default; after `HELLO 3` (`protocol = 3`)
+ * maps, sets, doubles, booleans, verbatim strings and null go out as RESP3's
+ * own types.
  *
  * Values are binary strings (one character per byte) and go out byte for
  * byte. Error and status text may echo client input, so CR and LF in it
@@ -21,28 +24,30 @@ const CRLF = "\r\n";
  * replies.take(); // the bytes of "+OK\r\n$5\r\nworld\r\n$-1\r\n"
  * ```
  */
-export class RespWriter extends ReplyBuffer {
-  /** `+OK` */
+export class RespWriter extends ReplyBuffer implements Reply {
+  protocol: 2 | 3 = 2;
+  errors = 0;
+  /** Called with each error reply's message (INFO errorstats counts them). */
+  onError: ((message: string) => void) | null = null;
+
   ok(): void {
     this.#ascii("+OK\r\n");
   }
 
-  /** A simple string, `+text`. */
   simple(text: string): void {
     this.#ascii("+" + oneLine(text) + CRLF);
   }
 
-  /** An error, `-message`; `message` starts with its code (`ERR ...`, `WRONGTYPE ...`). */
   error(message: string): void {
+    this.errors++;
+    this.onError?.(message);
     this.appendBinary("-" + oneLine(message) + CRLF);
   }
 
-  /** An integer, `:n`. */
   integer(n: number | bigint): void {
     this.#ascii(":" + n + CRLF);
   }
 
-  /** A bulk string holding binary string `value`. */
   bulk(value: string): void {
     this.reserve(value.length + 24);
     const buffer = this.bytes;
@@ -53,31 +58,52 @@ export class RespWriter extends ReplyBuffer {
     buffer[this.length++] = 0x0a;
   }
 
-  /** A bulk string, or the null bulk string when `value` is `undefined`. */
   bulkOrNull(value: string | undefined): void {
     if (value === undefined) this.nullBulk();
     else this.bulk(value);
   }
 
-  /** The null bulk string, `$-1`: a missing value. */
   nullBulk(): void {
-    this.#ascii("$-1\r\n");
+    this.#ascii(this.protocol === 3 ? "_\r\n" : "$-1\r\n");
   }
 
-  /** The header of an array of `length` replies, which must follow. */
   array(length: number): void {
     this.#ascii("*" + length + CRLF);
   }
 
-  /** The null array, `*-1`. */
   nullArray(): void {
-    this.#ascii("*-1\r\n");
+    this.#ascii(this.protocol === 3 ? "_\r\n" : "*-1\r\n");
   }
 
-  /** An array of bulk strings. */
   bulkArray(values: readonly (string | undefined)[]): void {
     this.array(values.length);
     for (const value of values) this.bulkOrNull(value);
+  }
+
+  map(pairs: number): void {
+    this.#ascii(this.protocol === 3 ? "%" + pairs + CRLF : "*" + pairs * 2 + CRLF);
+  }
+
+  set(length: number): void {
+    this.#ascii((this.protocol === 3 ? "~" : "*") + length + CRLF);
+  }
+
+  double(value: number): void {
+    const text = formatDouble(value);
+    if (this.protocol === 3) this.#ascii("," + text + CRLF);
+    else this.bulk(text);
+  }
+
+  boolean(value: boolean): void {
+    if (this.protocol === 3) this.#ascii(value ? "#t\r\n" : "#f\r\n");
+    else this.#ascii(value ? ":1\r\n" : ":0\r\n");
+  }
+
+  verbatim(text: string): void {
+    if (this.protocol === 2) return this.bulk(text);
+    this.appendBinary("=" + (text.length + 4) + "\r\ntxt:");
+    this.appendBinary(text);
+    this.#ascii(CRLF);
   }
 
   /** Writes non-negative integer `n` in decimal, then CRLF; room is reserved. */
@@ -106,4 +132,12 @@ export class RespWriter extends ReplyBuffer {
 function oneLine(text: string): string {
   // One space per character, as Redis sanitizes its error replies.
   return /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, " ") : text;
+}
+
+/** A double as Redis writes one: `inf`, `-inf`, `nan`, else the shortest exact decimal. */
+function formatDouble(value: number): string {
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  if (Number.isNaN(value)) return "nan";
+  return String(value);
 }

@@ -1,5 +1,5 @@
 import { ReplyBuffer } from "./reply_buffer.ts";
-import type { ReplySink } from "./reply_sink.ts";
+import type { TextReply } from "../commands/reply.ts";
 
 /**
  * The seed's reply format: one line per command, `+OK`, `+OK value` or
@@ -15,7 +15,11 @@ import type { ReplySink } from "./reply_sink.ts";
  * replies.take(); // the bytes of "+OK\n+OK world\n"
  * ```
  */
-export class TextReplyWriter extends ReplyBuffer implements ReplySink {
+export class TextReplyWriter extends ReplyBuffer implements TextReply {
+  errors = 0;
+  /** Called with each error reply's message (INFO errorstats counts them). */
+  onError: ((message: string) => void) | null = null;
+
   ok(): void {
     this.reserve(4);
     const bytes = this.bytes;
@@ -29,7 +33,7 @@ export class TextReplyWriter extends ReplyBuffer implements ReplySink {
     // Only a write over RESP can store such a value; sending it would split
     // one reply into several lines.
     if (value.includes("\n") || value.includes("\r")) {
-      return this.#line("-value holds a line break, which the text protocol cannot carry");
+      return this.error("value holds a line break, which the text protocol cannot carry");
     }
     this.appendBinary("+OK ");
     this.appendBinary(value);
@@ -37,18 +41,13 @@ export class TextReplyWriter extends ReplyBuffer implements ReplySink {
   }
 
   missing(name: string, key: string): void {
+    // The seed's "not found" is an error line, but not a failed command.
     this.#line(`-${name} could not find ${key} in store`);
   }
 
-  unknownCommand(_name: string): void {
-    this.#line("-INVALID COMMAND");
-  }
-
-  wrongArity(name: string, usage: string): void {
-    this.#line(`-${name} ${usage}`);
-  }
-
   error(message: string): void {
+    this.errors++;
+    this.onError?.(message);
     // Client text can be echoed in errors; a CR or LF would end the line early.
     this.#line("-" + message.replace(/[\r\n]+/g, " "));
   }

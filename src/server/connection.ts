@@ -1,8 +1,7 @@
-import { COMMAND_TABLE as TEXT_COMMAND_TABLE } from "../commands/command_table.ts";
+import { ClientState } from "../commands/client_state.ts";
 import { binaryFromBytes } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
-import { ClientState } from "./client_state.ts";
 import { serveResp } from "./resp_session.ts";
 import type { ConnectionOptions, SessionConnection } from "./session_connection.ts";
 import { serveText } from "./text_session.ts";
@@ -55,7 +54,12 @@ export class Connection implements SessionConnection {
     this.#conn = conn;
     this.options = options;
     const peer = conn.remoteAddr as Deno.NetAddr;
-    this.client = new ClientState(options.server.nextClientId(), `${peer.hostname}:${peer.port}`);
+    const server = options.server;
+    this.client = new ClientState(
+      server.nextClientId(),
+      `${peer.hostname}:${peer.port}`,
+      server.requirePass === null,
+    );
   }
 
   /** Serves the client until it hangs up, breaks the rules, or `stop` is called. */
@@ -76,6 +80,7 @@ export class Connection implements SessionConnection {
       if (!isDisconnect(error)) throw error;
     } finally {
       server.connectedClients--;
+      this.client.endTransaction();
       this.#close();
     }
   }
@@ -156,16 +161,17 @@ export class Connection implements SessionConnection {
    * Whether the first line is a Redis inline command the text protocol
    * does not have, e.g. the bare `PING\r\n` redis-benchmark and health
    * checks send. The seed answered those `-INVALID COMMAND`; a Redis
-   * client needs a RESP reply. Any case of SET, GET or DEL stays text, so
-   * nothing the seed accepted or refused changes.
+   * client needs a RESP reply. Any case of a text command's name (SET, GET,
+   * DEL, COMPACT, AUTH) stays text, so nothing the seed accepted or refused
+   * changes, and `AUTH password` as a first line opens a text connection.
    */
   #opensWithRedisInline(bytes: Uint8Array, n: number): boolean {
     const lineEnd = bytes.subarray(0, n).indexOf(NEWLINE);
     if (lineEnd === -1) return false;
     const line = binaryFromBytes(bytes, 0, lineEnd).trim();
     const name = line.split(/[ \t]/, 1)[0].toUpperCase();
-    if (name === "" || TEXT_COMMAND_TABLE.has(name)) return false;
-    return this.options.resp.table.get(name) !== undefined;
+    if (name === "" || this.options.text.get(name) !== undefined) return false;
+    return this.options.resp.get(name) !== undefined;
   }
 
   #close(): void {

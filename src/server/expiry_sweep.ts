@@ -1,5 +1,5 @@
-import type { Store } from "../store/store.ts";
-import type { ServerState } from "./server_state.ts";
+import type { Databases } from "../db/databases.ts";
+import type { ServerState } from "../commands/server_state.ts";
 
 /** How often the sweep runs, as Redis's default `hz 10`. */
 const INTERVAL_MS = 100;
@@ -12,7 +12,8 @@ const BUDGET_MS = 5;
  * Reclaims expired keys in the background, as Redis's active expire cycle:
  * ten times a second, walk on through the keys that carry a TTL; while more
  * than a quarter of those looked at had expired, keep going, for at most a
- * few milliseconds. Keys nobody reads again so do not fill memory.
+ * few milliseconds, over every database. Keys nobody reads again so do
+ * not fill memory.
  *
  * Nothing is logged: expiry times are in the WAL already, and replay drops
  * keys whose time has passed.
@@ -20,19 +21,24 @@ const BUDGET_MS = 5;
  * @returns a function that stops the sweep.
  * @example
  * ```ts
- * const stop = startExpirySweep(store, serverState);
+ * const stop = startExpirySweep(serverState);
  * // ... on shutdown:
  * stop();
  * ```
  */
-export function startExpirySweep(store: Store, server: ServerState): () => void {
+export function startExpirySweep(server: ServerState): () => void {
+  const databases: Databases = server.databases;
   const timer = setInterval(() => {
-    if (store.expiringSize === 0) return;
     const started = performance.now();
-    while (performance.now() - started < BUDGET_MS) {
-      const { checked, reclaimed } = store.reclaimExpired(STEP_KEYS);
-      server.expiredKeys += reclaimed;
-      if (checked === 0 || reclaimed * 4 < checked) break;
+    // Every database gets its turn each tick, within one budget.
+    for (let i = 0; i < databases.length; i++) {
+      const store = databases.get(i).store;
+      if (store.expiringSize === 0) continue;
+      while (performance.now() - started < BUDGET_MS) {
+        const { checked, reclaimed } = store.reclaimExpired(STEP_KEYS);
+        server.expiredKeys += reclaimed;
+        if (checked === 0 || reclaimed * 4 < checked) break;
+      }
     }
   }, INTERVAL_MS);
   return () => clearInterval(timer);

@@ -7,8 +7,6 @@ import type { Shutdown } from "./shutdown.ts";
 
 /** Options for a {@linkcode Listener}. */
 export interface ListenerOptions extends ConnectionOptions {
-  /** Clients served at once (Redis's `maxclients`); one more is refused. Default 10,000. */
-  maxConnections?: number;
   /**
    * Close a connection idle for more than this many ms (Redis's `timeout`,
    * there in seconds); 0, the default, never does.
@@ -31,6 +29,22 @@ const IDLE_CHECK_INTERVAL_MS = 1000;
 
 /** What Redis sends a client over `maxclients`; a text client reads it as an error line too. */
 const TOO_MANY_CLIENTS = new TextEncoder().encode("-ERR max number of clients reached\r\n");
+/** Redis's explanation to a client from another host while protected mode is on. */
+const DENIED = new TextEncoder().encode(
+  "-DENIED Redis is running in protected mode because protected mode is enabled " +
+    "and no password is set for the default user. In this mode connections are only accepted " +
+    "from the loopback interface. If you want to connect from external computers to Redis you " +
+    "may adopt one of the following solutions: 1) Just disable protected mode sending the " +
+    "command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis " +
+    "from the same host the server is running, however MAKE SURE Redis is not publicly " +
+    "accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+    "2) Alternatively you can just disable the protected mode by editing the Redis " +
+    "configuration file, and setting the protected mode option to 'no', and then restarting " +
+    "the server. 3) If you started the server manually just for testing, restart it with the " +
+    "'--protected-mode no' option. 4) Setup a an authentication password for the default " +
+    "user. NOTE: You only need to do one of the above things in order for the server to start " +
+    "accepting connections from the outside.\r\n",
+);
 
 /**
  * Errno codes with which accept reports a connection the client already
@@ -69,11 +83,16 @@ export class Listener {
   readonly #listener: Deno.TcpListener;
   readonly #shutdown: Shutdown;
   readonly #options: ConnectionOptions;
-  readonly #maxConnections: number;
   readonly #idleTimeoutMs: number;
   /** Live connections, each with the promise that settles when it is done. */
   readonly #connections = new Map<Connection, Promise<void>>();
   readonly #acceptFailures = new AcceptFailures();
+  /**
+   * A descriptor held in reserve: when accept fails for want of
+   * descriptors, closing it makes room to accept the waiting client and
+   * tell it the server is full, instead of leaving it unanswered.
+   */
+  #spare: Deno.Listener | null = null;
 
   constructor(
     listener: Deno.TcpListener,
@@ -83,8 +102,8 @@ export class Listener {
     this.#listener = listener;
     this.#shutdown = shutdown;
     this.#options = options;
-    this.#maxConnections = options.maxConnections ?? 10_000;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 0;
+    this.#spare = openSpare(listener);
   }
 
   /** How many clients are connected. */
@@ -102,6 +121,8 @@ export class Listener {
     } finally {
       clearInterval(idleCheck);
     }
+    if (this.#spare !== null) closeQuietly(this.#spare);
+    this.#spare = null;
     for (const connection of this.#connections.keys()) connection.stop();
     await Promise.all(this.#connections.values());
   }
@@ -115,12 +136,22 @@ export class Listener {
         if (this.#shutdown.requested) break;
         // A client that gave up is no reason to keep the next one waiting.
         if (isPeerError(error)) continue;
+        if (isOutOfDescriptors(error) && this.#spare !== null) {
+          await this.#refuseOneOverLimit();
+          continue;
+        }
         await this.#acceptFailures.pause(error);
         continue;
       }
       this.#acceptFailures.recovered();
-      if (this.#connections.size >= this.#maxConnections) {
-        this.#refuse(conn);
+      const server = this.#options.server;
+      if (server.protectedMode && server.requirePass === null && !isLocal(conn)) {
+        this.#refuse(conn, DENIED);
+        continue;
+      }
+      if (this.#connections.size >= server.maxClients) {
+        server.rejectedConnections++;
+        this.#refuse(conn, TOO_MANY_CLIENTS);
         continue;
       }
       this.#serve(conn);
@@ -146,10 +177,46 @@ export class Listener {
     this.#connections.set(connection, served);
   }
 
-  /** Tells a client over the limit so, as Redis does, and closes it. */
-  #refuse(conn: Deno.TcpConn): void {
-    this.#options.server.rejectedConnections++;
-    conn.write(TOO_MANY_CLIENTS).catch(() => {}).finally(() => closeQuietly(conn));
+  /**
+   * The process ran out of descriptors with fewer clients than maxclients:
+   * lowers maxclients to what fits (as Redis does at start from the
+   * open-file limit, which Deno's sandbox does not let walkv read), says so
+   * once, and refuses the client waiting in the queue through the spare
+   * descriptor (or serves it, if clients left meanwhile).
+   */
+  async #refuseOneOverLimit(): Promise<void> {
+    const server = this.#options.server;
+    const fits = Math.max(1, this.#connections.size - DESCRIPTOR_RESERVE);
+    if (server.maxClients > fits) {
+      log.warn(
+        `Current maximum open files reached with ${this.#connections.size} clients connected. ` +
+          `maxclients has been reduced to ${fits} to compensate for low ulimit. ` +
+          `If you need higher maxclients increase 'ulimit -n'.`,
+      );
+      server.maxClients = fits;
+    }
+    closeQuietly(this.#spare!);
+    this.#spare = null;
+    try {
+      const conn = await this.#listener.accept();
+      // The accept may have waited: by now the client may fit after all.
+      if (this.#connections.size < server.maxClients) {
+        this.#serve(conn);
+      } else {
+        server.rejectedConnections++;
+        await conn.write(TOO_MANY_CLIENTS).catch(() => {});
+        closeQuietly(conn);
+      }
+    } catch (error: unknown) {
+      if (!isPeerError(error)) await this.#acceptFailures.pause(error);
+    } finally {
+      this.#spare = openSpare(this.#listener);
+    }
+  }
+
+  /** Tells a client why it is refused, as Redis does, and closes it. */
+  #refuse(conn: Deno.TcpConn, reason: Uint8Array): void {
+    conn.write(reason).catch(() => {}).finally(() => closeQuietly(conn));
   }
 
   #closeIdle(): void {
@@ -211,4 +278,32 @@ function isPeerError(error: unknown): boolean {
   }
   const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
   return typeof code === "string" && PEER_ERROR_CODES.has(code);
+}
+
+/**
+ * Descriptors left for the server's own use (the WAL, a compaction's files)
+ * when maxclients is lowered to fit the open-file limit.
+ */
+const DESCRIPTOR_RESERVE = 16;
+
+/** A listening socket on the same host, held only for its descriptor; `null` if none can be had. */
+function openSpare(listener: Deno.TcpListener): Deno.Listener | null {
+  try {
+    return Deno.listen({ hostname: (listener.addr as Deno.NetAddr).hostname, port: 0 });
+  } catch {
+    return null;
+  }
+}
+
+/** Whether accept failed because the process or the system has no descriptor to spare. */
+function isOutOfDescriptors(error: unknown): boolean {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return code === "EMFILE" || code === "ENFILE" ||
+    (error instanceof Error && /too many open files/i.test(error.message));
+}
+
+/** Whether the peer is this host, as Redis's protected mode counts it: 127.0.0.1 or ::1 exactly. */
+function isLocal(conn: Deno.TcpConn): boolean {
+  const host = (conn.remoteAddr as Deno.NetAddr).hostname;
+  return host === "127.0.0.1" || host === "::1" || host === "::ffff:127.0.0.1";
 }

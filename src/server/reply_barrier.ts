@@ -1,4 +1,4 @@
-import type { Db } from "../db/db.ts";
+import type { Databases } from "../db/databases.ts";
 import type { ReplyBuffer } from "../protocol/reply_buffer.ts";
 
 /**
@@ -31,7 +31,7 @@ export interface ReplyBarrierOptions {
  *
  * The session tells it where each reply began ({@linkcode ReplyBarrier.replied}).
  * A reply computed while WAL records were pending depends on the newest of
- * them (the {@linkcode Db.horizon}), whether it acknowledges this client's
+ * them (the {@linkcode Databases.horizon}), whether it acknowledges this client's
  * write or shows a value another client wrote. So `+OK` goes out only for a
  * durable write; a write made durable by an earlier sync keeps its `+OK`
  * even if a later one in the same batch fails; and a read that could have
@@ -39,15 +39,15 @@ export interface ReplyBarrierOptions {
  *
  * @example
  * ```ts
- * const barrier = new ReplyBarrier(db, replies, { write, rolledBack: (e) => `MISCONF ${e.message}` });
+ * const barrier = new ReplyBarrier(databases, replies, { write, rolledBack: (e) => `MISCONF ${e.message}` });
  * const mark = replies.length;
- * dispatcher.dispatch(fields, context);
+ * gate.execute(table, dialect, fields, context);
  * barrier.replied(mark);
  * await barrier.flush(); // durable, then written
  * ```
  */
 export class ReplyBarrier {
-  readonly #db: Db;
+  readonly #db: Databases;
   readonly #replies: HeldReplies;
   readonly #options: ReplyBarrierOptions;
   /** `[start, end, seq]` for each held reply that depends on a pending record. */
@@ -57,7 +57,7 @@ export class ReplyBarrier {
   /** The batch being written, until its write is done. */
   #writing: Promise<void> | null = null;
 
-  constructor(db: Db, replies: HeldReplies, options: ReplyBarrierOptions) {
+  constructor(db: Databases, replies: HeldReplies, options: ReplyBarrierOptions) {
     this.#db = db;
     this.#replies = replies;
     this.#options = options;

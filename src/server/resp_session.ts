@@ -1,4 +1,5 @@
-import type { CommandContext } from "../commands/resp/resp_command.ts";
+import type { Context } from "../commands/command_spec.ts";
+import { RESP_DIALECT } from "../commands/gate.ts";
 import { binaryFromText } from "../io/binary.ts";
 import { INCOMPLETE, PROTOCOL_ERROR, RespParser } from "../protocol/resp_parser.ts";
 import { RespWriter } from "../protocol/resp_writer.ts";
@@ -9,8 +10,9 @@ import { ReplyBarrier } from "./reply_barrier.ts";
 const BUFFER_BYTES = 64 * 1024;
 
 /**
- * Serves RESP2 on `connection`, starting with the `n` bytes already read
- * into `buffer`.
+ * Serves RESP on `connection` (RESP2, or RESP3 after `HELLO 3`), starting
+ * with the `n` bytes already read into `buffer`. Every request goes through
+ * the one {@linkcode CommandGate}.
  *
  * Requests are parsed from bytes in place: each read lands after any
  * partial request left from the last one, every complete request in the
@@ -34,12 +36,22 @@ export async function serveResp(
   first: Uint8Array,
   n: number,
 ): Promise<void> {
-  const { db, resp, server, maxBulkBytes } = connection.options;
+  const { gate, resp, server, maxBulkBytes } = connection.options;
+  const databases = server.databases;
   const parser = new RespParser({ maxBulkBytes });
   const reply = new RespWriter();
+  reply.onError = (message) => server.countError(message);
   const client = connection.client;
-  const context: CommandContext = { db, reply, client, server, commands: resp.table };
-  const barrier = new ReplyBarrier(db, reply, {
+  const context: Context = {
+    db: databases.get(0),
+    reply,
+    client,
+    server,
+    commands: resp,
+    gate,
+    atomic: false,
+  };
+  const barrier = new ReplyBarrier(databases, reply, {
     write: (bytes) => connection.write(bytes),
     rolledBack: (error) => `MISCONF ${binaryFromText(error.message)}`,
   });
@@ -50,6 +62,7 @@ export async function serveResp(
   while (true) {
     let broken = false;
     while (start < end && !client.closing && !barrier.full) {
+      parser.authenticated = client.authenticated;
       const next = parser.parse(buffer, start, end);
       if (next === INCOMPLETE) break;
       if (next === PROTOCOL_ERROR) {
@@ -59,7 +72,7 @@ export async function serveResp(
       start = next;
       if (parser.fields.length === 0) continue;
       const mark = reply.length;
-      const running = resp.dispatch(parser.fields, context);
+      const running = gate.execute(resp, RESP_DIALECT, parser.fields, context);
       if (running) await running;
       barrier.replied(mark);
     }

@@ -1,19 +1,19 @@
-import type { Dispatcher } from "../commands/dispatcher.ts";
-import type { RespDispatcher } from "../commands/resp/resp_dispatcher.ts";
-import type { Db } from "../db/db.ts";
-import type { ClientState } from "./client_state.ts";
-import type { ServerState } from "./server_state.ts";
+import type { CommandGate } from "../commands/gate.ts";
+import type { ClientState } from "../commands/client_state.ts";
+import type { CommandRegistry } from "../commands/command_spec.ts";
+import type { Reply, TextReply } from "../commands/reply.ts";
+import type { ServerState } from "../commands/server_state.ts";
 
 /** What every connection is served with. */
 export interface ConnectionOptions {
-  /** The keyspace. */
-  db: Db;
-  /** Runs the seed's text commands. */
-  text: Dispatcher;
-  /** Runs RESP commands. */
-  resp: RespDispatcher;
-  /** Server-wide state and counters. */
+  /** Server-wide state: config, databases, counters. */
   server: ServerState;
+  /** The one path every command of either protocol takes. */
+  gate: CommandGate;
+  /** The RESP commands. */
+  resp: CommandRegistry<Reply>;
+  /** The seed's text-protocol commands. */
+  text: CommandRegistry<TextReply>;
   /** The longest text-protocol line accepted, in bytes; a longer one closes the connection. */
   maxLineBytes: number;
   /** The largest RESP bulk string accepted, in bytes; a larger one closes the connection. */

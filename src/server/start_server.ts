@@ -1,21 +1,21 @@
-import { Dispatcher } from "../commands/dispatcher.ts";
-import { RespDispatcher } from "../commands/resp/resp_dispatcher.ts";
-import { Db } from "../db/db.ts";
+import { CommandGate } from "../commands/gate.ts";
+import { CommandTable } from "../commands/command_table.ts";
+import { RESP_COMMANDS, TEXT_COMMANDS } from "../commands/registry.ts";
+import { ServerState } from "../commands/server_state.ts";
 import type { Config } from "../config.ts";
+import { Databases } from "../db/databases.ts";
 import { createStore } from "../store/create_store.ts";
 import type { Store } from "../store/store.ts";
-import { Compactor } from "../wal/compactor.ts";
+import { type CompactionHooks, Compactor } from "../wal/compactor.ts";
 import { FileWal } from "../wal/file_wal.ts";
 import { NoopWal } from "../wal/noop_wal.ts";
 import { replayWal } from "../wal/replay.ts";
 import type { Wal } from "../wal/wal.ts";
 import { Listener } from "./listener.ts";
-import { ServerState } from "./server_state.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { StartupError } from "./startup_error.ts";
-import { compactionHooksFromEnv } from "./test_hooks.ts";
 import { lockWal, openWal, removeStaleFile } from "./wal_files.ts";
 
 /** A started server. */
@@ -39,21 +39,27 @@ export interface RunningServer {
  * await server.finished;
  * ```
  */
-export async function startServer(config: Config, shutdown: Shutdown): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  shutdown: Shutdown,
+  compactionHooks: CompactionHooks = {},
+): Promise<RunningServer> {
   const tcp = listen(config);
-  const store = createStore(config.shards);
+  const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
   const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
   let wal: Wal = new NoopWal();
   let compactor: Compactor | null = null;
   let lock: Deno.FsFile | null = null;
+  // Made once the WAL is open; the compactor reads its stores only later.
+  let databases: Databases = null as unknown as Databases;
   try {
     if (config.persist) {
       lock = await lockWal(config.wal);
-      const fileWal = await openDurableWal(config, store);
+      const fileWal = await openDurableWal(config, stores);
       wal = fileWal;
-      compactor = new Compactor(store, fileWal, {
+      compactor = new Compactor(() => databases.stores(), fileWal, {
         log,
-        hooks: compactionHooksFromEnv(),
+        hooks: compactionHooks,
         minBytes: config.compactMinBytes,
         ratio: config.compactRatio,
       });
@@ -68,19 +74,18 @@ export async function startServer(config: Config, shutdown: Shutdown): Promise<R
     `listening on ${config.host}:${port} (store: ${storeKind}; ` +
       `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
   );
-  const db = new Db(store, wal, Date.now, compactor);
-  const server = new ServerState(config, port);
+  databases = new Databases(stores, wal, Date.now, compactor);
+  const server = new ServerState(config, port, databases);
   const listener = new Listener(tcp, shutdown, {
-    db,
-    text: new Dispatcher(db),
-    resp: new RespDispatcher(),
     server,
+    gate: new CommandGate(),
+    resp: new CommandTable(RESP_COMMANDS, server.commandStats, { caseSensitive: false }),
+    text: new CommandTable(TEXT_COMMANDS, server.commandStats, { caseSensitive: true }),
     maxLineBytes: config.maxLineBytes,
     maxBulkBytes: config.maxBulkBytes,
-    maxConnections: config.maxClients,
     idleTimeoutMs: config.timeoutSeconds * 1000,
   });
-  const stopSweep = startExpirySweep(store, server);
+  const stopSweep = startExpirySweep(server);
   const finished = listener.run().finally(async () => {
     stopSweep();
     await compactor?.stop();
@@ -94,7 +99,7 @@ export async function startServer(config: Config, shutdown: Shutdown): Promise<R
  * Removes what a compaction cut short left behind, replays the WAL into
  * `store` and opens it for appends.
  */
-async function openDurableWal(config: Config, store: Store): Promise<FileWal> {
+async function openDurableWal(config: Config, stores: Store[]): Promise<FileWal> {
   const temp = Compactor.tempPath(config.wal);
   if (await removeStaleFile(temp)) {
     log.info(
@@ -104,7 +109,7 @@ async function openDurableWal(config: Config, store: Store): Promise<FileWal> {
   }
   const file = await openWal(config.wal);
   try {
-    const replay = await replayWal(file, config.wal, store);
+    const replay = await replayWal(file, config.wal, stores);
     if (replay.tornAt !== null) {
       log.warn(
         `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
@@ -113,7 +118,8 @@ async function openDurableWal(config: Config, store: Store): Promise<FileWal> {
     }
     log.info(
       `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
-        `${store.size} keys loaded in ${replay.millis.toFixed(1)} ms`,
+        `${stores.reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
+        `${replay.millis.toFixed(1)} ms`,
     );
     return new FileWal(file, config.wal, {
       fsync: config.fsync,

@@ -2,6 +2,10 @@ import { TextLineStream } from "@std/streams/text-line-stream";
 import { binaryFromBytes, binaryFromText } from "../io/binary.ts";
 import { splitFields } from "../protocol/split_fields.ts";
 import { TextReplyWriter } from "../protocol/text_reply_writer.ts";
+import { UNAUTHENTICATED_MAX_BULK } from "../protocol/resp_parser.ts";
+import type { Context } from "../commands/command_spec.ts";
+import type { TextReply } from "../commands/reply.ts";
+import { TEXT_DIALECT } from "../commands/text.ts";
 import type { SessionConnection } from "./session_connection.ts";
 import { ReplyBarrier } from "./reply_barrier.ts";
 
@@ -71,9 +75,29 @@ class PartialLine {
  * ```
  */
 export async function serveText(connection: SessionConnection, buffer: Uint8Array, n: number) {
-  const { db, text: dispatcher, maxLineBytes, server } = connection.options;
+  const { gate, text, server } = connection.options;
+  const client = connection.client;
+  /**
+   * The longest line accepted now: until the client authenticates, Redis's
+   * limit for an unauthenticated bulk, so a stranger cannot make the server
+   * buffer a long line.
+   */
+  const lineLimit = () =>
+    client.authenticated ? connection.options.maxLineBytes : UNAUTHENTICATED_MAX_BULK;
+  const databases = server.databases;
   const replies = new TextReplyWriter();
-  const barrier = new ReplyBarrier(db, replies, {
+  replies.onError = (message) => server.countError(message);
+  // Text connections always use database 0.
+  const context: Context<TextReply> = {
+    db: databases.get(0),
+    reply: replies,
+    client: connection.client,
+    server,
+    commands: text,
+    gate,
+    atomic: false,
+  };
+  const barrier = new ReplyBarrier(databases, replies, {
     write: (bytes) => connection.write(bytes),
     rolledBack: (error) => binaryFromText(error.message),
   });
@@ -88,9 +112,8 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
   const runLine = (line: string): void => {
     const fields = splitFields(line);
     if (fields.length === 0) return;
-    server.commandsProcessed++;
     const mark = replies.length;
-    dispatcher.dispatch(fields, replies);
+    gate.execute(text, TEXT_DIALECT, fields, context);
     barrier.replied(mark);
   };
 
@@ -101,6 +124,9 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
    * before it are answered.
    */
   const scan = (n: number): { complete: number; lineEnd: number; tooLong: boolean } => {
+    // Complete lines are in hand already (one read's worth at most); the
+    // limit that matters before AUTH is on the line left waiting for more.
+    const maxLineBytes = connection.options.maxLineBytes;
     const bytes = buffer.subarray(0, n);
     let complete = 0;
     let lineStart = 0;
@@ -113,12 +139,14 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
       complete++;
     }
     lineBytes += n - lineStart;
-    return { complete, lineEnd: lineStart, tooLong: lineBytes > maxLineBytes };
+    return { complete, lineEnd: lineStart, tooLong: lineBytes > lineLimit() };
   };
 
   try {
     for (let read: number | null = n; read !== null; read = await connection.read(buffer)) {
-      const { complete, lineEnd, tooLong } = scan(read);
+      const scanned = scan(read);
+      const { complete, lineEnd } = scanned;
+      let tooLong = scanned.tooLong;
       if (complete > 0) {
         // The write settles only once its lines are read below; not awaited.
         const text = partial.take() + binaryFromBytes(buffer, 0, lineEnd);
@@ -127,12 +155,17 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
       if (!tooLong) partial.add(buffer.subarray(lineEnd, read));
       for (let i = 0; i < complete; i++) {
         const { value } = await lines.read();
+        // Before AUTH, a line past Redis's unauthenticated limit ends it.
+        if ((value as string).length > lineLimit()) {
+          tooLong = true;
+          break;
+        }
         runLine(value as string);
         // A client that does not read its replies is not served more.
         if (barrier.full) await barrier.flush();
       }
       if (tooLong) {
-        replies.error(`line too long: more than ${maxLineBytes} bytes without a newline; closing`);
+        replies.error(`line too long: more than ${lineLimit()} bytes without a newline; closing`);
         await barrier.flush();
         return await barrier.drain();
       }

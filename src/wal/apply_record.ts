@@ -2,33 +2,65 @@ import type { Store } from "../store/store.ts";
 import type { WalRecord } from "./record.ts";
 
 /**
- * Applies one replayed record to `store`. Expiry times are absolute, so a
- * key whose time passed while the server was down is removed rather than
- * loaded: replay never resurrects an expired key.
+ * Applies one replayed record to `stores` (one per database; SWAPDB
+ * exchanges two of them in the array), to database `index` unless the
+ * record names another. Expiry times are absolute, so a key whose time
+ * passed while the server was down is removed rather than loaded: replay
+ * never resurrects an expired key.
  *
+ * @throws {RangeError} naming the database when a record is for a database
+ *   beyond `stores` (the WAL was written with more `--databases`).
  * @example
  * ```ts
- * applyRecord(store, { op: "SET", key: "k", value: "v", expiresAt: 0 }, Date.now());
+ * applyRecord([store], { op: "SET", key: "k", value: "v", expiresAt: 0 }, Date.now());
  * ```
  */
-export function applyRecord(store: Store, record: WalRecord, now: number): void {
+export function applyRecord(stores: Store[], record: WalRecord, now: number, index = 0): void {
   switch (record.op) {
-    case "SET":
+    case "SET": {
+      const store = stores[index];
       if (record.expiresAt !== 0 && record.expiresAt <= now) store.delete(record.key);
       else store.set(record.key, record.value, record.expiresAt);
       return;
+    }
     case "DEL":
-      store.delete(record.key);
+      stores[index].delete(record.key);
       return;
-    case "PEXPIREAT":
+    case "PEXPIREAT": {
+      const store = stores[index];
       if (record.expiresAt !== 0 && record.expiresAt <= now) store.delete(record.key);
       else store.setExpiresAt(record.key, record.expiresAt);
       return;
+    }
     case "FLUSHALL":
-      store.clear();
+      for (const store of stores) store.clear();
+      return;
+    case "FLUSHDB":
+      stores[index].clear();
+      return;
+    case "SWAPDB": {
+      checkIndex(stores, record.a);
+      checkIndex(stores, record.b);
+      const store = stores[record.a];
+      stores[record.a] = stores[record.b];
+      stores[record.b] = store;
+      return;
+    }
+    case "DB":
+      checkIndex(stores, record.index);
+      applyRecord(stores, record.record, now, record.index);
       return;
     case "MULTI":
-      for (const inner of record.records) applyRecord(store, inner, now);
+      for (const inner of record.records) applyRecord(stores, inner, now, index);
       return;
+  }
+}
+
+function checkIndex(stores: Store[], index: number): void {
+  if (index >= stores.length) {
+    throw new RangeError(
+      `a record is for database ${index}, but the server has ${stores.length} ` +
+        `(start it with --databases ${index + 1} or more)`,
+    );
   }
 }

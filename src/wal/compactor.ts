@@ -3,7 +3,7 @@ import { splitPath } from "../io/split_path.ts";
 import type { Store } from "../store/store.ts";
 import type { FileWal, WalSize } from "./file_wal.ts";
 import { writeAll } from "../io/write_all.ts";
-import { encodeSet } from "./record.ts";
+import { encodeInDb, encodeSet } from "./record.ts";
 import { RecordBatch } from "./record_batch.ts";
 
 /** The steps of a compaction, in order; a test hook can stop at each. */
@@ -82,14 +82,34 @@ const FILE_MODE = 0o600;
 const RECORD_OVERHEAD = 14;
 const EXPIRY_OVERHEAD = 13;
 
-/** What a snapshot of `store` would take in the WAL, near enough to decide when to compact. */
-export function estimateSnapshotBytes(store: Store): number {
-  return store.bytes + store.size * RECORD_OVERHEAD + store.expiringSize * EXPIRY_OVERHEAD;
+/** What a snapshot of `stores` would take in the WAL, near enough to decide when to compact. */
+export function estimateSnapshotBytes(stores: readonly Store[]): number {
+  let bytes = 0;
+  for (const store of stores) {
+    bytes += store.bytes + store.size * RECORD_OVERHEAD + store.expiringSize * EXPIRY_OVERHEAD;
+  }
+  return bytes;
 }
 
 async function syncDirectory(path: string): Promise<void> {
   using directory = await Deno.open(splitPath(path).directory, { read: true });
   await directory.syncData();
+}
+
+/**
+ * Every live entry of `stores` as `[database, key, value, expiresAt]`, each
+ * store under the database number it had when the tail began to be kept: a
+ * SWAPDB during the walk exchanges the stores later, and the kept SWAPDB
+ * record, replayed after the snapshot, exchanges them again.
+ */
+function* snapshotEntries(
+  stores: readonly Store[],
+): Generator<[number, string, string, number]> {
+  for (let index = 0; index < stores.length; index++) {
+    for (const [key, value, expiresAt] of stores[index].entries()) {
+      yield [index, key, value, expiresAt];
+    }
+  }
 }
 
 /** Thrown inside a compaction to give it up; the message says why. */
@@ -120,13 +140,14 @@ class Abandoned extends Error {}
  *
  * @example
  * ```ts
- * const compactor = new Compactor(store, wal, { log, minBytes: 64 << 20, ratio: 2 });
+ * const compactor = new Compactor(() => [store], wal, { log, minBytes: 64 << 20, ratio: 2 });
  * compactor.start("BGREWRITEAOF"); // true; the result is logged
  * await compactor.stop(); // at shutdown
  * ```
  */
 export class Compactor implements CompactionControl {
-  readonly #store: Store;
+  /** The databases' stores, in order, as they are now (SWAPDB exchanges them). */
+  readonly #stores: () => readonly Store[];
   readonly #wal: FileWal;
   readonly #path: string;
   readonly #temp: string;
@@ -145,8 +166,8 @@ export class Compactor implements CompactionControl {
   /** The inode the WAL's path should name, to notice the file being removed or replaced. */
   #inode: number | null = null;
 
-  constructor(store: Store, wal: FileWal, options: CompactorOptions) {
-    this.#store = store;
+  constructor(stores: () => readonly Store[], wal: FileWal, options: CompactorOptions) {
+    this.#stores = stores;
     this.#wal = wal;
     this.#path = wal.path;
     this.#temp = Compactor.tempPath(wal.path);
@@ -220,7 +241,7 @@ export class Compactor implements CompactionControl {
       return;
     }
     const bytes = this.#wal.size.bytes;
-    if (bytes >= this.#minBytes && bytes > this.#ratio * estimateSnapshotBytes(this.#store)) {
+    if (bytes >= this.#minBytes && bytes > this.#ratio * estimateSnapshotBytes(this.#stores())) {
       this.start("automatic");
       return;
     }
@@ -260,9 +281,12 @@ export class Compactor implements CompactionControl {
         truncate: true,
         mode: FILE_MODE,
       });
+      // The stores are taken at the moment the tail starts being kept: a
+      // SWAPDB after it is in the tail, and exchanges them again on replay.
+      const stores = this.#stores().slice();
       if (!recovering) wal.keep();
       await this.#step("started");
-      const { size, longestSlice } = await this.#writeSnapshot(file, epoch);
+      const { size, longestSlice } = await this.#writeSnapshot(file, epoch, stores);
       // Flush the snapshot now, while writes go to the old WAL only: once
       // joined, every write waits for both files' syncs, and the first of
       // those would otherwise carry the whole snapshot.
@@ -322,10 +346,11 @@ export class Compactor implements CompactionControl {
   async #writeSnapshot(
     file: Deno.FsFile,
     epoch: number,
+    stores: readonly Store[],
   ): Promise<{ size: WalSize; longestSlice: number }> {
     const size: WalSize = { bytes: 0, records: 0 };
     const sliceKeys = this.#hooks.sliceKeys ?? Infinity;
-    const entries = this.#store.entries();
+    const entries = snapshotEntries(stores);
     let longestSlice = 0;
     for (let done = false, first = true; !done; first = false) {
       this.#check(epoch);
@@ -339,8 +364,9 @@ export class Compactor implements CompactionControl {
           done = true;
           break;
         }
-        const [key, value, expiresAt] = next.value;
-        records.add(encodeSet(key, value, expiresAt));
+        const [index, key, value, expiresAt] = next.value;
+        const record = encodeSet(key, value, expiresAt);
+        records.add(index === 0 ? record : encodeInDb(index, record));
         chars += key.length + value.length;
         keys++;
         if (keys >= sliceKeys) break;

@@ -21,8 +21,12 @@ import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
  * - `9PEXPIREAT` key, expiry: a new expiry for an existing key (`0`: none);
  * - `8FLUSHALL`, no fields;
  * - `5MULTI` one field holding whole records, applied all or none: a command
- *   that changes several keys (MSET, RENAME, DEL of many keys) is one record,
- *   so a crash can never leave half of it.
+ *   that changes several keys (MSET, RENAME, DEL of many keys), or a whole
+ *   transaction (EXEC), is one record, so a crash can never leave half of it;
+ * - `2DB` index, record: the record applies to database `index` (records
+ *   outside one apply to database 0, as every record did before databases);
+ * - `7FLUSHDB`, no fields: empties one database (FLUSHALL empties all);
+ * - `6SWAPDB` index, index: exchanges two databases' contents.
  *
  * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
  * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
@@ -47,6 +51,9 @@ export type WalRecord =
   | { op: "DEL"; key: string }
   | { op: "PEXPIREAT"; key: string; expiresAt: number }
   | { op: "FLUSHALL" }
+  | { op: "FLUSHDB" }
+  | { op: "SWAPDB"; a: number; b: number }
+  | { op: "DB"; index: number; record: WalRecord }
   | { op: "MULTI"; records: WalRecord[] };
 
 /**
@@ -159,6 +166,25 @@ export function encodeFlushAll(): RecordPieces {
   return ["8FLUSHALL\n"];
 }
 
+/** The record for emptying one database. */
+export function encodeFlushDb(): RecordPieces {
+  return ["7FLUSHDB\n"];
+}
+
+/** The record for exchanging databases `a` and `b`. */
+export function encodeSwapDb(a: number, b: number): RecordPieces {
+  return ["6SWAPDB" + field(a) + field(b) + "\n"];
+}
+
+/** `record`, applied to database `index` instead of database 0. */
+export function encodeInDb(index: number, record: RecordPieces): RecordPieces {
+  const pieces: string[] = [];
+  push(pieces, "2DB" + field(index) + piecesLength(record) + ":");
+  for (const piece of record) push(pieces, piece);
+  push(pieces, "\n");
+  return pieces;
+}
+
 /** One record applying all of `records` or none. */
 export function encodeMulti(records: readonly RecordPieces[]): RecordPieces {
   const pieces: string[] = [];
@@ -223,6 +249,12 @@ export function encodeRecord(record: WalRecord): RecordPieces {
       return encodeExpireAt(record.key, record.expiresAt);
     case "FLUSHALL":
       return encodeFlushAll();
+    case "FLUSHDB":
+      return encodeFlushDb();
+    case "SWAPDB":
+      return encodeSwapDb(record.a, record.b);
+    case "DB":
+      return encodeInDb(record.index, encodeRecord(record.record));
     case "MULTI":
       return encodeMulti(record.records.map(encodeRecord));
   }
@@ -449,7 +481,18 @@ function hex(crc: number): string {
 }
 
 /** The colon-framed ops and how many fields each has. */
-const COLON_OPS = { PUT: 3, DROP: 1, PEXPIREAT: 2, FLUSHALL: 0, MULTI: 1 } as const;
+const COLON_OPS = {
+  PUT: 3,
+  DROP: 1,
+  PEXPIREAT: 2,
+  FLUSHALL: 0,
+  MULTI: 1,
+  FLUSHDB: 0,
+  SWAPDB: 2,
+  DB: 2,
+} as const;
+/** More databases than any configuration has; a larger index is damage. */
+const MAX_DB_DIGITS = 6;
 type ColonOp = keyof typeof COLON_OPS;
 
 /**
@@ -534,6 +577,30 @@ function decodeColonRecord(
     }
     case "FLUSHALL":
       return { kind: "record", record: { op: "FLUSHALL" }, end };
+    case "FLUSHDB":
+      return { kind: "record", record: { op: "FLUSHDB" }, end };
+    case "SWAPDB": {
+      const a = readIndex(bytes, spans[0], spans[1], op);
+      if (typeof a !== "number") return a;
+      const b = readIndex(bytes, spans[2], spans[3], op);
+      if (typeof b !== "number") return b;
+      return { kind: "record", record: { op: "SWAPDB", a, b }, end };
+    }
+    case "DB": {
+      const index = readIndex(bytes, spans[0], spans[1], op);
+      if (typeof index !== "number") return index;
+      const from = spans[2];
+      const to = spans[3];
+      const result = decodeRecord(bytes.subarray(0, to), from, true, false);
+      if (result.kind === "incomplete") {
+        return { kind: "malformed", offset: from, reason: "a DB record ends inside its record" };
+      }
+      if (result.kind === "malformed") return result;
+      if (result.end !== to) {
+        return { kind: "malformed", offset: result.end, reason: "a DB record holds one record" };
+      }
+      return { kind: "record", record: { op: "DB", index, record: result.record }, end };
+    }
     case "MULTI": {
       const from = spans[0];
       const to = spans[1]; // read before the inner records reuse `spans`
@@ -553,6 +620,27 @@ function decodeColonRecord(
   }
 }
 
+/** The database number in `bytes[from..to)`, or why it is not one. */
+function readIndex(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  op: ColonOp,
+): number | DecodeResult {
+  // The next field's length follows at once: count digits within this field only.
+  const digits = digitRun(bytes.subarray(0, to), from);
+  if (digits === 0 || from + digits !== to || digits > MAX_DB_DIGITS) {
+    return {
+      kind: "malformed",
+      offset: from,
+      reason: `expected a database number in a ${op} record, found ${
+        JSON.stringify(binaryFromBytes(bytes, from, to))
+      }`,
+    };
+  }
+  return readLength(bytes, from, digits);
+}
+
 /** The time in milliseconds in `bytes[from..to)`, or why it is not one. */
 function readTime(bytes: Uint8Array, from: number, to: number, op: ColonOp): number | DecodeResult {
   const digits = digitRun(bytes, from);
@@ -568,7 +656,19 @@ function readTime(bytes: Uint8Array, from: number, to: number, op: ColonOp): num
   return readLength(bytes, from, digits);
 }
 
-const KNOWN_OPS = ["SET", "DEL", "CRC", "PUT", "DROP", "PEXPIREAT", "FLUSHALL", "MULTI"] as const;
+const KNOWN_OPS = [
+  "SET",
+  "DEL",
+  "CRC",
+  "PUT",
+  "DROP",
+  "PEXPIREAT",
+  "FLUSHALL",
+  "MULTI",
+  "DB",
+  "FLUSHDB",
+  "SWAPDB",
+] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */
 function knownOp(bytes: Uint8Array, at: number, length: number): string | undefined {

@@ -21,7 +21,8 @@ const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 
 /**
- * Applies every record of the WAL open in `file` to `store`, from the start.
+ * Applies every record of the WAL open in `file` to `stores` (one per
+ * database, in order; SWAPDB records exchange entries), from the start.
  *
  * Records are parsed by their lengths, never by splitting lines, so values
  * holding newlines replay right. A final record that the file ends in the
@@ -38,14 +39,14 @@ const NEWLINE = 0x0a;
  * @example
  * ```ts
  * using file = await Deno.open(path, { read: true, write: true, create: true });
- * const result = await replayWal(file, path, store);
+ * const result = await replayWal(file, path, [store]);
  * console.log(`${result.records} records replayed`);
  * ```
  */
 export async function replayWal(
   file: Deno.FsFile,
   path: string,
-  store: Store,
+  stores: Store[],
 ): Promise<ReplayResult> {
   const started = performance.now();
   const now = Date.now();
@@ -82,7 +83,12 @@ export async function replayWal(
         if (await isZeroFilledTail(file, view, at)) return await cutTail(base + at);
         throw new WalCorruptionError(path, base + result.offset, result.reason);
       }
-      applyRecord(store, result.record, now);
+      try {
+        applyRecord(stores, result.record, now);
+      } catch (error: unknown) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new WalCorruptionError(path, base + at, error.message);
+      }
       records++;
       at = result.end;
     }

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { RecordingWal } from "../helpers/recording_wal.ts";
-import { Db } from "../../src/db/db.ts";
+import { Databases } from "../../src/db/databases.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -14,8 +14,9 @@ function setup(makeStore: (clock: () => number) => Store = (clock) => new MapSto
   const clock = () => time.now;
   const store = makeStore(clock);
   const wal = new RecordingWal();
-  const db = new Db(store, wal, clock);
-  return { time, store, wal, db };
+  const databases = new Databases([store], wal, clock);
+  const db = databases.get(0);
+  return { time, store, wal, db, databases };
 }
 
 /** Every live key with its value and expiry, sorted by key. */
@@ -24,24 +25,24 @@ function snapshot(store: Store): [string, string, number][] {
 }
 
 Deno.test("Db logs nothing until commit, then one record per write", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   db.set("k", "v");
   assertEquals(wal.records, [], "the record waits for the command to finish");
   assertEquals(store.get("k"), "v", "the store changes at once");
-  db.commit();
+  databases.commit();
   assertEquals(wal.texts(), ["3SET1k1v\n"]);
-  db.commit();
+  databases.commit();
   assertEquals(wal.records.length, 1, "a commit with no writes appends nothing");
 });
 
 Deno.test("Db set logs the seed's SET, or a PUT with an expiry or a long key with digits", () => {
-  const { wal, db } = setup();
+  const { wal, db, databases } = setup();
   db.set("hello", "world");
-  db.commit();
+  databases.commit();
   db.set("k", "v", START + 5000);
-  db.commit();
+  databases.commit();
   db.set("1234567890", "v");
-  db.commit();
+  databases.commit();
   assertEquals(wal.texts(), [
     "3SET5hello5world\n",
     "3PUT1:k1:v7:1005000\n",
@@ -50,57 +51,57 @@ Deno.test("Db set logs the seed's SET, or a PUT with an expiry or a long key wit
 });
 
 Deno.test("Db delete logs DEL or DROP for a live key, nothing for an absent one", () => {
-  const { time, wal, db, store } = setup();
+  const { time, wal, db, store, databases } = setup();
   store.set("a", "1");
   store.set("2b-or-not-2b", "2");
   store.set("soon", "3", START + 1);
   assertEquals(db.delete("a"), true);
-  db.commit();
+  databases.commit();
   assertEquals(db.delete("2b-or-not-2b"), true);
-  db.commit();
+  databases.commit();
   assertEquals(db.delete("missing"), false);
-  db.commit();
+  databases.commit();
   time.now += 1;
   assertEquals(db.delete("soon"), false, "an expired key is not deleted again");
-  db.commit();
+  databases.commit();
   assertEquals(wal.texts(), ["3DEL1a\n", "4DROP12:2b-or-not-2b\n"]);
   assertEquals(store.size, 0);
 });
 
 Deno.test("Db setExpiresAt logs PEXPIREAT for a live key, 0 removing the expiry", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("k", "v");
   assertEquals(db.setExpiresAt("k", START + 100), true);
-  db.commit();
+  databases.commit();
   assertEquals(db.setExpiresAt("k", START + 100), true, "the same time again changes nothing");
-  db.commit();
+  databases.commit();
   assertEquals(db.setExpiresAt("k", 0), true);
-  db.commit();
+  databases.commit();
   assertEquals(db.setExpiresAt("missing", START + 100), false);
-  db.commit();
+  databases.commit();
   assertEquals(wal.records, [encodeExpireAt("k", START + 100), encodeExpireAt("k", 0)]);
   assertEquals(store.expiresAt("k"), 0);
 });
 
 Deno.test("Db setExpiresAt with a time already past deletes the key and logs a DEL", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("k", "v");
   assertEquals(db.setExpiresAt("k", START), true);
-  db.commit();
+  databases.commit();
   assertEquals(db.setExpiresAt("missing", START - 10), false);
-  db.commit();
+  databases.commit();
   assertEquals(wal.texts(), ["3DEL1k\n"]);
   assertEquals(store.get("k"), undefined);
   assertEquals(store.size, 0);
 });
 
 Deno.test("Db flushAll logs FLUSHALL and its rollback restores everything", () => {
-  const { wal, db, store } = setup();
+  const { wal, store, databases } = setup();
   store.set("a", "1");
   store.set("b", "2", START + 10);
   const before = snapshot(store);
-  db.flushAll();
-  db.commit();
+  databases.flushAll();
+  databases.commit();
   assertEquals(wal.texts(), ["8FLUSHALL\n"]);
   assertEquals(store.size, 0);
   wal.rollbacks[0]();
@@ -108,33 +109,33 @@ Deno.test("Db flushAll logs FLUSHALL and its rollback restores everything", () =
 });
 
 Deno.test("Db commit of several writes appends one MULTI of their records, in order", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("src", "value", START + 50);
   // RENAME src dst, as a command would do it.
   db.set("dst", "value", store.expiresAt("src"));
   db.delete("src");
-  db.commit();
+  databases.commit();
   assertEquals(wal.records, [
     encodeMulti([encodeSet("dst", "value", START + 50), encodeDel("src")]),
   ]);
   assertEquals(wal.rollbacks.length, 1);
   db.set("a", "1");
   db.setExpiresAt("a", START + 9);
-  db.flushAll();
-  db.commit();
+  databases.flushAll();
+  databases.commit();
   assertEquals(wal.texts()[1], "5MULTI42:3SET1a11\n9PEXPIREAT1:a7:1000009\n8FLUSHALL\n\n");
   db.set("next", "alone");
-  db.commit();
+  databases.commit();
   assertEquals(wal.texts()[2], "3SET4next5alone\n", "the next command starts afresh");
 });
 
 Deno.test("Db rollback of a set removes a new key, or restores the old value and expiry", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   db.set("fresh", "v", START + 10);
-  db.commit();
+  databases.commit();
   store.set("old", "before", START + 500);
   db.set("old", "after");
-  db.commit();
+  databases.commit();
   assertEquals(store.expiresAt("old"), 0);
   wal.rollbacks[1]();
   assertEquals(store.get("old"), "before");
@@ -146,31 +147,31 @@ Deno.test("Db rollback of a set removes a new key, or restores the old value and
 });
 
 Deno.test("Db rollback of a delete restores the value and its expiry", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("k", "v", START + 77);
   db.delete("k");
-  db.commit();
+  databases.commit();
   wal.rollbacks[0]();
   assertEquals(store.get("k"), "v");
   assertEquals(store.expiresAt("k"), START + 77);
 });
 
 Deno.test("Db rollback of setExpiresAt restores the previous expiry, or none", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("a", "1");
   store.set("b", "2", START + 5);
   db.setExpiresAt("a", START + 100);
-  db.commit();
+  databases.commit();
   db.setExpiresAt("b", 0);
-  db.commit();
+  databases.commit();
   db.setExpiresAt("a", START); // past: a delete
-  db.commit();
+  databases.commit();
   wal.rollBackAll();
   assertEquals(snapshot(store), [["a", "1", 0], ["b", "2", START + 5]]);
 });
 
 Deno.test("Db rollback of a MULTI undoes its writes newest first", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("k", "original", START + 1000);
   store.set("other", "x");
   const before = snapshot(store);
@@ -182,9 +183,9 @@ Deno.test("Db rollback of a MULTI undoes its writes newest first", () => {
   db.setExpiresAt("k", START + 20);
   db.delete("other");
   db.set("new", "n");
-  db.flushAll();
+  databases.flushAll();
   db.set("after-flush", "y");
-  db.commit();
+  databases.commit();
   assertEquals(wal.records.length, 1);
   assert(wal.texts()[0].startsWith("5MULTI"));
   assertEquals(snapshot(store), [["after-flush", "y", 0]]);
@@ -200,7 +201,7 @@ Deno.test("Db rollbacks of several commands, newest first, restore the start", (
       ["ShardedStore", (clock: () => number) => new ShardedStore(4, clock)],
     ] as const
   ) {
-    const { wal, db, store } = setup(make);
+    const { wal, db, store, databases } = setup(make);
     for (let i = 0; i < 20; i++) store.set(`k${i}`, `v${i}`, i % 3 === 0 ? START + i + 1 : 0);
     const before = snapshot(store);
     for (let i = 0; i < 20; i++) {
@@ -211,12 +212,12 @@ Deno.test("Db rollbacks of several commands, newest first, restore the start", (
         db.set(`k${i}`, "x");
         db.set(`n${i}`, "y");
       }
-      db.commit();
+      databases.commit();
     }
-    db.flushAll();
-    db.commit();
+    databases.flushAll();
+    databases.commit();
     db.set("k1", "last");
-    db.commit();
+    databases.commit();
     wal.rollBackAll();
     assertEquals(snapshot(store), before, name);
   }
@@ -251,38 +252,38 @@ Deno.test("Db randomKey skips expired keys and is undefined when none is live", 
 });
 
 Deno.test("Db passes the WAL's failure, horizon and rollbacks through", () => {
-  const { wal, db } = setup();
-  assertEquals(db.failure, null);
-  assertEquals(db.horizon(), 0);
-  assertEquals(db.settled(), null);
+  const { wal, db, databases } = setup();
+  assertEquals(databases.failure, null);
+  assertEquals(databases.horizon(), 0);
+  assertEquals(databases.settled(), null);
   db.set("k", "v");
-  db.commit();
+  databases.commit();
   wal.holding = true;
-  assertEquals(db.horizon(), 1, "the record just appended is pending");
+  assertEquals(databases.horizon(), 1, "the record just appended is pending");
   const error = new Error("disk full");
   wal.rollBackAll(error);
-  assertEquals(db.rolledBack(1), error);
+  assertEquals(databases.rolledBack(1), error);
   assertEquals(db.get("k"), undefined);
   wal.failure = error;
-  assertEquals(db.failure, error);
+  assertEquals(databases.failure, error);
 });
 
 Deno.test("Db abort undoes the open command's changes, newest first, and logs nothing", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("a", "old");
   db.set("a", "1");
   db.set("a", "2");
   db.delete("a");
   db.set("b", "x");
-  db.abort();
+  databases.abort();
   assertEquals(store.get("a"), "old");
   assertEquals(store.get("b"), undefined);
-  db.commit();
+  databases.commit();
   assertEquals(wal.records, [], "an aborted command leaves nothing to commit");
 });
 
 Deno.test("Db commit undoes the command when the WAL refuses its record", () => {
-  const { wal, db, store } = setup();
+  const { wal, db, store, databases } = setup();
   store.set("a", "old");
   const refusal = new Error('WAL "w" is closed');
   wal.append = () => {
@@ -290,7 +291,7 @@ Deno.test("Db commit undoes the command when the WAL refuses its record", () => 
   };
   db.set("a", "1");
   db.set("b", "2");
-  assertThrows(() => db.commit(), Error, "is closed");
+  assertThrows(() => databases.commit(), Error, "is closed");
   assertEquals(store.get("a"), "old");
   assertEquals(store.get("b"), undefined);
 });

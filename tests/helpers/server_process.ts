@@ -55,6 +55,11 @@ export interface StartOptions {
    * (for the compiled binary).
    */
   executable?: string;
+  /**
+   * The script to run instead of `main.ts`, relative to the repository:
+   * `tests/helpers/walkv_with_hooks.ts` for the compaction test hooks.
+   */
+  entry?: string;
   /** Extra environment variables. */
   env?: Record<string, string>;
   /**
@@ -126,7 +131,7 @@ function spawnServer(
   const args = options.executable ? flags : [
     "run",
     ...(options.permissions ?? serverPermissions(options.walDir)),
-    "main.ts",
+    options.entry ?? "main.ts",
     ...flags,
   ];
   const prefix = options.commandPrefix ?? [];

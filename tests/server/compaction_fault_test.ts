@@ -149,6 +149,7 @@ for (const [index, step] of STEPS.entries()) {
       await using server = await startServer({
         walDir: dir.path,
         permissions,
+        entry: "tests/helpers/walkv_with_hooks.ts",
         env: {
           WALKV_TEST_COMPACTION_PAUSE: step,
           WALKV_TEST_COMPACTION_SLICE_KEYS: String(SLICE_KEYS),

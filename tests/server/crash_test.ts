@@ -95,6 +95,7 @@ async function crashCycles(options: CrashOptions): Promise<CrashReport> {
       walDir: dir.path,
       args: ["--fsync", options.fsync],
       permissions: [...serverPermissions(dir.path), "--allow-env"],
+      entry: "tests/helpers/walkv_with_hooks.ts",
       env: options.compaction ? { WALKV_TEST_COMPACTION_SLICE_KEYS: String(SLICE_KEYS) } : {},
     });
   const report: CrashReport = { killsDuringCompaction: 0, acknowledged: 0 };

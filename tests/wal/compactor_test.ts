@@ -6,7 +6,8 @@
  * `tests/server/compaction_fault_test.ts`.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { Db } from "../../src/db/db.ts";
+import { Databases } from "../../src/db/databases.ts";
+import type { Db } from "../../src/db/db.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type CompactionHooks, Compactor, estimateSnapshotBytes } from "../../src/wal/compactor.ts";
@@ -18,7 +19,7 @@ interface Setup extends AsyncDisposable {
   path: string;
   store: Store;
   wal: FileWal;
-  db: Db;
+  db: Databases;
   compactor: Compactor;
   logs: string[];
 }
@@ -37,7 +38,7 @@ async function setup(dir: string, options: SetupOptions = {}): Promise<Setup> {
   const file = await Deno.open(path, { read: true, write: true, create: true, append: true });
   const wal = new FileWal(options.wrap?.(file) ?? file, path);
   const logs: string[] = [];
-  const compactor = new Compactor(store, wal, {
+  const compactor = new Compactor(() => [store], wal, {
     log: { info: (line) => logs.push(line), warn: (line) => logs.push(`warning: ${line}`) },
     hooks: options.hooks,
     minBytes: options.minBytes,
@@ -48,7 +49,7 @@ async function setup(dir: string, options: SetupOptions = {}): Promise<Setup> {
     path,
     store,
     wal,
-    db: new Db(store, wal, Date.now, compactor),
+    db: new Databases([store], wal, Date.now, compactor),
     compactor,
     logs,
     async [Symbol.asyncDispose]() {
@@ -59,8 +60,16 @@ async function setup(dir: string, options: SetupOptions = {}): Promise<Setup> {
 }
 
 /** Applies one write through the Db and waits until it is durable; throws if it was rolled back. */
-async function write(db: Db, change: (db: Db) => unknown): Promise<void> {
-  change(db);
+async function write(
+  db: Databases,
+  change: (db: { set: Db["set"]; delete: Db["delete"]; flushAll(): void }) => unknown,
+): Promise<void> {
+  const db0 = db.get(0);
+  change({
+    set: (key, value, expiresAt) => db0.set(key, value, expiresAt),
+    delete: (key) => db0.delete(key),
+    flushAll: () => db.flushAll(),
+  });
   db.commit();
   const seq = db.horizon();
   await db.settled(seq);
@@ -72,7 +81,7 @@ async function write(db: Db, change: (db: Db) => unknown): Promise<void> {
 async function replayed(path: string): Promise<Map<string, [string, number]>> {
   const store = new MapStore();
   using file = await Deno.open(path, { read: true, write: true });
-  await replayWal(file, path, store);
+  await replayWal(file, path, [store]);
   return stateOf(store);
 }
 
@@ -191,7 +200,7 @@ Deno.test("Compactor compacts by itself once the WAL passes the size and the rat
   await using s = await setup(temp.path, { minBytes: 2000, ratio: 2 });
   for (let i = 0; i < 20; i++) await write(s.db, (db) => db.set(`k${i}`, "0123456789"));
   // 20 live keys: ~600 bytes of snapshot. Overwriting grows the WAL, not the data.
-  assert(estimateSnapshotBytes(s.store) < 1000, String(estimateSnapshotBytes(s.store)));
+  assert(estimateSnapshotBytes([s.store]) < 1000, String(estimateSnapshotBytes([s.store])));
   await new Promise((resolve) => setTimeout(resolve, 50));
   assertEquals(s.compactor.rewrites, 0, "below --compact-min-size");
   for (let round = 0; s.compactor.rewrites === 0 && round < 200; round++) {
@@ -221,4 +230,55 @@ Deno.test("Compactor stop gives up a compaction and removes its file", async () 
   assertEquals(s.compactor.lastOk, false);
   assertEquals(await Deno.readTextFile(s.path), "3SET1a11\n3SET1b12\n");
   await s.wal.close();
+});
+
+Deno.test("Compactor writes every database, and SWAPDB during it replays right", async () => {
+  await using temp = await tempDir();
+  const path = `${temp.path}/wal`;
+  const stores = [new MapStore(), new MapStore(), new MapStore()];
+  const file = await Deno.open(path, { read: true, write: true, create: true, append: true });
+  const wal = new FileWal(file, path);
+  const logs: string[] = [];
+  const databases: Databases = new Databases(stores, wal, Date.now, null);
+  const compactor = new Compactor(() => databases.stores(), wal, {
+    log: { info: (line) => logs.push(line), warn: (line) => logs.push(`warning: ${line}`) },
+    hooks: { sliceKeys: 2 },
+    checkIntervalMs: 10,
+  });
+  try {
+    const durable = async () => {
+      databases.commit();
+      const seq = databases.horizon();
+      await databases.settled(seq);
+      assertEquals(databases.rolledBack(seq), null);
+    };
+    for (let i = 0; i < 60; i++) {
+      databases.get(i % 3).set(`k${i}`, `db${i % 3}:${i}`);
+      await durable();
+    }
+    assert(compactor.start("test"));
+    let swaps = 0;
+    for (let i = 0; compactor.running; i++) {
+      if (i % 4 === 0) {
+        databases.swap(i % 3, (i + 1) % 3);
+        swaps++;
+      } else {
+        databases.get(i % 3).set(`k${i % 70}`, `during${i}`);
+      }
+      await durable();
+    }
+    assert(swaps > 3, `only ${swaps} SWAPDBs happened during the compaction`);
+    assertEquals(compactor.lastOk, true, logs.join("\n"));
+    const replayedStores = [new MapStore(), new MapStore(), new MapStore()];
+    {
+      using again = await Deno.open(path, { read: true, write: true });
+      await replayWal(again, path, replayedStores);
+    }
+    for (let i = 0; i < 3; i++) {
+      assertEquals(stateOf(replayedStores[i]), stateOf(databases.get(i).store), `database ${i}`);
+    }
+  } finally {
+    await compactor.stop();
+    await wal.close();
+  }
 });

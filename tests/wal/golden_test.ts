@@ -129,7 +129,7 @@ for (const name of NAMES) {
     const store = new MapStore();
     const result = await (async () => {
       using file = await Deno.open(path, { read: true, write: true });
-      return await replayWal(file, path, store);
+      return await replayWal(file, path, [store]);
     })();
 
     const { records, bytes, tornAt, tornBytes } = result;

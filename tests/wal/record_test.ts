@@ -3,7 +3,14 @@ import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
 import {
   decodeRecord,
   type DecodeResult,
+  encodeDel,
+  encodeFlushDb,
+  encodeInDb,
+  encodeSet,
+  encodeSwapDb,
   MAX_FIELD_BYTES,
+  recordText,
+  sealRecord,
   type WalRecord,
 } from "../../src/wal/record.ts";
 import { prng } from "../helpers/prng.ts";
@@ -546,4 +553,36 @@ Deno.test("decodeRecord refuses a sealed record inside a MULTI", () => {
   const inner = sealedText(setText("k", "v\n"));
   const result = decode(multiText([inner]));
   assert(/sealed record inside/.test(malformed(result).reason), JSON.stringify(result));
+});
+
+Deno.test("the database records are written and read as hand-written bytes", () => {
+  // Written out by hand, not by the encoder, so the format itself is pinned.
+  assertEquals(encodeFlushDb(), ["7FLUSHDB\n"]);
+  assertEquals(encodeSwapDb(0, 13), ["6SWAPDB1:02:13\n"]);
+  assertEquals(recordText(encodeInDb(3, encodeSet("k", "v"))), "2DB1:39:3SET1k1v\n\n");
+  assertEquals(
+    recordText(encodeInDb(12, encodeDel("1234567890"))),
+    "2DB2:1219:4DROP10:1234567890\n\n",
+  );
+  assertEquals(decode("7FLUSHDB\n"), { kind: "record", record: { op: "FLUSHDB" }, end: 9 });
+  assertEquals(decode("6SWAPDB2:121:3\n"), {
+    kind: "record",
+    record: { op: "SWAPDB", a: 12, b: 3 },
+    end: 15,
+  });
+  assertEquals(decode("2DB1:39:3SET1k1v\n\n"), {
+    kind: "record",
+    record: { op: "DB", index: 3, record: { op: "SET", key: "k", value: "v", expiresAt: 0 } },
+    end: 18,
+  });
+  const sealed = recordText(sealRecord(encodeInDb(3, encodeSet("k", "v"))));
+  assertEquals(sealed, "3CRC18:d374770b:2DB1:39:3SET1k1v\n\n");
+});
+
+Deno.test("a DB record holds exactly one record and a whole database number", () => {
+  for (
+    const bad of ["2DB1:x9:3SET1k1v\n\n", "2DB1:316:3SET1k1v\n3DEL1k\n\n", "2DB0:9:3SET1k1v\n\n"]
+  ) {
+    assertEquals(decode(bad).kind, "malformed", JSON.stringify(bad));
+  }
 });

@@ -42,7 +42,7 @@ async function replayFile(path: string, content: Uint8Array): Promise<Replayed> 
   let result: ReplayResult;
   let position: number;
   try {
-    result = await replayWal(file, path, store);
+    result = await replayWal(file, path, [store]);
     position = await file.seek(0, Deno.SeekMode.Current);
   } finally {
     file.close();
@@ -58,7 +58,7 @@ async function assertCorrupt(path: string, content: Uint8Array): Promise<WalCorr
   await Deno.writeFile(path, content);
   const file = await Deno.open(path, { read: true, write: true });
   try {
-    return await assertRejects(() => replayWal(file, path, new MapStore()), WalCorruptionError);
+    return await assertRejects(() => replayWal(file, path, [new MapStore()]), WalCorruptionError);
   } finally {
     file.close();
     assertEquals(await Deno.readFile(path), content, "the file is left as it was");
@@ -249,7 +249,7 @@ Deno.test("replayWal rejects corruption in the middle, naming path and offset, f
     const file = await Deno.open(path, { read: true, write: true, create: true });
     try {
       const error = await assertRejects(
-        () => replayWal(file, path, store),
+        () => replayWal(file, path, [store]),
         WalCorruptionError,
       ) as WalCorruptionError;
       const offset = cases.find(([n]) => n === name)![2];
@@ -277,7 +277,7 @@ Deno.test("replayWal reports the right offset for corruption past the first 1 Mi
   const file = await Deno.open(path, { read: true, write: true, create: true });
   try {
     const error = await assertRejects(
-      () => replayWal(file, path, new MapStore()),
+      () => replayWal(file, path, [new MapStore()]),
       WalCorruptionError,
     ) as WalCorruptionError;
     assertEquals(error.offset, good.length);
@@ -509,7 +509,7 @@ Deno.test("replayWal rejects a malformed colon record in the middle at its offse
   const file = await Deno.open(path, { read: true, write: true });
   try {
     const error = await assertRejects(
-      () => replayWal(file, path, new MapStore()),
+      () => replayWal(file, path, [new MapStore()]),
       WalCorruptionError,
     );
     assertEquals(error.offset, good.length + 12);

@@ -1,0 +1,180 @@
+import type { Reply } from "./reply.ts";
+
+/**
+ * Parses a request argument as Redis parses integers: optional `-`, decimal
+ * digits, no leading zeros or spaces or `+`, within the 64-bit signed range
+ * (checked here against the range a double holds exactly, ±2^53, since
+ * values are JavaScript numbers). Returns `null` for anything else, which
+ * callers answer with {@linkcode NOT_AN_INTEGER}.
+ *
+ * @example
+ * ```ts
+ * parseInteger("42");  // 42
+ * parseInteger("-7");  // -7
+ * parseInteger("007"); // null
+ * parseInteger("1e3"); // null
+ * ```
+ */
+export function parseInteger(text: string): number | null {
+  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(text)) return null;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Parses `text` as Redis's full 64-bit signed range, for the counters that
+ * must go past what {@linkcode parseInteger} gives (INCR on a value above
+ * 2^53). Returns `null` for anything that is not such an integer.
+ *
+ * @example
+ * ```ts
+ * parseInt64("9223372036854775807"); // 9223372036854775807n
+ * parseInt64("9223372036854775808"); // null
+ * ```
+ */
+export function parseInt64(text: string): bigint | null {
+  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(text)) return null;
+  const value = BigInt(text);
+  return value >= INT64_MIN && value <= INT64_MAX ? value : null;
+}
+
+/** Whether `value` is within Redis's 64-bit signed integer range. */
+export function isInt64(value: bigint): boolean {
+  return value >= INT64_MIN && value <= INT64_MAX;
+}
+
+/** Redis's reply to an argument that should be an integer and is not. */
+export const NOT_AN_INTEGER = "ERR value is not an integer or out of range";
+/** Redis's reply to options it cannot make sense of. */
+export const SYNTAX_ERROR = "ERR syntax error";
+
+/** The units SET, SETEX, GETEX and the EXPIRE family take times in. */
+export type ExpiryUnit = "EX" | "PX" | "EXAT" | "PXAT";
+
+/**
+ * Turns a time argument into an absolute expiry in ms since the epoch, as
+ * Redis does: relative units count from `now`; a time that is not a positive
+ * integer (for SET-like commands), or overflows, is `null`, which callers
+ * answer with {@linkcode invalidExpireTime}.
+ *
+ * @example
+ * ```ts
+ * absoluteExpiry("EX", 10, 1_000); // 11_000
+ * absoluteExpiry("PXAT", 5, 1_000); // 5: already past; the key expires at once
+ * ```
+ */
+export function absoluteExpiry(unit: ExpiryUnit, amount: number, now: number): number | null {
+  if (amount <= 0) return null;
+  let at: number;
+  switch (unit) {
+    case "EX":
+      at = now + amount * 1000;
+      break;
+    case "PX":
+      at = now + amount;
+      break;
+    case "EXAT":
+      at = amount * 1000;
+      break;
+    case "PXAT":
+      at = amount;
+      break;
+  }
+  return Number.isSafeInteger(at) ? at : null;
+}
+
+/** Redis's reply to a bad time, e.g. `ERR invalid expire time in 'set' command`. */
+export function invalidExpireTime(command: string): string {
+  return `ERR invalid expire time in '${command.toLowerCase()}' command`;
+}
+
+/**
+ * Reads the time argument of SETEX, PSETEX or GETEX as an absolute expiry in
+ * ms since the epoch, answering as Redis does when it cannot: `ERR value is
+ * not an integer or out of range` for text that is no integer, and `ERR
+ * invalid expire time in '<command>' command` for a time that is not
+ * positive or does not fit. On failure the error is already written to
+ * `reply` and the result is `null`, so callers just return.
+ *
+ * @example
+ * ```ts
+ * const at = readExpiry("10", "EX", db.now(), "SETEX", reply); // now + 10 000
+ * if (at === null) return; // reply holds the error
+ * ```
+ */
+export function readExpiry(
+  text: string,
+  unit: ExpiryUnit,
+  now: number,
+  command: string,
+  reply: Reply,
+): number | null {
+  const amount = parseInteger(text);
+  if (amount === null) {
+    reply.error(parseInt64(text) !== null ? invalidExpireTime(command) : NOT_AN_INTEGER);
+    return null;
+  }
+  const at = absoluteExpiry(unit, amount, now);
+  if (at === null) reply.error(invalidExpireTime(command));
+  return at;
+}
+
+/**
+ * Whether `name` may be a connection name (CLIENT SETNAME, HELLO SETNAME):
+ * Redis allows only printable ASCII without spaces, bytes 33 to 126, so a
+ * name never breaks the space-separated lines of CLIENT LIST/INFO. The
+ * empty name is allowed: it clears the name.
+ *
+ * @example
+ * ```ts
+ * isValidClientName("worker-1"); // true
+ * isValidClientName("a b");      // false
+ * ```
+ */
+export function isValidClientName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 33 || code > 126) return false;
+  }
+  return true;
+}
+
+/** Redis's reply to a connection name {@linkcode isValidClientName} refuses. */
+export const INVALID_CLIENT_NAME =
+  "ERR Client names cannot contain spaces, newlines or special characters.";
+
+/** Redis's reply to a wrong user name or password. */
+export const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+
+/**
+ * Whether `user` may log in with `password`. The only user is `default`,
+ * which takes any password while none is required (Redis's `nopass`).
+ * The comparison takes the same time wherever the strings differ, so the
+ * reply's timing does not reveal how much of a guess was right.
+ */
+export function passwordMatches(required: string | null, user: string, password: string): boolean {
+  if (user !== "default") return false;
+  if (required === null) return true;
+  let difference = required.length ^ password.length;
+  const length = Math.max(required.length, password.length);
+  for (let i = 0; i < length; i++) {
+    difference |= (required.charCodeAt(i) | 0) ^ (password.charCodeAt(i) | 0);
+  }
+  return difference === 0;
+}
+
+/**
+ * The error for `AUTH password` (the one-argument form, for the `default`
+ * user), or `null` when the password is right. Redis refuses that form
+ * outright when no password is set.
+ */
+export function checkPassword(required: string | null, password: string): string | null {
+  if (required === null) {
+    return "ERR AUTH <password> called without any password configured for the default user. " +
+      "Are you sure your configuration is correct?";
+  }
+  return passwordMatches(required, "default", password) ? null : WRONGPASS;
+}

@@ -1,0 +1,75 @@
+import type { Db, Watcher } from "../db/db.ts";
+import type { CommandEntry } from "./command_spec.ts";
+
+/** A command queued between MULTI and EXEC. */
+export interface QueuedCommand {
+  readonly entry: CommandEntry;
+  /** The request's fields, copied: the parser reuses its array. */
+  readonly args: string[];
+}
+
+/** A key this client WATCHes, and whether it existed then (a key that expires since aborts EXEC). */
+export interface WatchedKey {
+  readonly db: Db;
+  readonly key: string;
+  readonly existed: boolean;
+}
+
+/**
+ * What the server knows about one connected client: identity for CLIENT and
+ * INFO, and the per-connection state commands change (name, database,
+ * protocol, authentication, transaction, QUIT).
+ *
+ * @example
+ * ```ts
+ * const client = new ClientState(7, "127.0.0.1:50412", true);
+ * client.name = "worker-1"; // CLIENT SETNAME worker-1
+ * ```
+ */
+export class ClientState implements Watcher {
+  /** Unique per server run, from 1, as Redis's client id. */
+  readonly id: number;
+  /** `ip:port` of the peer. */
+  readonly address: string;
+  /** When the connection was accepted, in ms since the epoch. */
+  readonly connectedAt = Date.now();
+  /** Set by CLIENT SETNAME; empty when unnamed. */
+  name = "";
+  /** Set by QUIT: close once the replies so far are written. */
+  closing = false;
+  /** Whether commands other than AUTH/HELLO/QUIT may run (true when no password is set). */
+  authenticated: boolean;
+  /** The selected database (SELECT). */
+  db = 0;
+  /** The commands queued since MULTI, or `null` outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** Bytes of the queued commands' fields. */
+  multiBytes = 0;
+  /** A command was refused while queueing: EXEC must abort. */
+  multiFailed = false;
+  /** Set when a watched key is changed: EXEC must answer null. */
+  dirty = false;
+  /** The keys WATCHed since the last EXEC, DISCARD or UNWATCH. */
+  watched: WatchedKey[] = [];
+
+  constructor(id: number, address: string, authenticated: boolean) {
+    this.id = id;
+    this.address = address;
+    this.authenticated = authenticated;
+  }
+
+  /** Forgets every watch (EXEC, DISCARD, UNWATCH, disconnect). */
+  unwatchAll(): void {
+    for (const { db, key } of this.watched) db.unwatch(key, this);
+    this.watched = [];
+    this.dirty = false;
+  }
+
+  /** Leaves the transaction, if any, and forgets its watches. */
+  endTransaction(): void {
+    this.multi = null;
+    this.multiBytes = 0;
+    this.multiFailed = false;
+    this.unwatchAll();
+  }
+}

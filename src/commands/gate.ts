@@ -1,0 +1,192 @@
+import { binaryFromText } from "../io/binary.ts";
+import { errorMessage } from "../io/error_message.ts";
+import type {
+  CommandCaller,
+  CommandEntry,
+  CommandRegistry,
+  Context,
+  Dialect,
+} from "./command_spec.ts";
+import type { ClientState } from "./client_state.ts";
+import type { Reply, ReplyBase } from "./reply.ts";
+
+/** The reply a command gets before AUTH, in both protocols. */
+export const NOAUTH = "NOAUTH Authentication required.";
+/** The commands that run at once inside MULTI instead of being queued, as in Redis. */
+const RUN_IN_MULTI = new Set(["EXEC", "DISCARD", "MULTI", "WATCH", "QUIT", "RESET"]);
+/**
+ * The queued fields one transaction may hold. Redis bounds them only by the
+ * client's memory; a stranger's MULTI must not grow the server's without
+ * bound, so past this the transaction is refused at EXEC.
+ */
+export const MAX_QUEUED_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * The one path every command takes, for both protocols (Redis's
+ * `processCommand` and `call`): look the name up, check the arity, check
+ * authentication, queue it inside MULTI, refuse a write once the WAL has
+ * failed, then run it against the client's database, count it, and commit
+ * its changes to the WAL as one record. A command that throws is undone and
+ * answered with an error instead of whatever it had written.
+ *
+ * Every rule that spans commands lives here and nowhere else; the protocol
+ * front ends only parse requests and send replies.
+ *
+ * @example
+ * ```ts
+ * const gate = new CommandGate();
+ * gate.execute(respTable, RESP_DIALECT, ["set", "k", "v"], context); // context.reply: +OK
+ * ```
+ */
+export class CommandGate implements CommandCaller {
+  /** Runs one request; `args` is non-empty and holds binary strings. */
+  execute<R extends ReplyBase>(
+    table: CommandRegistry<R>,
+    dialect: Dialect<R>,
+    args: string[],
+    context: Context<R>,
+  ): void | Promise<void> {
+    const { client, reply } = context;
+    const entry = table.get(args[0]);
+    if (entry === undefined) {
+      this.#flagTransaction(client);
+      return dialect.unknownCommand(args, reply);
+    }
+    const spec = entry.spec;
+    const arity = spec.arity;
+    if (arity > 0 ? args.length !== arity : args.length < -arity) {
+      entry.stats.rejected++;
+      if (client.multi !== null && spec.name === "EXEC") {
+        // Redis's execCommandAbort: a refused EXEC ends the transaction.
+        client.endTransaction();
+        return reply.error(
+          "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command",
+        );
+      }
+      this.#flagTransaction(client);
+      return dialect.wrongArity(spec, reply);
+    }
+    if (!client.authenticated && !entry.noAuth) {
+      entry.stats.rejected++;
+      this.#flagTransaction(client);
+      return reply.error(NOAUTH);
+    }
+    if (client.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
+      return this.#queue(entry as unknown as CommandEntry<Reply>, args, client, reply);
+    }
+    const databases = context.server.databases;
+    if (entry.writes && databases.failure) {
+      entry.stats.rejected++;
+      return dialect.refusedWrite(spec, databases.failure, reply);
+    }
+    context.db = databases.get(client.db);
+    const mark = reply.length;
+    const running = this.call(entry, dialect, args, context);
+    if (running) return running.then(() => this.#commit(entry, dialect, context, mark));
+    this.#commit(entry, dialect, context, mark);
+  }
+
+  /**
+   * Runs `entry` and counts it: calls, time, and a failure when it answered
+   * an error. A command that throws has its changes (since it started)
+   * undone and its reply replaced by an error. Does not commit: the caller
+   * does, once per request (EXEC runs many commands and commits once).
+   */
+  call<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    dialect: Dialect<R>,
+    args: string[],
+    context: Context<R>,
+  ): void | Promise<void> {
+    const { reply, server } = context;
+    const databases = server.databases;
+    const stats = entry.stats;
+    const mark = reply.length;
+    const errors = reply.errors;
+    const savepoint = databases.savepoint();
+    const started = performance.now();
+    server.commandsProcessed++;
+    stats.calls++;
+    const done = () => {
+      stats.usec += Math.round((performance.now() - started) * 1000);
+      if (reply.errors !== errors) stats.failed++;
+    };
+    const failed = (error: unknown) => {
+      databases.rollbackTo(savepoint);
+      reply.rewind(mark);
+      dialect.failed(entry.spec, error, reply);
+      done();
+    };
+    try {
+      const running = entry.spec.run(args, context);
+      if (running) return running.then(done, failed);
+    } catch (error: unknown) {
+      return failed(error);
+    }
+    done();
+  }
+
+  /** Commits the request's changes; if the WAL refuses them, the reply becomes an error. */
+  #commit<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    dialect: Dialect<R>,
+    context: Context<R>,
+    mark: number,
+  ): void {
+    try {
+      context.server.databases.commit();
+    } catch (error: unknown) {
+      // The changes were undone; the reply must not claim them.
+      context.reply.rewind(mark);
+      entry.stats.failed++;
+      dialect.failed(entry.spec, error, context.reply);
+    }
+  }
+
+  #queue(entry: CommandEntry<Reply>, args: string[], client: ClientState, reply: ReplyBase): void {
+    let bytes = 0;
+    for (const arg of args) bytes += arg.length;
+    if (client.multiBytes + bytes > MAX_QUEUED_BYTES) {
+      client.multiFailed = true;
+      return reply.error(
+        `ERR the transaction's queued commands would exceed ${MAX_QUEUED_BYTES} bytes`,
+      );
+    }
+    client.multiBytes += bytes;
+    client.multi!.push({ entry, args: args.slice() });
+    (reply as Reply).simple("QUEUED");
+  }
+
+  /** Inside MULTI, a refused command makes EXEC abort (Redis's `flagTransaction`). */
+  #flagTransaction(client: ClientState): void {
+    if (client.multi !== null) client.multiFailed = true;
+  }
+}
+
+/** Redis's texts for the gate's refusals, for RESP connections. */
+export const RESP_DIALECT: Dialect<Reply> = {
+  unknownCommand(args, reply) {
+    let preview = "";
+    for (let i = 1; i < args.length && preview.length < 128; i++) {
+      preview += `'${args[i].slice(0, 128)}' `;
+    }
+    reply.error(
+      `ERR unknown command '${args[0].slice(0, 128)}', with args beginning with: ${preview}`,
+    );
+  },
+  wrongArity(spec, reply) {
+    reply.error(`ERR wrong number of arguments for '${spec.name.toLowerCase()}' command`);
+  },
+  refusedWrite(_spec, failure, reply) {
+    reply.error(
+      `MISCONF Errors writing to the WAL, so writes are refused: ${
+        binaryFromText(failure.message)
+      }`,
+    );
+  },
+  failed(spec, error, reply) {
+    reply.error(
+      `ERR ${spec.name.toLowerCase()} failed: ${binaryFromText(errorMessage(error))}`,
+    );
+  },
+};

@@ -1,0 +1,254 @@
+import { NOT_AN_INTEGER, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
+import type { Context, Run } from "./command_spec.ts";
+import { globMatch } from "./glob_match.ts";
+
+/**
+ * `DEL key [key ...]` → how many of the keys existed (each counted once).
+ * Several keys become one WAL record, so a crash keeps all or none.
+ *
+ * @example
+ * ```ts
+ * del(["DEL", "a", "b", "a"], context); // ":2\r\n" if a and b existed
+ * ```
+ */
+export function del(args: string[], { db, reply }: Context): void {
+  let deleted = 0;
+  for (let i = 1; i < args.length; i++) if (db.delete(args[i])) deleted++;
+  reply.integer(deleted);
+}
+
+/**
+ * `UNLINK key [key ...]`: DEL by another name, which clients that prefer
+ * non-blocking deletes send. Redis frees the memory in the background;
+ * here freeing is the garbage collector's business either way.
+ */
+export const unlink: Run = del;
+
+/**
+ * `EXISTS key [key ...]` → how many of the named keys exist, counting a key
+ * named twice twice, as Redis does (so `EXISTS k k` answers 2).
+ *
+ * @example
+ * ```ts
+ * exists(["EXISTS", "k", "k", "missing"], context); // ":2\r\n" if k exists
+ * ```
+ */
+export function exists(args: string[], { db, reply }: Context): void {
+  let found = 0;
+  for (let i = 1; i < args.length; i++) if (db.get(args[i]) !== undefined) found++;
+  reply.integer(found);
+}
+
+/**
+ * `TYPE key` → `+string`, or `+none` when the key does not exist. Strings
+ * are walkv's only type; clients (and SCAN TYPE) still ask.
+ *
+ * @example
+ * ```ts
+ * keyType(["TYPE", "greeting"], context); // "+string\r\n"
+ * ```
+ */
+export function keyType(args: string[], { db, reply }: Context): void {
+  reply.simple(db.get(args[1]) === undefined ? "none" : "string");
+}
+
+/** How long KEYS may hold the event loop before it lets other clients in. */
+const SLICE_MS = 5;
+/** Keys looked at between two looks at the clock. */
+const KEYS_PER_CHECK = 256;
+
+/**
+ * `KEYS pattern` → every live key matching the glob `pattern` (see
+ * {@linkcode globMatch}), in no particular order.
+ *
+ * It walks the whole keyspace, as Redis's does, but in slices of about
+ * 5 ms, letting other clients be served between them instead of holding the
+ * server for the whole walk (a second with 10M keys). So, like SCAN, a key
+ * present for the whole call is returned, and one added or removed meanwhile
+ * may or may not be. SCAN remains the way to walk a large keyspace in pages.
+ *
+ * @example
+ * ```ts
+ * await keys(["KEYS", "user:*"], context); // "*2\r\n$6\r\nuser:1\r\n$6\r\nuser:2\r\n"
+ * ```
+ */
+export function keys(args: string[], { db, reply, atomic }: Context): void | Promise<void> {
+  const pattern = args[1];
+  const everything = pattern === "*";
+  const found: string[] = [];
+  const iterator = db.keys();
+  /** Walks for one slice; true when the keys ran out. */
+  const slice = (): boolean => {
+    const started = performance.now();
+    while (true) {
+      for (let i = 0; i < KEYS_PER_CHECK; i++) {
+        const next = iterator.next();
+        if (next.done) return true;
+        const key = next.value;
+        if ((everything || globMatch(pattern, key)) && db.get(key) !== undefined) found.push(key);
+      }
+      if (performance.now() - started >= SLICE_MS) return false;
+    }
+  };
+  // A small keyspace is answered at once, without a trip through the event
+  // loop; so is any inside EXEC, which must not let other clients run.
+  if (atomic) { while (!slice()); }
+  if (atomic || slice()) return reply.bulkArray(found);
+  return (async () => {
+    do await new Promise((resolve) => setTimeout(resolve, 0)); while (!slice());
+    reply.bulkArray(found);
+  })();
+}
+
+/** How many keys one SCAN call looks at when the client names no COUNT, as in Redis. */
+const DEFAULT_COUNT = 10;
+/** The largest cursor Redis accepts (an unsigned 64-bit integer). */
+const MAX_CURSOR = 2n ** 64n - 1n;
+
+/**
+ * `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]` → a two-element
+ * array: the cursor to send next (`"0"` when the scan is done) and a page of
+ * keys.
+ *
+ * A cursor names a saved live iterator over the keyspace (see
+ * `ScanCursors`), so a key present from the first call to the last is
+ * returned, whatever is added or deleted in between, and no key is returned
+ * twice unless its cursor was dropped. COUNT is how many keys a call looks
+ * at, not how many it returns: MATCH and TYPE filter afterwards, so pages may
+ * be short or empty before the end, as in Redis. TYPE `string` keeps every
+ * key and any other type none, strings being walkv's only type.
+ *
+ * @example
+ * ```ts
+ * scan(["SCAN", "0", "MATCH", "user:*", "COUNT", "100"], context);
+ * // "*2\r\n$1\r\n7\r\n*1\r\n$6\r\nuser:1\r\n": continue with SCAN 7
+ * ```
+ */
+export function scan(args: string[], { db, reply, server }: Context): void {
+  const cursorText = args[1];
+  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > MAX_CURSOR) {
+    return reply.error("ERR invalid cursor");
+  }
+  let pattern: string | null = null;
+  let count = DEFAULT_COUNT;
+  let anyType = true;
+  for (let i = 2; i < args.length; i += 2) {
+    const option = args[i].toUpperCase();
+    if (i + 1 >= args.length) return reply.error(SYNTAX_ERROR);
+    if (option === "COUNT") {
+      const parsed = parseInteger(args[i + 1]);
+      if (parsed === null) return reply.error(NOT_AN_INTEGER);
+      if (parsed < 1) return reply.error(SYNTAX_ERROR);
+      count = parsed;
+    } else if (option === "MATCH") {
+      pattern = args[i + 1] === "*" ? null : args[i + 1];
+    } else if (option === "TYPE") {
+      anyType = args[i + 1].toLowerCase() === "string";
+    } else {
+      return reply.error(SYNTAX_ERROR);
+    }
+  }
+
+  const iterator = server.scans.resume(Number(cursorText), () => db.keys());
+  const page: string[] = [];
+  let exhausted = false;
+  for (let looked = 0; looked < count; looked++) {
+    const next = iterator.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    const key = next.value;
+    if (!anyType || (pattern !== null && !globMatch(pattern, key))) continue;
+    if (db.get(key) !== undefined) page.push(key); // skips keys expired but not yet reclaimed
+  }
+  reply.array(2);
+  reply.bulk(exhausted ? "0" : String(server.scans.save(iterator)));
+  reply.bulkArray(page);
+}
+
+/**
+ * `RANDOMKEY` → a random live key as a bulk string, or the null bulk when
+ * there are none.
+ *
+ * @example
+ * ```ts
+ * randomKey(["RANDOMKEY"], context); // "$5\r\nhello\r\n"
+ * ```
+ */
+export function randomKey(_args: string[], { db, reply }: Context): void {
+  reply.bulkOrNull(db.randomKey());
+}
+
+/**
+ * RENAME and RENAMENX share the move; RENAMENX adds the refusal to replace
+ * an existing key and answers with an integer instead of `+OK`.
+ *
+ * The move is a delete of the source and a set of the destination with the
+ * source's value and expiry, two changes the dispatcher commits as one WAL
+ * record, so a crash never leaves both keys or neither.
+ */
+function renameCommand(name: "RENAME" | "RENAMENX"): Run {
+  const onlyIfNew = name === "RENAMENX";
+  return (args, { db, reply }) => {
+    const source = args[1];
+    const destination = args[2];
+    const value = db.get(source);
+    if (value === undefined) return reply.error("ERR no such key");
+    if (source === destination) return onlyIfNew ? reply.integer(0) : reply.ok();
+    if (onlyIfNew && db.get(destination) !== undefined) return reply.integer(0);
+    const expiresAt = db.expiresAt(source);
+    db.delete(source);
+    db.set(destination, value, expiresAt);
+    if (onlyIfNew) reply.integer(1);
+    else reply.ok();
+  };
+}
+
+/**
+ * `RENAME key newkey` → `+OK`, replacing `newkey` if it exists; the key keeps
+ * its expiry. `ERR no such key` when `key` does not exist.
+ *
+ * @example
+ * ```ts
+ * rename(["RENAME", "draft", "final"], context); // "+OK\r\n"
+ * ```
+ */
+export const rename: Run = renameCommand("RENAME");
+
+/**
+ * `RENAMENX key newkey` → 1 when renamed, 0 when `newkey` already exists
+ * (or is `key` itself); `ERR no such key` when `key` does not exist.
+ *
+ * @example
+ * ```ts
+ * renamenx(["RENAMENX", "draft", "final"], context); // ":0\r\n" if final exists
+ * ```
+ */
+export const renamenx: Run = renameCommand("RENAMENX");
+
+/**
+ * `MOVE key db` → 1 when `key` moved to database `db` with its expiry, 0
+ * when it does not exist here or already exists there.
+ *
+ * @example
+ * ```ts
+ * move(["MOVE", "session", "3"], context); // ":1\r\n"
+ * ```
+ */
+export function move(args: string[], { db, reply, server }: Context): void {
+  const index = parseInteger(args[2]);
+  if (index === null) return reply.error(NOT_AN_INTEGER);
+  if (index < 0 || index >= server.databases.length) {
+    return reply.error("ERR DB index is out of range");
+  }
+  if (index === db.index) return reply.error("ERR source and destination objects are the same");
+  const key = args[1];
+  const value = db.get(key);
+  const target = server.databases.get(index);
+  if (value === undefined || target.get(key) !== undefined) return reply.integer(0);
+  const expiresAt = db.expiresAt(key);
+  db.delete(key);
+  target.set(key, value, expiresAt);
+  reply.integer(1);
+}

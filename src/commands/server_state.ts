@@ -1,0 +1,89 @@
+import type { Config } from "../config.ts";
+import type { Databases } from "../db/databases.ts";
+import { ScanCursors } from "../db/scan_cursors.ts";
+import type { StatsBook } from "./command_table.ts";
+
+/**
+ * Server-wide facts and counters that INFO, CONFIG, AUTH, CLIENT and SCAN
+ * need, in one place so the commands reach them through their context.
+ *
+ * @example
+ * ```ts
+ * const state = new ServerState(config, 4242, databases);
+ * state.countRead(db.get("k")); // counts a keyspace hit or miss
+ * ```
+ */
+export class ServerState {
+  /** The validated flags the server started with. */
+  readonly config: Readonly<Config>;
+  /** The port actually bound (differs from `config.port` for port 0 in tests). */
+  readonly port: number;
+  /** Every database, the WAL behind them, and the open command's changes. */
+  readonly databases: Databases;
+  /** When the server started, in ms since the epoch. */
+  readonly startedAt = Date.now();
+  /** Open SCAN iterations. */
+  readonly scans = new ScanCursors();
+  /** Per-command counters (INFO commandstats), by lower-case name. */
+  readonly commandStats: StatsBook = new Map();
+  /** Error replies by their first word (INFO errorstats). */
+  readonly errorStats = new Map<string, number>();
+  /** The password clients must AUTH with, or `null` for none (`requirepass`). */
+  requirePass: string | null;
+  /** Whether clients from other hosts are refused while no password is set. */
+  protectedMode: boolean;
+  /** Clients served at once; one more is refused. */
+  maxClients: number;
+  /** Clients connected now. */
+  connectedClients = 0;
+  /** Connections accepted since start. */
+  totalConnections = 0;
+  /** Connections refused since start because `--maxclients` were connected. */
+  rejectedConnections = 0;
+  /** Commands run since start, both protocols. */
+  commandsProcessed = 0;
+  /** Reads that found their key / did not. */
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  /** Keys removed by the expiry sweep. */
+  expiredKeys = 0;
+  /** Records replayed from the WAL at start. */
+  replayedRecords = 0;
+  #nextClientId = 1;
+
+  constructor(config: Readonly<Config>, port: number, databases: Databases) {
+    this.config = config;
+    this.port = port;
+    this.databases = databases;
+    this.requirePass = config.requirePass;
+    this.protectedMode = config.protectedMode;
+    this.maxClients = config.maxClients;
+  }
+
+  /**
+   * Counts a read of a key as a keyspace hit or miss (INFO's
+   * `keyspace_hits`/`keyspace_misses`) and hands the value back.
+   *
+   * @example
+   * ```ts
+   * const value = server.countRead(db.get(key));
+   * ```
+   */
+  countRead(value: string | undefined): string | undefined {
+    if (value === undefined) this.keyspaceMisses++;
+    else this.keyspaceHits++;
+    return value;
+  }
+
+  /** Counts an error reply under its code, the first word (INFO errorstats). */
+  countError(message: string): void {
+    const space = message.indexOf(" ");
+    const code = space === -1 ? message : message.slice(0, space);
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  /** A fresh client id: 1, 2, 3, … as Redis numbers them. */
+  nextClientId(): number {
+    return this.#nextClientId++;
+  }
+}
