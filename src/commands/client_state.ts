@@ -1,12 +1,4 @@
 import type { Db, Watcher } from "../db/db.ts";
-import type { CommandEntry } from "./command_spec.ts";
-
-/** A command queued between MULTI and EXEC. */
-export interface QueuedCommand {
-  readonly entry: CommandEntry;
-  /** The request's fields, copied: the parser reuses its array. */
-  readonly args: string[];
-}
 
 /** A key this client WATCHes, and whether it existed then (a key that expires since aborts EXEC). */
 export interface WatchedKey {
@@ -18,7 +10,8 @@ export interface WatchedKey {
 /**
  * What the server knows about one connected client: identity for CLIENT and
  * INFO, and the per-connection state commands change (name, database,
- * protocol, authentication, transaction, QUIT).
+ * protocol, authentication, transaction, QUIT). `Queued` is what MULTI
+ * queues (the command core's `QueuedCommand`), so this knows no commands.
  *
  * @example
  * ```ts
@@ -26,7 +19,7 @@ export interface WatchedKey {
  * client.name = "worker-1"; // CLIENT SETNAME worker-1
  * ```
  */
-export class ClientState implements Watcher {
+export class ClientState<Queued = unknown> implements Watcher {
   /** Unique per server run, from 1, as Redis's client id. */
   readonly id: number;
   /** `ip:port` of the peer. */
@@ -42,7 +35,7 @@ export class ClientState implements Watcher {
   /** The selected database (SELECT). */
   db = 0;
   /** The commands queued since MULTI, or `null` outside a transaction. */
-  multi: QueuedCommand[] | null = null;
+  multi: Queued[] | null = null;
   /** Bytes of the queued commands' fields. */
   multiBytes = 0;
   /** A command was refused while queueing: EXEC must abort. */

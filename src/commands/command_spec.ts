@@ -1,5 +1,6 @@
 import type { Db } from "../db/db.ts";
 import type { ClientState } from "./client_state.ts";
+import type { CommandStats } from "./server_state.ts";
 import type { Reply, ReplyBase } from "./reply.ts";
 import type { ServerState } from "./server_state.ts";
 
@@ -21,6 +22,7 @@ export type CommandFlag =
   | "allow_busy"
   | "skip_slowlog"
   | "no_multi"
+  | "no_async_loading"
   | "movablekeys";
 
 /** Redis's documentation groups, as COMMAND DOCS reports them. */
@@ -58,7 +60,7 @@ export interface Context<R extends ReplyBase = Reply> {
   /** Where the command writes its one reply. */
   readonly reply: R;
   /** The connection's own state (name, id, database, transaction, QUIT). */
-  readonly client: ClientState;
+  readonly client: ClientState<QueuedCommand>;
   /** Server-wide state: config, databases, statistics, SCAN cursors. */
   readonly server: ServerState;
   /** The command table, for the commands that describe it (COMMAND) or run others (EXEC). */
@@ -117,17 +119,6 @@ export interface CommandSpec<R extends ReplyBase = Reply> {
   readonly run: Run<R>;
 }
 
-/** Counters per command, for INFO commandstats. */
-export interface CommandStats {
-  calls: number;
-  /** Microseconds spent running it. */
-  usec: number;
-  /** Refused before running: arity, NOAUTH, a failed WAL, … */
-  rejected: number;
-  /** Ran and answered an error. */
-  failed: number;
-}
-
 /** A command as the gate uses it: the spec, its flags decoded once, and its counters. */
 export interface CommandEntry<R extends ReplyBase = Reply> {
   readonly spec: CommandSpec<R>;
@@ -159,6 +150,13 @@ export interface CommandCaller {
     args: string[],
     context: Context<R>,
   ): void | Promise<void>;
+}
+
+/** A command queued between MULTI and EXEC. */
+export interface QueuedCommand {
+  readonly entry: CommandEntry;
+  /** The request's fields, copied: the parser reuses its array. */
+  readonly args: string[];
 }
 
 /** What commands see of the command table. */

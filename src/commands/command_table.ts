@@ -1,8 +1,6 @@
-import type { CommandEntry, CommandRegistry, CommandSpec, CommandStats } from "./command_spec.ts";
+import type { CommandEntry, CommandRegistry, CommandSpec } from "./command_spec.ts";
 import type { ReplyBase } from "./reply.ts";
-
-/** Per-command counters by lower-case name, shared by every table of one server. */
-export type StatsBook = Map<string, CommandStats>;
+import type { CommandStats, StatsBook } from "./server_state.ts";
 
 /** The counters for `name` in `book`, made on first use. */
 export function statsFor(book: StatsBook, name: string): CommandStats {

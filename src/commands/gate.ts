@@ -8,6 +8,7 @@ import type {
   Dialect,
 } from "./command_spec.ts";
 import type { ClientState } from "./client_state.ts";
+import type { QueuedCommand } from "./command_spec.ts";
 import type { Reply, ReplyBase } from "./reply.ts";
 
 /** The reply a command gets before AUTH, in both protocols. */
@@ -143,7 +144,12 @@ export class CommandGate implements CommandCaller {
     }
   }
 
-  #queue(entry: CommandEntry<Reply>, args: string[], client: ClientState, reply: ReplyBase): void {
+  #queue(
+    entry: CommandEntry<Reply>,
+    args: string[],
+    client: ClientState<QueuedCommand>,
+    reply: ReplyBase,
+  ): void {
     let bytes = 0;
     for (const arg of args) bytes += arg.length;
     if (client.multiBytes + bytes > MAX_QUEUED_BYTES) {
@@ -158,7 +164,7 @@ export class CommandGate implements CommandCaller {
   }
 
   /** Inside MULTI, a refused command makes EXEC abort (Redis's `flagTransaction`). */
-  #flagTransaction(client: ClientState): void {
+  #flagTransaction(client: ClientState<QueuedCommand>): void {
     if (client.multi !== null) client.multiFailed = true;
   }
 }

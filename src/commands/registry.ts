@@ -82,7 +82,7 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "DBSIZE", arity: 1, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns the number of keys in the database.", args: ARGUMENTS.dbsize, run: server.dbsize },
   { name: "FLUSHDB", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from the current database.", args: ARGUMENTS.flushdb, run: server.flushdb },
   { name: "FLUSHALL", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from all databases.", args: ARGUMENTS.flushall, run: server.flushall },
-  { name: "BGREWRITEAOF", arity: 1, flags: ["admin", "noscript"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Asynchronously rewrites the append-only file to disk.", args: ARGUMENTS.bgrewriteaof, run: server.bgrewriteaof },
+  { name: "BGREWRITEAOF", arity: 1, flags: ["admin", "noscript", "no_async_loading"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Asynchronously rewrites the append-only file to disk.", args: ARGUMENTS.bgrewriteaof, run: server.bgrewriteaof },
   { name: "SWAPDB", arity: 3, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast", "@dangerous"], keys: [0, 0, 0], group: "server", since: "4.0.0", summary: "Swaps two Redis databases.", args: ARGUMENTS.swapdb, run: server.swapdb },
 ];
 

@@ -1,7 +1,20 @@
 import type { Config } from "../config.ts";
 import type { Databases } from "../db/databases.ts";
 import { ScanCursors } from "../db/scan_cursors.ts";
-import type { StatsBook } from "./command_table.ts";
+
+/** Counters per command, for INFO commandstats. */
+export interface CommandStats {
+  calls: number;
+  /** Microseconds spent running it. */
+  usec: number;
+  /** Refused before running: arity, NOAUTH, a failed WAL, … */
+  rejected: number;
+  /** Ran and answered an error. */
+  failed: number;
+}
+
+/** Per-command counters by lower-case name, shared by every table of one server. */
+export type StatsBook = Map<string, CommandStats>;
 
 /**
  * Server-wide facts and counters that INFO, CONFIG, AUTH, CLIENT and SCAN

@@ -1,4 +1,5 @@
 import { ClientState } from "../commands/client_state.ts";
+import type { QueuedCommand } from "../commands/command_spec.ts";
 import { binaryFromBytes } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
@@ -30,7 +31,7 @@ const NEWLINE = 0x0a;
  */
 export class Connection implements SessionConnection {
   readonly options: ConnectionOptions;
-  readonly client: ClientState;
+  readonly client: ClientState<QueuedCommand>;
   readonly #conn: Deno.TcpConn;
   #busy = false;
   #writing: Promise<void> | null = null;

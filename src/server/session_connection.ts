@@ -1,6 +1,6 @@
 import type { CommandGate } from "../commands/gate.ts";
 import type { ClientState } from "../commands/client_state.ts";
-import type { CommandRegistry } from "../commands/command_spec.ts";
+import type { CommandRegistry, QueuedCommand } from "../commands/command_spec.ts";
 import type { Reply, TextReply } from "../commands/reply.ts";
 import type { ServerState } from "../commands/server_state.ts";
 
@@ -37,7 +37,7 @@ export interface ConnectionOptions {
  */
 export interface SessionConnection {
   readonly options: ConnectionOptions;
-  readonly client: ClientState;
+  readonly client: ClientState<QueuedCommand>;
   /** Whether the server asked the connection to stop: finish the batch in hand, then return. */
   readonly stopping: boolean;
   /** Reads into `buffer`: the byte count, or `null` once the client hung up or the server stopped it. */

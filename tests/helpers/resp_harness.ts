@@ -1,5 +1,5 @@
 import { ClientState } from "../../src/commands/client_state.ts";
-import type { Context } from "../../src/commands/command_spec.ts";
+import type { Context, QueuedCommand } from "../../src/commands/command_spec.ts";
 import { CommandTable } from "../../src/commands/command_table.ts";
 import { CommandGate, RESP_DIALECT } from "../../src/commands/gate.ts";
 import type { TextReply } from "../../src/commands/reply.ts";
@@ -49,7 +49,7 @@ function harnessServer(options: RespHarnessOptions) {
   const wal = options.wal ?? recording;
   const databases = new Databases(stores, wal, clock, options.compaction ?? null);
   const server = new ServerState(config, options.port ?? 4242, databases);
-  const client = new ClientState(options.clientId ?? 1, "127.0.0.1:50000", true);
+  const client = new ClientState<QueuedCommand>(options.clientId ?? 1, "127.0.0.1:50000", true);
   const advance = (ms: number) => {
     time.now += ms;
   };
