@@ -55,15 +55,14 @@ export function quit(_args: string[], { reply, client }: Context): void {
 }
 
 /**
- * `SELECT index` → `+OK` for database 0, the only one walkv has (its CONFIG
- * GET databases says 1); any other index is out of range, as in a Redis
- * configured with one database. Clients send `SELECT 0` on connect, so it
- * must succeed.
+ * `SELECT index` → `+OK`, and the connection's commands use database
+ * `index` from then on; an index outside `--databases` is Redis's
+ * out-of-range error, and the connection stays where it was.
  *
  * @example
  * ```ts
- * select(["SELECT", "0"], context); // "+OK\r\n"
- * select(["SELECT", "1"], context); // "-ERR DB index is out of range\r\n"
+ * select(["SELECT", "3"], context); // "+OK\r\n"
+ * select(["SELECT", "16"], context); // "-ERR DB index is out of range\r\n"
  * ```
  */
 export function select(args: string[], { reply, client, server }: Context): void {
@@ -78,20 +77,18 @@ export function select(args: string[], { reply, client, server }: Context): void
 
 /**
  * `HELLO [protover [AUTH username password] [SETNAME clientname]]` → the
- * server's handshake map, as RESP2's flat array: server, version, proto,
- * id, mode, role, modules.
+ * server's handshake map: server, version, proto, id, mode, role, modules.
  *
- * walkv speaks only RESP2: `HELLO 3` answers `NOPROTO`, which is how
- * clients learn to stay on RESP2 (Redis answers the same for versions it
- * lacks). There are no users or passwords, so AUTH succeeds for the
- * `default` user whatever the password (Redis's default user without a
- * password) and fails for any other name.
+ * `HELLO 3` switches the connection to RESP3 before the map is written (so
+ * the map is RESP3's `%7`), `HELLO 2` back to RESP2; other versions are
+ * `NOPROTO`. `AUTH` logs in as `AUTH` does; without it, a connection that
+ * has not authenticated gets Redis's NOAUTH explanation.
  *
  * @example
  * ```ts
- * hello(["HELLO", "2", "SETNAME", "app"], context);
- * // *14 $6 server $5 redis $7 version $6 7.0.15 $5 proto :2 $2 id :1 ...
- * hello(["HELLO", "3"], context); // "-NOPROTO unsupported protocol version\r\n"
+ * hello(["HELLO", "3", "SETNAME", "app"], context);
+ * // %7 $6 server $5 redis $7 version $6 7.0.15 $5 proto :3 $2 id :1 ...
+ * hello(["HELLO", "4"], context); // "-NOPROTO unsupported protocol version\r\n"
  * ```
  */
 export function hello(args: string[], { reply, client, server }: Context): void {

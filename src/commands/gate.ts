@@ -100,31 +100,54 @@ export class CommandGate implements CommandCaller {
     context: Context<R>,
   ): void | Promise<void> {
     const { reply, server } = context;
-    const databases = server.databases;
     const stats = entry.stats;
     const mark = reply.length;
     const errors = reply.errors;
-    const savepoint = databases.savepoint();
+    const savepoint = server.databases.savepoint();
     const started = performance.now();
     server.commandsProcessed++;
     stats.calls++;
-    const done = () => {
-      stats.usec += Math.round((performance.now() - started) * 1000);
-      if (reply.errors !== errors) stats.failed++;
-    };
-    const failed = (error: unknown) => {
-      databases.rollbackTo(savepoint);
-      reply.rewind(mark);
-      dialect.failed(entry.spec, error, reply);
-      done();
-    };
+    // No closures on the common, synchronous path: it runs per request.
     try {
       const running = entry.spec.run(args, context);
-      if (running) return running.then(done, failed);
+      if (running) {
+        return running.then(
+          () => this.#counted(entry, reply, started, errors),
+          (error: unknown) => {
+            this.#failed(entry, dialect, context, error, mark, savepoint);
+            this.#counted(entry, reply, started, errors);
+          },
+        );
+      }
     } catch (error: unknown) {
-      return failed(error);
+      this.#failed(entry, dialect, context, error, mark, savepoint);
     }
-    done();
+    this.#counted(entry, reply, started, errors);
+  }
+
+  /** Adds a finished call's time, and a failure if it answered an error. */
+  #counted<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    reply: R,
+    started: number,
+    errors: number,
+  ): void {
+    entry.stats.usec += Math.round((performance.now() - started) * 1000);
+    if (reply.errors !== errors) entry.stats.failed++;
+  }
+
+  /** Undoes a command that threw, and answers an error instead of what it wrote. */
+  #failed<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    dialect: Dialect<R>,
+    context: Context<R>,
+    error: unknown,
+    mark: number,
+    savepoint: number,
+  ): void {
+    context.server.databases.rollbackTo(savepoint);
+    context.reply.rewind(mark);
+    dialect.failed(entry.spec, error, context.reply);
   }
 
   /** Commits the request's changes; if the WAL refuses them, the reply becomes an error. */

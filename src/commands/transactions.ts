@@ -1,7 +1,3 @@
-import { binaryFromText } from "../io/binary.ts";
-import { RESP_DIALECT } from "./gate.ts";
-import type { Context } from "./command_spec.ts";
-
 /**
  * MULTI, EXEC, DISCARD, WATCH and UNWATCH, as Redis 7.0 has them. The gate
  * queues every other command while a transaction is open (or refuses it,
@@ -14,7 +10,12 @@ import type { Context } from "./command_spec.ts";
  * WATCH marks keys in their database ({@linkcode Db.watch}); any write to
  * one of them, by any client, marks the watcher dirty, and a watched key
  * that expires also aborts the EXEC.
+ *
+ * @module
  */
+import { binaryFromText } from "../io/binary.ts";
+import { RESP_DIALECT } from "./gate.ts";
+import type { Context } from "./command_spec.ts";
 
 /**
  * `MULTI` → `+OK`; commands are queued until EXEC or DISCARD.
