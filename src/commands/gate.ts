@@ -21,6 +21,13 @@ const RUN_IN_MULTI = new Set(["EXEC", "DISCARD", "MULTI", "WATCH", "QUIT", "RESE
  * bound, so past this the transaction is refused at EXEC.
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024 * 1024;
+/**
+ * One call in this many is timed, at random, and counts this many times its
+ * time: an unbiased estimate of each command's `usec`. Reading the clock
+ * costs about 0.2 µs in Deno, and timing every call twice would cost a
+ * pipelined GET a tenth of its time; one in 32 costs it about 15 ns.
+ */
+const TIME_ONE_IN = 32;
 
 /**
  * The one path every command takes, for both protocols (Redis's
@@ -104,7 +111,7 @@ export class CommandGate implements CommandCaller {
     const mark = reply.length;
     const errors = reply.errors;
     const savepoint = server.databases.savepoint();
-    const started = performance.now();
+    const started = Math.random() * TIME_ONE_IN < 1 ? performance.now() : -1;
     server.commandsProcessed++;
     stats.calls++;
     // No closures on the common, synchronous path: it runs per request.
@@ -125,14 +132,16 @@ export class CommandGate implements CommandCaller {
     this.#counted(entry, reply, started, errors);
   }
 
-  /** Adds a finished call's time, and a failure if it answered an error. */
+  /** Adds a finished call's (sampled) time, and a failure if it answered an error. */
   #counted<R extends ReplyBase>(
     entry: CommandEntry<R>,
     reply: R,
     started: number,
     errors: number,
   ): void {
-    entry.stats.usec += Math.round((performance.now() - started) * 1000);
+    if (started >= 0) {
+      entry.stats.usec += Math.round((performance.now() - started) * 1000 * TIME_ONE_IN);
+    }
     if (reply.errors !== errors) entry.stats.failed++;
   }
 
