@@ -5,9 +5,12 @@
  * throughput, p50/p99 round-trip latency, and the CPU each side used, for
  * GET and durable SET, unpipelined and at pipeline depth 16, on the
  * single-map and the sharded store, over walkv's text protocol and over
- * RESP, and the walkv/Redis ratios. Then the WAL part (`restart_bench.ts`):
- * WAL size before and after compaction, and the time a restarted walkv takes
- * to answer, next to a restarted redis-server loading its AOF.
+ * RESP, and the walkv/Redis ratios. Then Redis's own `redis-benchmark`
+ * against walkv and redis-server side by side (`redis_benchmark_bench.ts`),
+ * a client in C that is not capped where this generator is. Then the WAL
+ * part (`restart_bench.ts`): WAL size before and after compaction, and the
+ * time a restarted walkv takes to answer, next to a restarted redis-server
+ * loading its AOF.
  *
  * Redis is both the yardstick and the proof that the generator is not the
  * bottleneck: if the same generator pushes redis-server to more requests per
@@ -18,16 +21,17 @@
  * Flags (progress goes to stderr, the report to stdout):
  *   --seconds N      measured seconds per workload        (default 3)
  *   --warmup N       unmeasured seconds before each one    (default 0.5)
- *   --rounds N       measure everything N times, interleaved; report the best (default 2)
- *   --only LIST      parts to run: get1,get16,set1,set16 (throughput workloads)
- *                    and restart (the WAL part)            (default all)
+ *   --rounds N       measure everything N times, interleaved; report the
+ *                    median and the range                  (default 3)
+ *   --only LIST      parts to run: get1,get16,set1,set16 (throughput workloads),
+ *                    rb (redis-benchmark) and restart (the WAL part) (default all)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
  *
  * @example
  * ```sh
- * deno task bench --seconds 1 --only get1,set1
+ * deno task bench --seconds 1 --only get1,set1,rb
  * ```
  *
  * @module
@@ -35,6 +39,8 @@
 import { LoadDriver } from "./load_driver.ts";
 import { preloadKeys } from "./preload_keys.ts";
 import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
+import { median } from "./median.ts";
+import { redisBenchmarkBench } from "./redis_benchmark_bench.ts";
 import { restartBench } from "./restart_bench.ts";
 import { ServerProcess } from "./server_process.ts";
 import type { Operation, Protocol } from "./workload_shape.ts";
@@ -63,6 +69,8 @@ const RESP_RATIO_TARGET = 0.8;
 
 /** `--only`'s name for the WAL compaction and restart part. */
 const RESTART = "restart";
+/** `--only`'s name for the redis-benchmark part. */
+const REDIS_BENCHMARK = "rb";
 
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
@@ -72,6 +80,8 @@ interface BenchOptions {
   seconds: number;
   warmup: number;
   workloads: Workload[];
+  /** Whether to run the redis-benchmark part. */
+  redisBenchmark: boolean;
   /** Whether to run the WAL compaction and restart part. */
   restart: boolean;
   connections: number;
@@ -109,10 +119,11 @@ function parseOptions(args: string[]): BenchOptions {
     seconds: 3,
     warmup: 0.5,
     workloads: [...WORKLOADS],
+    redisBenchmark: true,
     restart: true,
     connections: 50,
     workers: 0,
-    rounds: 2,
+    rounds: 3,
     redis: true,
   };
   for (let i = 0; i < args.length; i++) {
@@ -151,13 +162,15 @@ function parseOptions(args: string[]): BenchOptions {
         break;
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
+        const parts = [REDIS_BENCHMARK, RESTART];
         for (const name of names) {
-          if (name !== RESTART && !WORKLOADS.some((w) => w.name === name)) {
-            const known = [...WORKLOADS.map((w) => w.name), RESTART].join(",");
+          if (!parts.includes(name) && !WORKLOADS.some((w) => w.name === name)) {
+            const known = [...WORKLOADS.map((w) => w.name), ...parts].join(",");
             throw new TypeError(`Unknown part "${name}" in --only; expected some of ${known}`);
           }
         }
         options.workloads = WORKLOADS.filter((w) => names.includes(w.name));
+        options.redisBenchmark = names.includes(REDIS_BENCHMARK);
         options.restart = names.includes(RESTART);
         break;
       }
@@ -227,10 +240,13 @@ async function measure(
   }
 }
 
-/** Every round of one workload on one server, and the best of them. */
+/** Every round of one workload on one server, summed up by their medians. */
 interface Summary {
-  /** The round with the most ops/s; its latency and CPU are reported with it. */
-  best: Measurement;
+  /**
+   * Each number is the median of that number over the rounds (ops/s, latency
+   * and CPU each on its own), so it need not be any one round's.
+   */
+  median: Measurement;
   minOps: number;
   maxOps: number;
   rounds: number;
@@ -245,8 +261,24 @@ function summarize(measurements: Measurement[]): Summary[] {
   }
   return [...groups.values()].map((group) => {
     const ops = group.map((m) => m.opsPerSecond);
-    const best = group.reduce((a, b) => (b.opsPerSecond > a.opsPerSecond ? b : a));
-    return { best, minOps: Math.min(...ops), maxOps: Math.max(...ops), rounds: group.length };
+    const middle = (field: (m: Measurement) => number) => median(group.map(field));
+    const summary: Measurement = {
+      workload: group[0].workload,
+      server: group[0].server,
+      opsPerSecond: median(ops),
+      p50: middle((m) => m.p50),
+      p99: middle((m) => m.p99),
+      serverCpu: middle((m) => m.serverCpu),
+      clientCpu: middle((m) => m.clientCpu),
+      otherCpu: middle((m) => m.otherCpu),
+      stealCpu: middle((m) => m.stealCpu),
+    };
+    return {
+      median: summary,
+      minOps: Math.min(...ops),
+      maxOps: Math.max(...ops),
+      rounds: group.length,
+    };
   });
 }
 
@@ -267,7 +299,8 @@ function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): stri
   lines.push(
     `- load: ${options.connections} connections, closed loop, ${options.seconds} s measured ` +
       `after ${options.warmup} s warm-up, ${options.rounds} round(s) interleaved across ` +
-      `servers; each row is the round with the most ops/s, "range" shows all rounds; client on ` +
+      `servers; each number is the median of the rounds, "range" shows all rounds; ` +
+      `walkv/Redis ratios are of the medians; client on ` +
       (options.workers === 0 ? "the main thread" : `${options.workers} Worker thread(s)`),
     `- keys: ${KEY_COUNT} preloaded, 16-byte keys and values; GETs all hit`,
     "- latency: per request round trip; a pipelined batch's round trip counts for each " +
@@ -289,41 +322,42 @@ function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): stri
       : "redis appendfsync always";
     const base = find(redis, against, workload);
     if (base === undefined) continue;
-    const parts = walkv.filter((s) => s.best.workload === workload).map((s) => {
-      const ratio = s.best.opsPerSecond / base.best.opsPerSecond;
-      const goal = s.best.server.startsWith("RESP")
+    const parts = walkv.filter((s) => s.median.workload === workload).map((s) => {
+      const ratio = s.median.opsPerSecond / base.median.opsPerSecond;
+      const goal = s.median.server.startsWith("RESP")
         ? ` (target ≥ ${RESP_RATIO_TARGET}×: ${ratio >= RESP_RATIO_TARGET ? "met" : "missed"})`
         : "";
-      return `${s.best.server} ${ratio.toFixed(2)}×${goal}`;
+      return `${s.median.server} ${ratio.toFixed(2)}×${goal}`;
     });
     lines.push(
       `- ${describe(workload)}: ${parts.join(", ")} (vs ${against}, ` +
-        `${formatOps(base.best.opsPerSecond)}/s)`,
+        `${formatOps(base.median.opsPerSecond)}/s)`,
     );
   }
   lines.push("", "## Is the generator ahead of walkv?", "");
   for (const workload of options.workloads) {
     const bare = find(redis, "redis no persistence", workload);
-    const mine = walkv.filter((s) => s.best.workload === workload);
+    const mine = walkv.filter((s) => s.median.workload === workload);
     if (bare === undefined || mine.length === 0) continue;
-    const top = mine.reduce((a, b) => (b.best.opsPerSecond > a.best.opsPerSecond ? b : a)).best;
-    const headroom = bare.best.opsPerSecond / top.opsPerSecond;
+    const top = mine.reduce((a, b) => (b.median.opsPerSecond > a.median.opsPerSecond ? b : a))
+      .median;
+    const headroom = bare.median.opsPerSecond / top.opsPerSecond;
     const verdict = headroom > 1
       ? "ahead: the same generator drives more than walkv serves"
       : "NOT shown: walkv kept up with the most the generator drove";
     lines.push(
       `- ${describe(workload)}: (a) redis-server (no persistence) reached ` +
-        `${formatOps(bare.best.opsPerSecond)}/s = ${headroom.toFixed(2)}× walkv's best ` +
-        `${formatOps(top.opsPerSecond)}/s: ${verdict}. (b) walkv's best run: server ` +
+        `${formatOps(bare.median.opsPerSecond)}/s = ${headroom.toFixed(2)}× walkv's fastest ` +
+        `${formatOps(top.opsPerSecond)}/s (medians): ${verdict}. (b) walkv's fastest: server ` +
         `${top.serverCpu.toFixed(0)}% vs client ${top.clientCpu.toFixed(0)}% of a core ` +
-        `(against Redis the client used ${bare.best.clientCpu.toFixed(0)}%).`,
+        `(against Redis the client used ${bare.median.clientCpu.toFixed(0)}%).`,
     );
   }
   return lines.join("\n");
 }
 
 function find(summaries: Summary[], server: string, workload: Workload): Summary | undefined {
-  return summaries.find((s) => s.best.server === server && s.best.workload === workload);
+  return summaries.find((s) => s.median.server === server && s.median.workload === workload);
 }
 
 function table(summaries: Summary[], withTargets: boolean): string[] {
@@ -340,7 +374,7 @@ function table(summaries: Summary[], withTargets: boolean): string[] {
   ];
   if (withTargets) header.push("target ops/s");
   const rows = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
-  for (const { best: m, minOps, maxOps, rounds } of summaries) {
+  for (const { median: m, minOps, maxOps, rounds } of summaries) {
     const cells = [
       describe(m.workload, m.server),
       m.server,
@@ -440,10 +474,15 @@ async function main(): Promise<number> {
     }
     if (options.workloads.length > 0) {
       const summaries = summarize(measurements);
-      const isRedis = (s: Summary) => s.best.server.startsWith("redis");
+      const isRedis = (s: Summary) => s.median.server.startsWith("redis");
       console.log(report(options, summaries.filter((s) => !isRedis(s)), summaries.filter(isRedis)));
     }
     for (const { server } of running.splice(0)) await server.stop();
+    if (options.redisBenchmark) {
+      progress("redis-benchmark part");
+      const { rounds, redis } = options;
+      console.log("\n" + await redisBenchmarkBench({ rounds, redis, progress }));
+    }
     if (options.restart) {
       progress("WAL compaction and restart");
       console.log("\n" + await restartBench({ redis: options.redis, progress }));
