@@ -17,6 +17,7 @@ import { assert, assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+import { normaliseHello, Transcript } from "../helpers/transcript.ts";
 import { readRespReply } from "../helpers/resp_reply.ts";
 import { frame } from "../helpers/resp_frames.ts";
 
@@ -30,20 +31,10 @@ const NO_PASSWORD_CONFIGURED = "-ERR AUTH <password> called without any password
 /** How long a connection the server should close may stay open before the step says so. */
 const CLOSE_WAIT_MS = 2_000;
 
-/** A scenario's log: one line per step, what was sent and the reply as compared. */
-class Transcript {
-  readonly lines: string[] = [];
-
-  /** Sends one request on `connection` and logs its reply, normalised by `normalise`. */
-  async call(
-    connection: RawConnection,
-    args: string[],
-    normalise: (reply: string) => string = (reply) => reply,
-  ): Promise<string> {
-    await connection.send(frame(...args));
-    const reply = await readRespReply(connection, 5_000);
-    this.lines.push(`${label(args)} -> ${JSON.stringify(normalise(reply))}`);
-    return reply;
+/** The shared transcript, plus steps that end with the server closing the connection. */
+class AuthTranscript extends Transcript {
+  constructor() {
+    super(label);
   }
 
   /**
@@ -76,17 +67,6 @@ function label(args: string[]): string {
   return args.map((arg) => arg.length > 20 ? `<${arg.length} bytes>` : arg).join(" ");
 }
 
-/**
- * HELLO's reply with the two values that legitimately differ between two
- * servers masked: the server's `version` string and the connection's `id`.
- * Everything else (the map or array header, the other fields, `proto`) stays.
- */
-function normaliseHello(reply: string): string {
-  return reply
-    .replace(/\$7\r\nversion\r\n\$\d+\r\n[^\r]*\r\n/, "$7\r\nversion\r\n<version>\r\n")
-    .replace(/\$2\r\nid\r\n:\d+\r\n/, "$2\r\nid\r\n:<id>\r\n");
-}
-
 /** `count` arguments: DEL and `count - 1` keys. */
 function delWithArguments(count: number): string[] {
   return ["DEL", ...Array.from({ length: count - 1 }, (_, i) => `k${i}`)];
@@ -94,7 +74,7 @@ function delWithArguments(count: number): string[] {
 
 /** Before and after AUTH on a server with `--requirepass s3cret`. */
 async function authScenario(port: number): Promise<string[]> {
-  const log = new Transcript();
+  const log = new AuthTranscript();
   {
     using connection = await RawConnection.connect(port);
     await log.call(connection, ["GET", "a"]);
@@ -140,7 +120,7 @@ async function authScenario(port: number): Promise<string[]> {
 
 /** The limits on a client that has not authenticated, and none after AUTH. */
 async function limitsScenario(port: number): Promise<string[]> {
-  const log = new Transcript();
+  const log = new AuthTranscript();
   {
     using connection = await RawConnection.connect(port);
     // Ten arguments are allowed, the command is just refused.
@@ -185,7 +165,7 @@ async function limitsScenario(port: number): Promise<string[]> {
 
 /** CONFIG SET requirepass: new connections need the new password; an empty one turns AUTH off. */
 async function configSetScenario(port: number): Promise<string[]> {
-  const log = new Transcript();
+  const log = new AuthTranscript();
   using admin = await RawConnection.connect(port);
   await log.call(admin, ["AUTH", PASSWORD]);
   await log.call(admin, ["CONFIG", "GET", "requirepass"]);
@@ -212,7 +192,7 @@ async function configSetScenario(port: number): Promise<string[]> {
 
 /** AUTH on a server without a password. */
 async function noPasswordScenario(port: number): Promise<string[]> {
-  const log = new Transcript();
+  const log = new AuthTranscript();
   {
     using connection = await RawConnection.connect(port);
     await log.call(connection, ["SET", "a", "b"]);

@@ -17,46 +17,11 @@ import { assert, assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+import { sortedArray, sortedScan, Transcript } from "../helpers/transcript.ts";
 import { readRespReply } from "../helpers/resp_reply.ts";
 import { frame } from "../helpers/resp_frames.ts";
 
 const decoder = new TextDecoder();
-
-/** A scenario's log: one line per step, what was sent and the reply as compared. */
-class Transcript {
-  readonly lines: string[] = [];
-
-  /** Sends one request on `connection` and logs its reply, normalised by `normalise`. */
-  async call(
-    connection: RawConnection,
-    args: string[],
-    normalise: (reply: string) => string = (reply) => reply,
-  ): Promise<string> {
-    await connection.send(frame(...args));
-    const reply = await readRespReply(connection, 5_000);
-    this.lines.push(`${args.join(" ")} -> ${JSON.stringify(normalise(reply))}`);
-    return reply;
-  }
-}
-
-/**
- * An array of simple bulk strings with its elements sorted, for replies whose
- * order Redis leaves to its hash table (KEYS). A reply of any other shape is
- * returned as it is, so it still fails the comparison.
- */
-function sortedArray(reply: string): string {
-  const match = /^\*(\d+)\r\n((?:\$\d+\r\n[^\r\n]*\r\n)*)$/.exec(reply);
-  if (match === null) return reply;
-  const elements = match[2].match(/\$\d+\r\n[^\r\n]*\r\n/g) ?? [];
-  if (elements.length !== Number(match[1])) return reply;
-  return `*${match[1]}\r\n${elements.sort().join("")}`;
-}
-
-/** A SCAN reply with its keys sorted (see {@linkcode sortedArray}); the cursor stays. */
-function sortedScan(reply: string): string {
-  const match = /^(\*2\r\n\$\d+\r\n\d+\r\n)(.*)$/s.exec(reply);
-  return match === null ? reply : match[1] + sortedArray(match[2]);
-}
 
 /**
  * INFO keyspace as its section header and `dbN:` lines, with `avg_ttl`

@@ -15,36 +15,7 @@ import { assert, assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
-import { readRespReply } from "../helpers/resp_reply.ts";
-import { frame } from "../helpers/resp_frames.ts";
-
-/** A scenario's log: one line per step, what was sent and the reply as compared. */
-class Transcript {
-  readonly lines: string[] = [];
-
-  /** Sends one request on `connection` and logs its reply, normalised by `normalise`. */
-  async call(
-    connection: RawConnection,
-    args: string[],
-    normalise: (reply: string) => string = (reply) => reply,
-  ): Promise<string> {
-    await connection.send(frame(...args));
-    const reply = await readRespReply(connection, 5_000);
-    this.lines.push(`${args.join(" ")} -> ${JSON.stringify(normalise(reply))}`);
-    return reply;
-  }
-}
-
-/**
- * HELLO's reply with the two values that legitimately differ between two
- * servers masked: the server's `version` string and the connection's `id`.
- * Everything else (the map or array header, the other fields, `proto`) stays.
- */
-function normaliseHello(reply: string): string {
-  return reply
-    .replace(/\$7\r\nversion\r\n\$\d+\r\n[^\r]*\r\n/, "$7\r\nversion\r\n<version>\r\n")
-    .replace(/\$2\r\nid\r\n:\d+\r\n/, "$2\r\nid\r\n:<id>\r\n");
-}
+import { normaliseHello, sortedArray, sortedScan, Transcript } from "../helpers/transcript.ts";
 
 /**
  * A normaliser for replies whose content differs between servers (clock,
@@ -82,25 +53,6 @@ const TIME_SHAPE = /^\*2\r\n\$\d+\r\n\d+\r\n\$\d+\r\n\d+\r\n$/;
 const CLIENT_INFO_SHAPE = /^=\d+\r\ntxt:id=\d+ addr=127\.0\.0\.1:\d+ [^\r\n]* resp=3\n\r\n$/;
 /** INFO in RESP3: a verbatim string whose format is `txt`; its fields are each server's own. */
 const INFO_SHAPE = /^=\d+\r\ntxt:/;
-
-/**
- * An array of simple bulk strings with its elements sorted, for replies whose
- * order Redis leaves to its hash table (KEYS). A reply of any other shape is
- * returned as it is, so it still fails the comparison.
- */
-function sortedArray(reply: string): string {
-  const match = /^\*(\d+)\r\n((?:\$\d+\r\n[^\r\n]*\r\n)*)$/.exec(reply);
-  if (match === null) return reply;
-  const elements = match[2].match(/\$\d+\r\n[^\r\n]*\r\n/g) ?? [];
-  if (elements.length !== Number(match[1])) return reply;
-  return `*${match[1]}\r\n${elements.sort().join("")}`;
-}
-
-/** A SCAN reply with its keys sorted (see {@linkcode sortedArray}); the cursor stays. */
-function sortedScan(reply: string): string {
-  const match = /^(\*2\r\n\$\d+\r\n\d+\r\n)(.*)$/s.exec(reply);
-  return match === null ? reply : match[1] + sortedArray(match[2]);
-}
 
 /** The same requests on a RESP3 connection, a RESP2 one and one that switches back. */
 async function resp3Scenario(port: number): Promise<string[]> {
