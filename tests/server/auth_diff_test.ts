@@ -18,7 +18,6 @@ import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { normaliseHello, Transcript } from "../helpers/transcript.ts";
-import { readRespReply } from "../helpers/resp_reply.ts";
 import { frame } from "../helpers/resp_frames.ts";
 
 const decoder = new TextDecoder();
