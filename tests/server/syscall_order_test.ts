@@ -17,8 +17,11 @@
  * through any alias of the WAL counts, and `writev`, `pwrite64`, `sendmsg` or
  * `fsync` would be read too. A record counts as written once its write has
  * returned; a sync covers what was written before it began, and counts once
- * it has returned; a reply counts from the start of its send. Exit times are
- * entry + `-T`, as the threads' calls interleave.
+ * it has returned; a reply counts from the start of its send. Times come
+ * from strace's monotonic clock (`-r`, summed), not the wall clock (`-ttt`),
+ * which a clock adjustment can step backwards mid-trace; an exit time is
+ * entry + `-T`, never past the next line strace printed, so times keep the
+ * order in which strace saw the calls.
  *
  * Where strace cannot trace (not installed, or ptrace not permitted), the
  * tests are reported ignored, with the reason in their names, never passed.
@@ -104,7 +107,7 @@ if (noStrace !== null) console.warn(`syscall_order_test: tests ignored: ${noStra
 
 // --- Reading strace's output -------------------------------------------------
 
-/** One finished system call, times in µs since the epoch. */
+/** One finished system call, times in µs since the trace began. */
 interface Syscall {
   name: string;
   args: string;
@@ -116,23 +119,32 @@ interface Syscall {
 
 function micros(seconds: string): number {
   const [whole, fraction = ""] = seconds.split(".");
-  return Number(whole) * 1e6 + Number(fraction.padEnd(6, "0").slice(0, 6));
+  return Number(whole) * 1e6 + Number(fraction.padEnd(9, "0").slice(0, 9)) / 1e3;
 }
 
 /**
- * Parses `strace -f -ttt -T` output into calls in the order they returned,
- * joining each `<unfinished ...>` with its `<... resumed>`. A call's end is
- * the later of entry + duration and the resumed line's time.
+ * Parses `strace -f -r -T` output (nanosecond precision) into calls in the
+ * order they returned, joining each `<unfinished ...>` with its
+ * `<... resumed>`. A line's time is the sum of the deltas so far. A call's
+ * end is the later of entry + duration and the resumed line's time, but no
+ * later than the next line's: strace printed that line after the call
+ * returned, so no call can seem to start before another it followed.
  */
 function parseTrace(text: string): Syscall[] {
   const calls: Syscall[] = [];
+  /** For each call, the index of the line after its last, to clamp its end. */
+  const nextLine: number[] = [];
+  const lineTimes: number[] = [];
   const pending = new Map<string, { name: string; start: number; args: string }>();
   const head = /^(\d+)\s+(\d+\.\d+) (.*)$/;
+  let clock = 0;
   for (const line of text.split("\n")) {
     const match = head.exec(line);
     if (!match) continue;
     const [, tid, time, rest] = match;
-    const at = micros(time);
+    clock += micros(time);
+    const at = clock;
+    lineTimes.push(at);
     if (rest.endsWith(" <unfinished ...>") && !rest.startsWith("<...")) {
       const open = rest.indexOf("(");
       pending.set(tid, {
@@ -176,6 +188,11 @@ function parseTrace(text: string): Syscall[] {
       start,
       end: Math.max(start + duration, resumed ? at : 0),
     });
+    nextLine.push(lineTimes.length);
+  }
+  for (let i = 0; i < calls.length; i++) {
+    const next = lineTimes[nextLine[i]];
+    if (next !== undefined && calls[i].end > next) calls[i].end = next;
   }
   return calls;
 }
@@ -303,8 +320,8 @@ async function startTraced(
     commandPrefix: [
       "strace",
       "-f",
-      "-ttt",
-      "-T",
+      "--relative-timestamps=ns",
+      "--syscall-times=ns",
       "-xx",
       "-s",
       String(STRACE_STRING_BYTES),
