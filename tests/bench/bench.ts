@@ -28,6 +28,9 @@
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
+ *   --baseline DIR   also run walkv from DIR, another checkout (e.g. the
+ *                    commit before a change), interleaved with the rest, and
+ *                    report this walkv against it
  *
  * @example
  * ```sh
@@ -88,6 +91,8 @@ interface BenchOptions {
   workers: number;
   rounds: number;
   redis: boolean;
+  /** Another checkout of walkv to measure beside this one, or null. */
+  baseline: string | null;
 }
 
 /** One measured workload against one server. */
@@ -125,6 +130,7 @@ function parseOptions(args: string[]): BenchOptions {
     workers: 0,
     rounds: 3,
     redis: true,
+    baseline: null,
   };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
@@ -160,6 +166,16 @@ function parseOptions(args: string[]): BenchOptions {
       case "--no-redis":
         options.redis = false;
         break;
+      case "--baseline": {
+        const dir = value();
+        try {
+          Deno.statSync(`${dir}/main.ts`);
+        } catch {
+          throw new TypeError(`Flag --baseline needs a walkv checkout, found "${dir}"`);
+        }
+        options.baseline = Deno.realPathSync(dir);
+        break;
+      }
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
         const parts = [REDIS_BENCHMARK, RESTART];
@@ -177,7 +193,7 @@ function parseOptions(args: string[]): BenchOptions {
       default:
         throw new TypeError(
           `Unknown flag "${args[i]}"; expected --seconds, --warmup, --rounds, --only, ` +
-            `--connections, --workers or --no-redis`,
+            `--connections, --workers, --no-redis or --baseline`,
         );
     }
   }
@@ -293,8 +309,16 @@ function reportHeader(): string {
   ].join("\n");
 }
 
+/** The prefix of the baseline checkout's labels. */
+const BASELINE = "baseline ";
+
 /** The throughput part of the report. */
-function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): string {
+function report(
+  options: BenchOptions,
+  walkv: Summary[],
+  redis: Summary[],
+  baseline: Summary[],
+): string {
   const lines: string[] = [];
   lines.push(
     `- load: ${options.connections} connections, closed loop, ${options.seconds} s measured ` +
@@ -312,6 +336,11 @@ function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): stri
   );
   lines.push("## walkv", "");
   lines.push(...table(walkv, true), "");
+  if (baseline.length > 0) {
+    lines.push(`## baseline: walkv from ${options.baseline}`, "");
+    lines.push(...table(baseline, false), "");
+    lines.push(...againstBaseline(options, walkv, redis, baseline), "");
+  }
   if (redis.length === 0) return lines.join("\n");
   lines.push("## redis-server, same generator (RESP)", "");
   lines.push(...table(redis, false), "");
@@ -354,6 +383,38 @@ function report(options: BenchOptions, walkv: Summary[], redis: Summary[]): stri
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * This walkv against the baseline, store by store: the ratio of their
+ * medians, and each one's ratio to redis-server where it ran.
+ */
+function againstBaseline(
+  options: BenchOptions,
+  walkv: Summary[],
+  redis: Summary[],
+  baseline: Summary[],
+): string[] {
+  const lines = ["## walkv / baseline", ""];
+  for (const workload of options.workloads) {
+    const against = workload.operation === "GET"
+      ? "redis no persistence"
+      : "redis appendfsync always";
+    const base = find(redis, against, workload);
+    const parts = walkv.filter((s) => s.median.workload === workload).map((s) => {
+      const old = find(baseline, BASELINE + s.median.server, workload);
+      if (old === undefined) return `${s.median.server}: no baseline`;
+      const now = s.median.opsPerSecond;
+      const before = old.median.opsPerSecond;
+      const toRedis = base === undefined
+        ? ""
+        : ` (vs Redis ${(now / base.median.opsPerSecond).toFixed(2)}× now, ` +
+          `${(before / base.median.opsPerSecond).toFixed(2)}× before)`;
+      return `${s.median.server} ${(now / before).toFixed(2)}×${toRedis}`;
+    });
+    lines.push(`- ${describe(workload)}: ${parts.join("; ")}`);
+  }
+  return lines;
 }
 
 function find(summaries: Summary[], server: string, workload: Workload): Summary | undefined {
@@ -432,15 +493,18 @@ async function main(): Promise<number> {
     Deno.exit(130);
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
-  const walkvTargets: Target[] = (["walkv", "resp"] as const).flatMap((protocol) =>
-    [1, 8].map((shards) => ({
-      label: `${protocol === "resp" ? "RESP" : "text"}, ` +
-        (shards === 1 ? "single map (--shards 1)" : `sharded (--shards ${shards})`),
-      protocol,
-      start: () => ServerProcess.walkv({ shards }),
-      runs: () => true,
-    }))
-  );
+  /** walkv over both protocols on both stores, from `checkout` (default: this one). */
+  const walkvTargets = (prefix: string, checkout?: string): Target[] =>
+    (["walkv", "resp"] as const).flatMap((protocol) =>
+      [1, 8].map((shards) => ({
+        label: `${prefix}${protocol === "resp" ? "RESP" : "text"}, ` +
+          (shards === 1 ? "single map (--shards 1)" : `sharded (--shards ${shards})`),
+        protocol,
+        start: () => ServerProcess.walkv({ shards, checkout }),
+        runs: () => true,
+      }))
+    );
+  const baselineTargets = options.baseline === null ? [] : walkvTargets(BASELINE, options.baseline);
   const redisTargets: Target[] = [false, true].map((fsyncAlways) => ({
     label: fsyncAlways ? "redis appendfsync always" : "redis no persistence",
     protocol: "resp",
@@ -452,7 +516,11 @@ async function main(): Promise<number> {
   const running: Running[] = [];
   try {
     console.log(reportHeader());
-    const targets = [...walkvTargets, ...(options.redis ? redisTargets : [])]
+    const targets = [
+      ...walkvTargets(""),
+      ...baselineTargets,
+      ...(options.redis ? redisTargets : []),
+    ]
       .filter((target) => options.workloads.some(target.runs));
     const preload = options.workloads.some((w) => w.operation === "GET");
     for (const target of targets) {
@@ -475,13 +543,18 @@ async function main(): Promise<number> {
     if (options.workloads.length > 0) {
       const summaries = summarize(measurements);
       const isRedis = (s: Summary) => s.median.server.startsWith("redis");
-      console.log(report(options, summaries.filter((s) => !isRedis(s)), summaries.filter(isRedis)));
+      const isBaseline = (s: Summary) => s.median.server.startsWith(BASELINE);
+      const mine = summaries.filter((s) => !isRedis(s) && !isBaseline(s));
+      console.log(
+        report(options, mine, summaries.filter(isRedis), summaries.filter(isBaseline)),
+      );
     }
     for (const { server } of running.splice(0)) await server.stop();
     if (options.redisBenchmark) {
       progress("redis-benchmark part");
       const { rounds, redis } = options;
-      console.log("\n" + await redisBenchmarkBench({ rounds, redis, progress }));
+      const baseline = options.baseline ?? undefined;
+      console.log("\n" + await redisBenchmarkBench({ rounds, redis, progress, baseline }));
     }
     if (options.restart) {
       progress("WAL compaction and restart");

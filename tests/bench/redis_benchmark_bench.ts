@@ -37,6 +37,8 @@ export interface RedisBenchmarkBenchOptions {
   redis: boolean;
   /** Where progress lines go (the report itself is returned). */
   progress: (message: string) => void;
+  /** Another checkout of walkv (e.g. an earlier commit) to run beside this one. */
+  baseline?: string;
 }
 
 /** One redis-benchmark run: one command at one pipeline depth. */
@@ -72,6 +74,11 @@ const REDIS_ARGS = ["--auto-aof-rewrite-percentage", "0"];
 /** Words in redis-benchmark's output that mean a server answered with an error. */
 const ERROR_WORDS = ["ERR", "error", "WARNING"];
 
+/** The servers' names in the report. */
+const WALKV = "walkv";
+const REDIS = "redis";
+const BASELINE = "baseline";
+
 /** One run of one test against one server. */
 interface Run {
   requestsPerSecond: number;
@@ -97,25 +104,35 @@ export async function redisBenchmarkBench(options: RedisBenchmarkBenchOptions): 
   const { progress } = options;
   const sides: Side[] = [];
   try {
-    const servers = options.redis ? "walkv and redis-server" : "walkv";
+    const servers = [
+      "walkv",
+      ...options.redis ? ["redis-server"] : [],
+      ...options.baseline ? [`the baseline walkv`] : [],
+    ].join(", ");
     progress(`rb: starting ${servers}, preloading ${KEY_COUNT} keys`);
     const walkv = await ServerProcess.walkv({ shards: 8, args: WALKV_ARGS });
-    sides.push({ label: "walkv", server: walkv, runs: new Map() });
+    sides.push({ label: WALKV, server: walkv, runs: new Map() });
     if (options.redis) {
       const redis = await ServerProcess.redis({ fsyncAlways: true, args: REDIS_ARGS });
-      sides.push({ label: "redis", server: redis, runs: new Map() });
+      sides.push({ label: REDIS, server: redis, runs: new Map() });
+    }
+    if (options.baseline) {
+      const checkout = options.baseline;
+      const baseline = await ServerProcess.walkv({ shards: 8, args: WALKV_ARGS, checkout });
+      sides.push({ label: BASELINE, server: baseline, runs: new Map() });
     }
     for (const { server } of sides) await preloadKeys(server.port, "resp", KEY_COUNT);
     for (let round = 1; round <= options.rounds; round++) {
       progress(`rb: round ${round} of ${options.rounds}`);
       for (const test of TESTS) {
-        // Whoever goes first in one round goes second in the next.
-        const order = round % 2 === 1 ? sides : [...sides].reverse();
+        // Whoever goes first in one round goes later in the next.
+        const shift = (round - 1) % sides.length;
+        const order = [...sides.slice(shift), ...sides.slice(0, shift)];
         for (const side of order) {
           const run = await runTest(side.server, test);
           side.runs.set(test, [...side.runs.get(test) ?? [], run]);
           progress(
-            `  ${describe(test).padEnd(18)} ${side.label.padEnd(6)} ` +
+            `  ${describe(test).padEnd(18)} ${side.label.padEnd(8)} ` +
               `${formatRate(run.requestsPerSecond).padStart(6)}/s  CPU server ` +
               `${run.serverCpu.toFixed(0)}%, steal ${run.stealCpu.toFixed(0)}%`,
           );
@@ -196,9 +213,10 @@ function parseRate(csv: string, name: string, command: string): number {
   return rate;
 }
 
-/** The report section: one row per test, medians and ranges of both servers, and the ratio. */
+/** The report section: one row per test, medians and ranges of each server, and the ratios. */
 function report(options: RedisBenchmarkBenchOptions, sides: Side[]): string {
-  const [walkv, redis] = sides;
+  const walkv = sides[0];
+  const others = sides.slice(1);
   const lines = [
     "## redis-benchmark, walkv and redis-server side by side",
     "",
@@ -207,46 +225,47 @@ function report(options: RedisBenchmarkBenchOptions, sides: Side[]): string {
     "requests/s as it reports them",
     "- walkv: RESP, defaults (`--shards 8`, `--fsync always`), its WAL in a temporary " +
     `directory, \`${WALKV_ARGS.join(" ")}\` (no automatic compaction)`,
+    ...options.baseline
+      ? [`- baseline: walkv run the same way from the checkout \`${options.baseline}\``]
+      : [],
     '- redis-server: `appendonly yes`, `appendfsync always`, `save ""`, ' +
     `\`${REDIS_ARGS.join(" ").replace(/^--/, "")}\`, in a temporary directory; ` +
     "both sync each SET before answering it",
     `- keys: ${KEY_COUNT} preloaded, 16-byte keys and values, so GETs hit; SETs write ` +
     `${FIELD_BYTES}-byte values`,
-    `- ${options.rounds} round(s), interleaved: each test against both servers in turn, the ` +
-    'first one alternating by round; each number is the median of the rounds, "range" ' +
-    "shows all rounds; walkv / redis is the ratio of the medians",
+    `- ${options.rounds} round(s), interleaved: each test against every server in turn, the ` +
+    'first one rotating by round; each number is the median of the rounds, "range" ' +
+    "shows all rounds; ratios are of the medians",
     "- CPU: the server's user+system time over the run, as % of one core; steal: CPU the " +
-    "hypervisor took from the machine (both servers' runs), as % of one core",
+    "hypervisor took from the machine (all servers' runs), as % of one core",
+    ...options.baseline
+      ? ["- CPU/req: walkv's server CPU per request over the baseline's (below 1: cheaper)"]
+      : [],
     "",
   ];
-  const header = [
-    "test",
-    "-n",
-    "walkv req/s",
-    "walkv range",
-    "walkv CPU %",
-    "redis req/s",
-    "redis range",
-    "redis CPU %",
-    "steal %",
-    "walkv / redis",
-  ];
+  const header = ["test", "-n"];
+  for (const side of sides) {
+    header.push(`${side.label} req/s`, `${side.label} range`, `${side.label} CPU %`);
+  }
+  header.push("steal %", ...others.map((side) => `walkv / ${side.label}`));
+  if (options.baseline) header.push("CPU/req walkv / baseline");
   lines.push(`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`);
   for (const test of TESTS) {
-    const mine = walkv.runs.get(test) ?? [];
-    const theirs = redis?.runs.get(test) ?? [];
-    const mineRate = median(mine.map((run) => run.requestsPerSecond));
-    const theirRate = theirs.length === 0 ? NaN : median(theirs.map((r) => r.requestsPerSecond));
-    const steal = median([...mine, ...theirs].map((run) => run.stealCpu));
+    const runs = (side: Side) => side.runs.get(test) ?? [];
+    const rate = (side: Side) => median(runs(side).map((run) => run.requestsPerSecond));
+    const cpuPerRequest = (side: Side) =>
+      median(runs(side).map((run) => run.serverCpu / run.requestsPerSecond));
+    const steal = median(sides.flatMap((side) => runs(side).map((run) => run.stealCpu)));
+    const baseline = sides.find((side) => side.label === BASELINE);
     lines.push(
       `| ${
         [
           describe(test),
           String(test.requests),
-          ...columns(mine),
-          ...(theirs.length === 0 ? ["—", "—", "—"] : columns(theirs)),
+          ...sides.flatMap((side) => columns(runs(side))),
           steal.toFixed(0),
-          theirs.length === 0 ? "—" : `${(mineRate / theirRate).toFixed(2)}×`,
+          ...others.map((side) => `${(rate(walkv) / rate(side)).toFixed(2)}×`),
+          ...baseline ? [`${(cpuPerRequest(walkv) / cpuPerRequest(baseline)).toFixed(2)}×`] : [],
         ].join(" | ")
       } |`,
     );

@@ -59,16 +59,19 @@ export class ServerProcess implements AsyncDisposable {
   }
 
   /**
-   * Starts walkv from this repository with its WAL in a new temporary
+   * Starts walkv from this repository (or from `checkout`, another
+   * checkout of it, e.g. an earlier commit's) with its WAL in a new temporary
    * directory (or with no WAL) and waits for its "listening on" line.
    * `args` are more flags, e.g. `["--compact-min-size", "1073741824"]`.
    */
   static async walkv(
-    options: { shards: number; persist?: boolean; args?: string[] },
+    options: { shards: number; persist?: boolean; args?: string[]; checkout?: string },
   ): Promise<ServerProcess> {
     const dir = await Deno.makeTempDir({ prefix: "walkv_bench_" });
     const port = freePort();
-    const repo = new URL("../../", import.meta.url);
+    const repo = options.checkout === undefined
+      ? new URL("../../", import.meta.url)
+      : new URL(`file://${options.checkout.replace(/\/*$/, "/")}`);
     const args = [
       "run",
       "--allow-net=127.0.0.1",
