@@ -1,5 +1,6 @@
 import { isInt64, NOT_AN_INTEGER, parseInt64, parseInteger } from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
+import { addLongDoubles, formatLongDouble, parseLongDouble } from "./long_double.ts";
 
 /** Redis's reply when a counter would leave the integer range. */
 const OVERFLOW = "ERR increment or decrement would overflow";
@@ -109,8 +110,6 @@ const LONG_DOUBLE_MAX: Decimal = { coefficient: 118973149535723176502n, scale: -
 const MAX_ORDER = 4932;
 /** The decimal exponent of the smallest non-zero `long double`; below it is 0. */
 const MIN_ORDER = -4951;
-/** Redis prints results with `%.17Lf`: 17 digits after the point at most. */
-const FRACTION_DIGITS = 17;
 
 const NOT_A_FLOAT = "ERR value is not a valid float";
 const NOT_FINITE = "ERR increment would produce NaN or Infinity";
@@ -156,42 +155,15 @@ function add(a: Decimal, b: Decimal): Decimal {
 }
 
 /**
- * `value` rounded to at most `digits` after the point, with scale ≥ 0;
- * halves go to the even digit, as C's printf rounds.
- */
-function rounded(value: Decimal, digits: number): Decimal {
-  const { coefficient, scale } = value;
-  if (scale < 0) return { coefficient: coefficient * 10n ** BigInt(-scale), scale: 0 };
-  if (scale <= digits) return value;
-  const divisor = 10n ** BigInt(scale - digits);
-  const negative = coefficient < 0n;
-  const magnitude = negative ? -coefficient : coefficient;
-  let quotient = magnitude / divisor;
-  const twiceRest = (magnitude % divisor) * 2n;
-  if (twiceRest > divisor || (twiceRest === divisor && quotient % 2n === 1n)) quotient++;
-  return { coefficient: negative ? -quotient : quotient, scale: digits };
-}
-
-/** Plain decimal text, no exponent and no trailing zeros, as Redis prints it. */
-function format({ coefficient, scale }: Decimal): string {
-  const negative = coefficient < 0n;
-  const digits = (negative ? -coefficient : coefficient).toString().padStart(scale + 1, "0");
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = digits.slice(digits.length - scale).replace(/0+$/, "");
-  return (negative ? "-" : "") + whole + (fraction === "" ? "" : "." + fraction);
-}
-
-/**
  * `INCRBYFLOAT key increment` → the new value as a bulk string; a missing
  * key starts from 0 and the expiry is kept. Text that is no number is
  * `ERR value is not a valid float`; an infinite result is `ERR increment
  * would produce NaN or Infinity`.
  *
- * Redis adds in `long double` and prints 17 digits after the point, so for
- * everyday operands its answers are the exact decimal sums (`0.1 + 0.2` is
- * `0.3`). Binary doubles would not give that, so the sum is done in exact
- * decimal arithmetic and rounded to 17 places; only where Redis itself
- * loses precision (beyond about 19 significant digits) do the answers differ.
+ * Redis adds in x87 `long double` and prints 17 digits after the point, so
+ * `0.1 + 0.2` is `0.3` there but `5.6 + 1000` is `1005.59999999999999998`.
+ * The sum is done in an exact emulation of that type (`long_double.ts`),
+ * so the answers are Redis's, noise included.
  *
  * @example
  * ```ts
@@ -201,14 +173,37 @@ function format({ coefficient, scale }: Decimal): string {
 export function incrbyfloat(args: string[], { db, reply }: Context): void {
   const key = args[1];
   const old = db.get(key);
-  const current = old === undefined ? { coefficient: 0n, scale: 0 } : parseDecimal(old);
-  if (current === null) return reply.error(NOT_A_FLOAT);
-  const increment = parseDecimal(args[2]);
-  if (increment === null) return reply.error(NOT_A_FLOAT);
-  if (current === "infinite" || increment === "infinite") return reply.error(NOT_FINITE);
-  const sum = rounded(add(current, increment), FRACTION_DIGITS);
-  if (tooLarge(sum)) return reply.error(NOT_FINITE);
-  const text = format(sum);
-  db.set(key, text, old === undefined ? 0 : db.expiresAt(key));
-  reply.bulk(text);
+  const sum = floatSum(old, args[2]);
+  if (sum === "not a float" || sum === "bad increment") return reply.error(NOT_A_FLOAT);
+  if (sum === "not finite") return reply.error(NOT_FINITE);
+  db.set(key, sum, old === undefined ? 0 : db.expiresAt(key));
+  reply.bulk(sum);
+}
+
+/**
+ * `current` (absent: 0) plus `increment`, both float text, as INCRBYFLOAT
+ * and HINCRBYFLOAT print the sum; else what is wrong: `current` or
+ * `increment` is no float, or the sum (or an operand) is infinite.
+ *
+ * @example
+ * ```ts
+ * floatSum("10.50", "0.1"); // "10.6"
+ * floatSum("abc", "1"); // "not a float"
+ * ```
+ */
+export function floatSum(
+  current: string | undefined,
+  increment: string,
+): string | "not a float" | "bad increment" | "not finite" {
+  const value = current === undefined ? { coefficient: 0n, scale: 0 } : parseDecimal(current);
+  if (value === null) return "not a float";
+  const step = parseDecimal(increment);
+  if (step === null) return "bad increment";
+  if (value === "infinite" || step === "infinite") return "not finite";
+  const a = parseLongDouble(value.coefficient, value.scale);
+  const b = parseLongDouble(step.coefficient, step.scale);
+  if (a === null) return "not a float";
+  if (b === null) return "bad increment";
+  const sum = addLongDoubles(a, b);
+  return sum === null ? "not finite" : formatLongDouble(sum);
 }
