@@ -178,3 +178,44 @@ export function checkPassword(required: string | null, password: string): string
   }
   return passwordMatches(required, "default", password) ? null : WRONGPASS;
 }
+
+/** The largest cursor Redis accepts (an unsigned 64-bit integer). */
+const MAX_CURSOR = 2n ** 64n - 1n;
+
+/**
+ * A scan cursor as Redis reads it (`strtoul`): decimal digits with an
+ * optional sign, a negative one wrapping around 2^64, nothing else (no
+ * spaces); `null` for text that is none, or past 2^64 - 1.
+ */
+export function parseCursor(text: string): number | null {
+  const match = /^([+-]?)([0-9]+)$/.exec(text);
+  if (match === null) return null;
+  const magnitude = BigInt(match[2]);
+  if (magnitude > MAX_CURSOR) return null;
+  return Number(match[1] === "-" && magnitude !== 0n ? 2n ** 64n - magnitude : magnitude);
+}
+
+/** Redis's reply to a number outside what a command accepts. */
+export const OUT_OF_RANGE = "ERR value is out of range";
+
+/**
+ * The most picks a negative count (picks that may repeat) may ask for.
+ * Redis has no bound but memory; a client asking for billions gets
+ * {@linkcode OUT_OF_RANGE} here instead of an answer that cannot fit.
+ */
+export const MAX_REPEATED_PICKS = 2 ** 31;
+
+/**
+ * A count as Redis reads HRANDFIELD's, SRANDMEMBER's and ZRANDMEMBER's
+ * (`getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`): an integer, or
+ * the error to answer: {@linkcode NOT_AN_INTEGER}, or
+ * {@linkcode OUT_OF_RANGE} for -2^63 and for negative counts past
+ * {@linkcode MAX_REPEATED_PICKS}. A count past 2^53 comes back as the
+ * nearest double, which only ever means "all of them".
+ */
+export function parseCount(text: string): number | { error: string } {
+  const value = parseInt64(text);
+  if (value === null) return { error: NOT_AN_INTEGER };
+  if (value < -BigInt(MAX_REPEATED_PICKS)) return { error: OUT_OF_RANGE };
+  return Number(value);
+}

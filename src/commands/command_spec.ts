@@ -26,7 +26,14 @@ export type CommandFlag =
   | "movablekeys";
 
 /** Redis's documentation groups, as COMMAND DOCS reports them. */
-export type CommandGroup = "connection" | "string" | "generic" | "server" | "transactions";
+export type CommandGroup =
+  | "connection"
+  | "string"
+  | "generic"
+  | "server"
+  | "transactions"
+  | "hash"
+  | "set";
 
 /** One argument of a command as COMMAND DOCS describes it (Redis's argument schema). */
 export interface DocArgument {

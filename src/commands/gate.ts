@@ -1,3 +1,4 @@
+import { WrongTypeError } from "../db/wrong_type_error.ts";
 import { binaryFromText } from "../io/binary.ts";
 import { errorMessage } from "../io/error_message.ts";
 import type {
@@ -223,6 +224,7 @@ export const RESP_DIALECT: Dialect<Reply> = {
     );
   },
   failed(spec, error, reply) {
+    if (error instanceof WrongTypeError) return reply.error(error.message);
     reply.error(
       `ERR ${spec.name.toLowerCase()} failed: ${binaryFromText(errorMessage(error))}`,
     );

@@ -1,6 +1,7 @@
-import { NOT_AN_INTEGER, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
+import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
 import { globMatch } from "./glob_match.ts";
+import { typeOf } from "../store/value.ts";
 
 /**
  * `DEL key [key ...]` → how many of the keys existed (each counted once).
@@ -35,13 +36,13 @@ export const unlink: Run = del;
  */
 export function exists(args: string[], { db, reply }: Context): void {
   let found = 0;
-  for (let i = 1; i < args.length; i++) if (db.get(args[i]) !== undefined) found++;
+  for (let i = 1; i < args.length; i++) if (db.exists(args[i])) found++;
   reply.integer(found);
 }
 
 /**
- * `TYPE key` → `+string`, or `+none` when the key does not exist. Strings
- * are walkv's only type; clients (and SCAN TYPE) still ask.
+ * `TYPE key` → `+string`, `+hash`, `+set`, …, or `+none` when the key does
+ * not exist.
  *
  * @example
  * ```ts
@@ -49,7 +50,8 @@ export function exists(args: string[], { db, reply }: Context): void {
  * ```
  */
 export function keyType(args: string[], { db, reply }: Context): void {
-  reply.simple(db.get(args[1]) === undefined ? "none" : "string");
+  const value = db.value(args[1]);
+  reply.simple(value === undefined ? "none" : typeOf(value));
 }
 
 /** How long KEYS may hold the event loop before it lets other clients in. */
@@ -85,7 +87,7 @@ export function keys(args: string[], { db, reply, atomic }: Context): void | Pro
         const next = iterator.next();
         if (next.done) return true;
         const key = next.value;
-        if ((everything || globMatch(pattern, key)) && db.get(key) !== undefined) found.push(key);
+        if ((everything || globMatch(pattern, key)) && db.exists(key)) found.push(key);
       }
       if (performance.now() - started >= SLICE_MS) return false;
     }
@@ -102,8 +104,6 @@ export function keys(args: string[], { db, reply, atomic }: Context): void | Pro
 
 /** How many keys one SCAN call looks at when the client names no COUNT, as in Redis. */
 const DEFAULT_COUNT = 10;
-/** The largest cursor Redis accepts (an unsigned 64-bit integer). */
-const MAX_CURSOR = 2n ** 64n - 1n;
 
 /**
  * `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]` → a two-element
@@ -125,13 +125,11 @@ const MAX_CURSOR = 2n ** 64n - 1n;
  * ```
  */
 export function scan(args: string[], { db, reply, server }: Context): void {
-  const cursorText = args[1];
-  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > MAX_CURSOR) {
-    return reply.error("ERR invalid cursor");
-  }
+  const cursor = parseCursor(args[1]);
+  if (cursor === null) return reply.error("ERR invalid cursor");
   let pattern: string | null = null;
   let count = DEFAULT_COUNT;
-  let anyType = true;
+  let type: string | null = null;
   for (let i = 2; i < args.length; i += 2) {
     const option = args[i].toUpperCase();
     if (i + 1 >= args.length) return reply.error(SYNTAX_ERROR);
@@ -143,13 +141,13 @@ export function scan(args: string[], { db, reply, server }: Context): void {
     } else if (option === "MATCH") {
       pattern = args[i + 1] === "*" ? null : args[i + 1];
     } else if (option === "TYPE") {
-      anyType = args[i + 1].toLowerCase() === "string";
+      type = args[i + 1].toLowerCase();
     } else {
       return reply.error(SYNTAX_ERROR);
     }
   }
 
-  const iterator = server.scans.resume(Number(cursorText), () => db.keys());
+  const iterator = server.scans.resume(cursor, () => db.keys());
   const page: string[] = [];
   let exhausted = false;
   for (let looked = 0; looked < count; looked++) {
@@ -159,8 +157,9 @@ export function scan(args: string[], { db, reply, server }: Context): void {
       break;
     }
     const key = next.value;
-    if (!anyType || (pattern !== null && !globMatch(pattern, key))) continue;
-    if (db.get(key) !== undefined) page.push(key); // skips keys expired but not yet reclaimed
+    if (pattern !== null && !globMatch(pattern, key)) continue;
+    const value = db.value(key); // skips keys expired but not yet reclaimed
+    if (value !== undefined && (type === null || typeOf(value) === type)) page.push(key);
   }
   reply.array(2);
   reply.bulk(exhausted ? "0" : String(server.scans.save(iterator)));
@@ -193,13 +192,13 @@ function renameCommand(name: "RENAME" | "RENAMENX"): Run {
   return (args, { db, reply }) => {
     const source = args[1];
     const destination = args[2];
-    const value = db.get(source);
+    const value = db.value(source);
     if (value === undefined) return reply.error("ERR no such key");
     if (source === destination) return onlyIfNew ? reply.integer(0) : reply.ok();
-    if (onlyIfNew && db.get(destination) !== undefined) return reply.integer(0);
+    if (onlyIfNew && db.exists(destination)) return reply.integer(0);
     const expiresAt = db.expiresAt(source);
     db.delete(source);
-    db.set(destination, value, expiresAt);
+    db.put(destination, value, expiresAt);
     if (onlyIfNew) reply.integer(1);
     else reply.ok();
   };
@@ -244,11 +243,11 @@ export function move(args: string[], { db, reply, server }: Context): void {
   }
   if (index === db.index) return reply.error("ERR source and destination objects are the same");
   const key = args[1];
-  const value = db.get(key);
+  const value = db.value(key);
   const target = server.databases.get(index);
-  if (value === undefined || target.get(key) !== undefined) return reply.integer(0);
+  if (value === undefined || target.exists(key)) return reply.integer(0);
   const expiresAt = db.expiresAt(key);
   db.delete(key);
-  target.set(key, value, expiresAt);
+  target.put(key, value, expiresAt);
   reply.integer(1);
 }

@@ -3,11 +3,13 @@ import type { CommandSpec } from "./command_spec.ts";
 import * as connection from "./connection.ts";
 import * as counters from "./counters.ts";
 import * as expiry from "./expiry.ts";
+import * as hashes from "./hashes.ts";
 import * as info from "./info.ts";
 import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
 import type { TextReply } from "./reply.ts";
 import * as server from "./server.ts";
+import * as sets from "./sets.ts";
 import * as settings from "./settings.ts";
 import * as strings from "./strings.ts";
 import * as text from "./text.ts";
@@ -84,6 +86,39 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "FLUSHALL", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from all databases.", args: ARGUMENTS.flushall, run: server.flushall },
   { name: "BGREWRITEAOF", arity: 1, flags: ["admin", "noscript", "no_async_loading"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Asynchronously rewrites the append-only file to disk.", args: ARGUMENTS.bgrewriteaof, run: server.bgrewriteaof },
   { name: "SWAPDB", arity: 3, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast", "@dangerous"], keys: [0, 0, 0], group: "server", since: "4.0.0", summary: "Swaps two Redis databases.", args: ARGUMENTS.swapdb, run: server.swapdb },
+  { name: "HSET", arity: -4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set the string value of a hash field", args: ARGUMENTS.hset, run: hashes.hset },
+  { name: "HSETNX", arity: 4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set the value of a hash field, only if the field does not exist", args: ARGUMENTS.hsetnx, run: hashes.hsetnx },
+  { name: "HGET", arity: 3, flags: ["readonly", "fast"], acl: ["@read", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get the value of a hash field", args: ARGUMENTS.hget, run: hashes.hget },
+  { name: "HMGET", arity: -3, flags: ["readonly", "fast"], acl: ["@read", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get the values of all the given hash fields", args: ARGUMENTS.hmget, run: hashes.hmget },
+  { name: "HMSET", arity: -4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set multiple hash fields to multiple values", args: ARGUMENTS.hmset, run: hashes.hmset },
+  { name: "HGETALL", arity: 2, flags: ["readonly"], acl: ["@read", "@hash", "@slow"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get all the fields and values in a hash", args: ARGUMENTS.hgetall, run: hashes.hgetall },
+  { name: "HDEL", arity: -3, flags: ["write", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Delete one or more hash fields", args: ARGUMENTS.hdel, run: hashes.hdel },
+  { name: "HLEN", arity: 2, flags: ["readonly", "fast"], acl: ["@read", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get the number of fields in a hash", args: ARGUMENTS.hlen, run: hashes.hlen },
+  { name: "HEXISTS", arity: 3, flags: ["readonly", "fast"], acl: ["@read", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Determine if a hash field exists", args: ARGUMENTS.hexists, run: hashes.hexists },
+  { name: "HKEYS", arity: 2, flags: ["readonly"], acl: ["@read", "@hash", "@slow"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get all the fields in a hash", args: ARGUMENTS.hkeys, run: hashes.hkeys },
+  { name: "HVALS", arity: 2, flags: ["readonly"], acl: ["@read", "@hash", "@slow"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get all the values in a hash", args: ARGUMENTS.hvals, run: hashes.hvals },
+  { name: "HINCRBY", arity: 4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Increment the integer value of a hash field by the given number", args: ARGUMENTS.hincrby, run: hashes.hincrby },
+  { name: "HINCRBYFLOAT", arity: 4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.6.0", summary: "Increment the float value of a hash field by the given amount", args: ARGUMENTS.hincrbyfloat, run: hashes.hincrbyfloat },
+  { name: "HSTRLEN", arity: 3, flags: ["readonly", "fast"], acl: ["@read", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "3.2.0", summary: "Get the length of the value of a hash field", args: ARGUMENTS.hstrlen, run: hashes.hstrlen },
+  { name: "HRANDFIELD", arity: -2, flags: ["readonly"], acl: ["@read", "@hash", "@slow"], keys: [1, 1, 1], group: "hash", since: "6.2.0", summary: "Get one or multiple random fields from a hash", args: ARGUMENTS.hrandfield, run: hashes.hrandfield },
+  { name: "HSCAN", arity: -3, flags: ["readonly"], acl: ["@read", "@hash", "@slow"], keys: [1, 1, 1], group: "hash", since: "2.8.0", summary: "Incrementally iterate hash fields and associated values", args: ARGUMENTS.hscan, run: hashes.hscan },
+  { name: "SADD", arity: -3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@set", "@fast"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Add one or more members to a set", args: ARGUMENTS.sadd, run: sets.sadd },
+  { name: "SREM", arity: -3, flags: ["write", "fast"], acl: ["@write", "@set", "@fast"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Remove one or more members from a set", args: ARGUMENTS.srem, run: sets.srem },
+  { name: "SISMEMBER", arity: 3, flags: ["readonly", "fast"], acl: ["@read", "@set", "@fast"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Determine if a given value is a member of a set", args: ARGUMENTS.sismember, run: sets.sismember },
+  { name: "SMISMEMBER", arity: -3, flags: ["readonly", "fast"], acl: ["@read", "@set", "@fast"], keys: [1, 1, 1], group: "set", since: "6.2.0", summary: "Returns the membership associated with the given elements for a set", args: ARGUMENTS.smismember, run: sets.smismember },
+  { name: "SMEMBERS", arity: 2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Get all the members in a set", args: ARGUMENTS.smembers, run: sets.smembers },
+  { name: "SCARD", arity: 2, flags: ["readonly", "fast"], acl: ["@read", "@set", "@fast"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Get the number of members in a set", args: ARGUMENTS.scard, run: sets.scard },
+  { name: "SPOP", arity: -2, flags: ["write", "fast"], acl: ["@write", "@set", "@fast"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Remove and return one or multiple random members from a set", args: ARGUMENTS.spop, run: sets.spop },
+  { name: "SRANDMEMBER", arity: -2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, 1, 1], group: "set", since: "1.0.0", summary: "Get one or multiple random members from a set", args: ARGUMENTS.srandmember, run: sets.srandmember },
+  { name: "SMOVE", arity: 4, flags: ["write", "fast"], acl: ["@write", "@set", "@fast"], keys: [1, 2, 1], group: "set", since: "1.0.0", summary: "Move a member from one set to another", args: ARGUMENTS.smove, run: sets.smove },
+  { name: "SINTER", arity: -2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Intersect multiple sets", args: ARGUMENTS.sinter, run: sets.sinter },
+  { name: "SINTERCARD", arity: -3, flags: ["readonly", "movablekeys"], acl: ["@read", "@set", "@slow"], keys: [0, 0, 0], group: "set", since: "7.0.0", summary: "Intersect multiple sets and return the cardinality of the result", args: ARGUMENTS.sintercard, run: sets.sintercard },
+  { name: "SINTERSTORE", arity: -3, flags: ["write", "denyoom"], acl: ["@write", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Intersect multiple sets and store the resulting set in a key", args: ARGUMENTS.sinterstore, run: sets.sinterstore },
+  { name: "SUNION", arity: -2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Add multiple sets", args: ARGUMENTS.sunion, run: sets.sunion },
+  { name: "SUNIONSTORE", arity: -3, flags: ["write", "denyoom"], acl: ["@write", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Add multiple sets and store the resulting set in a key", args: ARGUMENTS.sunionstore, run: sets.sunionstore },
+  { name: "SDIFF", arity: -2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Subtract multiple sets", args: ARGUMENTS.sdiff, run: sets.sdiff },
+  { name: "SDIFFSTORE", arity: -3, flags: ["write", "denyoom"], acl: ["@write", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Subtract multiple sets and store the resulting set in a key", args: ARGUMENTS.sdiffstore, run: sets.sdiffstore },
+  { name: "SSCAN", arity: -3, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, 1, 1], group: "set", since: "2.8.0", summary: "Incrementally iterate Set elements", args: ARGUMENTS.sscan, run: sets.sscan },
 ];
 
 /**

@@ -82,7 +82,7 @@ export class ServerState {
    * const value = server.countRead(db.get(key));
    * ```
    */
-  countRead(value: string | undefined): string | undefined {
+  countRead<V>(value: V | undefined): V | undefined {
     if (value === undefined) this.keyspaceMisses++;
     else this.keyspaceHits++;
     return value;

@@ -59,10 +59,12 @@ export function set(args: string[], { db, reply }: Context): void {
     if (at === null) return;
     expiresAt = at;
   }
-  const old = db.get(key);
-  if (unit === "KEEPTTL" && old !== undefined) expiresAt = db.expiresAt(key);
-  const blocked = (condition === "NX" && old !== undefined) ||
-    (condition === "XX" && old === undefined);
+  // Only GET reads the old value (a key of another type is WRONGTYPE then);
+  // NX, XX and KEEPTTL ask whether the key exists, of any type.
+  const old = get ? db.get(key) : undefined;
+  const exists = db.exists(key);
+  if (unit === "KEEPTTL" && exists) expiresAt = db.expiresAt(key);
+  const blocked = (condition === "NX" && exists) || (condition === "XX" && !exists);
   if (!blocked) db.set(key, value, expiresAt);
   if (get) reply.bulkOrNull(old);
   else if (blocked) reply.nullBulk();
@@ -81,7 +83,7 @@ export function set(args: string[], { db, reply }: Context): void {
  * ```
  */
 export function setnx(args: string[], { db, reply }: Context): void {
-  if (db.get(args[1]) !== undefined) return reply.integer(0);
+  if (db.exists(args[1])) return reply.integer(0);
   db.set(args[1], args[2]);
   reply.integer(1);
 }
@@ -213,7 +215,9 @@ export function getex(args: string[], { db, reply, server }: Context): void {
 export function mget(args: string[], { db, reply, server }: Context): void {
   reply.array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
-    reply.bulkOrNull(server.countRead(db.get(args[i])));
+    // A key of another type is nil here, as in Redis, not WRONGTYPE.
+    const value = server.countRead(db.value(args[i]));
+    reply.bulkOrNull(typeof value === "string" ? value : undefined);
   }
 }
 
@@ -251,7 +255,7 @@ export function msetnx(args: string[], { db, reply }: Context): void {
     return reply.error("ERR wrong number of arguments for 'msetnx' command");
   }
   for (let i = 1; i < args.length; i += 2) {
-    if (db.get(args[i]) !== undefined) return reply.integer(0);
+    if (db.exists(args[i])) return reply.integer(0);
   }
   for (let i = 1; i < args.length; i += 2) db.set(args[i], args[i + 1]);
   reply.integer(1);

@@ -12,7 +12,9 @@ import { errorMessage } from "../io/error_message.ts";
 type TextContext = Context<TextReply>;
 
 /**
- * `GET key` → `+OK value`, or `-GET could not find key in store`.
+ * `GET key` → `+OK value`, or `-GET could not find key in store`; for a key
+ * holding a container (a hash, a set, …, which only RESP reaches),
+ * `-GET key holds a hash, not a string`, in the seed's words.
  *
  * @example
  * ```ts
@@ -20,9 +22,10 @@ type TextContext = Context<TextReply>;
  * ```
  */
 export function get(fields: string[], { db, reply, server }: TextContext): void {
-  const value = server.countRead(db.get(fields[1]));
+  const value = server.countRead(db.value(fields[1]));
   if (value === undefined) reply.missing("GET", fields[1]);
-  else reply.value(value);
+  else if (typeof value === "string") reply.value(value);
+  else reply.error(`GET ${fields[1]} holds a ${value.type}, not a string`);
 }
 
 /**

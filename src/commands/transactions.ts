@@ -78,7 +78,7 @@ export function exec(_args: string[], context: Context): void {
 /** Whether a key that existed when it was watched has expired since. */
 function watchedKeyExpired({ client }: Context): boolean {
   for (const { db, key, existed } of client.watched) {
-    if (existed && db.get(key) === undefined) return true;
+    if (existed && !db.exists(key)) return true;
   }
   return false;
 }
@@ -111,7 +111,7 @@ export function watch(args: string[], { reply, client, db }: Context): void {
   for (let i = 1; i < args.length; i++) {
     const key = args[i];
     if (client.watched.some((watched) => watched.db === db && watched.key === key)) continue;
-    client.watched.push({ db, key, existed: db.get(key) !== undefined });
+    client.watched.push({ db, key, existed: db.exists(key) });
     db.watch(key, client);
   }
   reply.ok();

@@ -38,7 +38,8 @@ export class Databases {
   ) {
     this.#wal = wal;
     this.#journal = new Journal(wal);
-    this.#dbs = stores.map((store, index) => new Db(index, store, this.#journal, clock));
+    const snapshot = () => compaction?.snapshot ?? null;
+    this.#dbs = stores.map((store, index) => new Db(index, store, this.#journal, clock, snapshot));
     this.#compaction = compaction;
   }
 

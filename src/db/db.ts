@@ -1,16 +1,35 @@
 import type { Store } from "../store/store.ts";
+import type { Container, Value } from "../store/value.ts";
+import type { SnapshotSink } from "../wal/snapshot_sink.ts";
+import { snapshotRecords } from "../wal/snapshot_records.ts";
 import {
+  type ContainerOp,
+  encodeContainerOp,
   encodeDel,
   encodeExpireAt,
   encodeFlushDb,
   encodeInDb,
+  encodeMulti,
   encodeSet,
   type RecordPieces,
 } from "../wal/record.ts";
 import type { Journal } from "./journal.ts";
+import { WrongTypeError } from "./wrong_type_error.ts";
 
 /** How many expired keys {@linkcode Db.randomKey} may pick in a row before giving up. */
 const RANDOM_KEY_TRIES = 1000;
+
+/** A container class: what {@linkcode Db.container} and {@linkcode Db.update} look for. */
+export type ContainerKind<C extends Container> = new () => C;
+
+/**
+ * What a container change did: the arguments of its record (see
+ * {@linkcode ContainerOp}) and how to take it back.
+ */
+export interface ContainerChange {
+  args: readonly string[];
+  undo: () => void;
+}
 
 /** A client WATCHing keys: a change to one sets `dirty`. */
 export interface Watcher {
@@ -43,13 +62,24 @@ export class Db {
   readonly #clock: () => number;
   /** Watchers by key; empty unless some client WATCHes a key here. */
   readonly #watchers = new Map<string, Set<Watcher>>();
+  readonly #snapshot: () => SnapshotSink | null;
 
-  /** @param clock the time expiries are measured against; the store's clock. */
-  constructor(index: number, store: Store, journal: Journal, clock: () => number = Date.now) {
+  /**
+   * @param clock the time expiries are measured against; the store's clock.
+   * @param snapshot the compaction snapshot being written, if any.
+   */
+  constructor(
+    index: number,
+    store: Store,
+    journal: Journal,
+    clock: () => number = Date.now,
+    snapshot: () => SnapshotSink | null = () => null,
+  ) {
     this.index = index;
     this.#store = store;
     this.#journal = journal;
     this.#clock = clock;
+    this.#snapshot = snapshot;
   }
 
   /** The store behind this database (SWAPDB exchanges them). */
@@ -62,9 +92,98 @@ export class Db {
     return this.#clock();
   }
 
-  /** The value under `key`, or `undefined` when absent or expired. */
+  /**
+   * The string under `key`, or `undefined` when absent or expired.
+   * @throws {WrongTypeError} when the key holds a container.
+   */
   get(key: string): string | undefined {
+    const value = this.#store.get(key);
+    if (value === undefined || typeof value === "string") return value;
+    throw new WrongTypeError();
+  }
+
+  /** Whatever `key` holds, of any type, or `undefined`. */
+  value(key: string): Value | undefined {
     return this.#store.get(key);
+  }
+
+  /** Whether `key` exists, of any type. */
+  exists(key: string): boolean {
+    return this.#store.get(key) !== undefined;
+  }
+
+  /**
+   * The container of class `kind` under `key`, or `undefined` when absent.
+   * Read it, never change it: changes go through {@linkcode Db.update}.
+   * @throws {WrongTypeError} when the key holds another type.
+   */
+  container<C extends Container>(key: string, kind: ContainerKind<C>): C | undefined {
+    const value = this.#store.get(key);
+    if (value === undefined || value instanceof kind) return value;
+    throw new WrongTypeError();
+  }
+
+  /**
+   * Changes the container of class `kind` under `key`: `change` makes the
+   * change and returns its record's arguments and its undo, or `null` when
+   * it changed nothing. With `create`, a missing key gets a new, empty
+   * container first (stored only if the change leaves it non-empty);
+   * without, a missing key is `undefined` and `change` is not called. A
+   * container left empty is removed, as in Redis. Returns the container.
+   *
+   * This is the one way containers change, so every change is logged as
+   * `op` (a change, never the whole container), watched keys are marked,
+   * the store's byte count follows, and a compaction in progress gets the
+   * container as it was before its first change ({@linkcode SnapshotSink}).
+   * @throws {WrongTypeError} when the key holds another type.
+   */
+  update<C extends Container>(
+    key: string,
+    kind: ContainerKind<C>,
+    op: ContainerOp,
+    change: (container: C) => ContainerChange | null,
+    create = true,
+  ): C | undefined {
+    const store = this.#store;
+    const found = store.get(key);
+    if (found !== undefined && !(found instanceof kind)) throw new WrongTypeError();
+    if (found === undefined && !create) return undefined;
+    const snapshot = this.#snapshot();
+    let container: C;
+    if (found === undefined) {
+      container = new kind();
+      if (snapshot !== null) container.stamp = snapshot.id;
+    } else {
+      container = found;
+      if (snapshot !== null && container.stamp !== snapshot.id) {
+        snapshot.emit(store, key, container, store.expiresAt(key));
+      }
+    }
+    const before = container.bytes;
+    const done = change(container);
+    if (done === null) return container;
+    let undo: () => void;
+    if (found === undefined) {
+      store.set(key, container);
+      undo = () => store.delete(key);
+    } else if (container.size === 0) {
+      const expiresAt = store.expiringSize > 0 ? store.expiresAt(key) : 0;
+      store.delete(key);
+      undo = () => {
+        done.undo();
+        store.set(key, container, expiresAt);
+      };
+    } else {
+      const after = container.bytes;
+      store.resized(key, after - before);
+      undo = () => {
+        done.undo();
+        store.resized(key, before - after);
+      };
+    }
+    this.#log(encodeContainerOp(op, key, done.args), undo);
+    this.#touch(key);
+    return container;
   }
 
   /** `key`'s expiry: 0 for none, -1 when the key does not exist. */
@@ -102,11 +221,27 @@ export class Db {
     return undefined;
   }
 
-  /** Stores `value` under `key` with expiry `expiresAt` (0: none). */
+  /** Stores string `value` under `key`, whatever it held, with expiry `expiresAt` (0: none). */
   set(key: string, value: string, expiresAt = 0): void {
     const undo = this.#undoFor(key);
     this.#store.set(key, value, expiresAt);
     this.#log(encodeSet(key, value, expiresAt), undo);
+    this.#touch(key);
+  }
+
+  /**
+   * Stores any `value` under `key` with expiry `expiresAt`, replacing what
+   * it held: how RENAME and MOVE carry a container, logged as the records
+   * that recreate it (a whole container: O(its size)).
+   */
+  put(key: string, value: Value, expiresAt = 0): void {
+    if (typeof value === "string") return this.set(key, value, expiresAt);
+    const undo = this.#undoFor(key);
+    this.#store.set(key, value, expiresAt);
+    const snapshot = this.#snapshot();
+    // The records below hold all of it: a compaction's tail needs nothing else.
+    if (snapshot !== null) value.stamp = snapshot.id;
+    this.#log(encodeMulti([encodeDel(key), ...snapshotRecords(key, value, expiresAt)]), undo);
     this.#touch(key);
   }
 
@@ -165,7 +300,7 @@ export class Db {
   touchAll(other: Db | null = null): void {
     if (this.#watchers.size === 0) return;
     for (const [key, watchers] of this.#watchers) {
-      if (this.#store.get(key) === undefined && other?.get(key) === undefined) continue;
+      if (this.#store.get(key) === undefined && !other?.exists(key)) continue;
       for (const watcher of watchers) watcher.dirty = true;
     }
   }

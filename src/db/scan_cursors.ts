@@ -8,7 +8,9 @@
  * At most `limit` iterations are kept; the oldest is dropped first. A cursor
  * that is unknown (dropped, or invented by the client) starts over from the
  * beginning: SCAN may return a key twice, as Redis's may, but never misses
- * one that was present for the whole scan.
+ * one that was present for the whole scan. HSCAN, SSCAN and ZSCAN save
+ * iterators of a container's members with the container as their owner, so
+ * a cursor only continues a scan of the container it came from.
  *
  * @example
  * ```ts
@@ -19,7 +21,7 @@
  * ```
  */
 export class ScanCursors {
-  readonly #open = new Map<number, Iterator<string>>();
+  readonly #open = new Map<number, { iterator: Iterator<string>; owner: object | null }>();
   readonly #limit: number;
   #next = 1;
 
@@ -28,21 +30,28 @@ export class ScanCursors {
     this.#limit = limit;
   }
 
-  /** The iterator for `cursor`, or a new one from `start` for 0 or an unknown cursor. */
-  resume(cursor: number, start: () => Iterator<string>): Iterator<string> {
-    const iterator = this.#open.get(cursor);
-    if (iterator === undefined) return start();
+  /**
+   * The iterator for `cursor`, or a new one from `start` for 0, an unknown
+   * cursor, or one saved with another owner.
+   */
+  resume(
+    cursor: number,
+    start: () => Iterator<string>,
+    owner: object | null = null,
+  ): Iterator<string> {
+    const open = this.#open.get(cursor);
+    if (open === undefined || open.owner !== owner) return start();
     this.#open.delete(cursor);
-    return iterator;
+    return open.iterator;
   }
 
-  /** Keeps `iterator` for a later SCAN; returns its cursor (never 0). */
-  save(iterator: Iterator<string>): number {
+  /** Keeps `iterator` (of `owner`'s members) for a later scan; returns its cursor (never 0). */
+  save(iterator: Iterator<string>, owner: object | null = null): number {
     if (this.#open.size >= this.#limit) {
       this.#open.delete(this.#open.keys().next().value as number);
     }
     const cursor = this.#next++;
-    this.#open.set(cursor, iterator);
+    this.#open.set(cursor, { iterator, owner });
     return cursor;
   }
 

@@ -1,5 +1,6 @@
 import { type Clock, Shard } from "./shard.ts";
 import type { Store } from "./store.ts";
+import type { Value } from "./value.ts";
 
 /**
  * A {@linkcode Store} backed by a single map: the seed's `HashMap`, chosen
@@ -20,12 +21,16 @@ export class MapStore implements Store {
     this.#shard = new Shard(clock);
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Value | undefined {
     return this.#shard.get(key);
   }
 
-  set(key: string, value: string, expiresAt = 0): void {
+  set(key: string, value: Value, expiresAt = 0): void {
     this.#shard.set(key, value, expiresAt);
+  }
+
+  resized(_key: string, delta: number): void {
+    this.#shard.resized(delta);
   }
 
   delete(key: string): boolean {
@@ -56,7 +61,7 @@ export class MapStore implements Store {
     return this.#shard.keys();
   }
 
-  entries(): IterableIterator<[string, string, number]> {
+  entries(): IterableIterator<[string, Value, number]> {
     return this.#shard.entries();
   }
 

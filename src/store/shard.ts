@@ -1,3 +1,5 @@
+import { type Value, valueBytes } from "./value.ts";
+
 /** Milliseconds since the epoch; injectable so tests can move time. */
 export type Clock = () => number;
 
@@ -38,7 +40,7 @@ const DEAD_SLACK = 16;
  * ```
  */
 export class Shard {
-  #values = new Map<string, string>();
+  #values = new Map<string, Value>();
   #expires = new Map<string, number>();
   /** Total length of the keys and values in `#values`: what a snapshot of them costs. */
   #bytes = 0;
@@ -70,19 +72,19 @@ export class Shard {
     return this.#bytes;
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Value | undefined {
     if (this.#expires.size > 0 && this.#expired(key)) return undefined;
     return this.#values.get(key);
   }
 
-  set(key: string, value: string, expiresAt: number): void {
+  set(key: string, value: Value, expiresAt: number): void {
     const old = this.#values.get(key);
     if (old === undefined) {
-      this.#bytes += key.length + value.length;
+      this.#bytes += key.length + valueBytes(value);
       // A key removed and set again takes its dead slot back, so no key holds two.
       if (this.#dead.size === 0 || !this.#dead.delete(key)) this.#slots.push(key);
     } else {
-      this.#bytes += value.length - old.length;
+      this.#bytes += valueBytes(value) - valueBytes(old);
     }
     this.#values.set(key, value);
     if (expiresAt > 0) this.#expires.set(key, expiresAt);
@@ -92,6 +94,11 @@ export class Shard {
   delete(key: string): boolean {
     if (this.#expires.size > 0 && this.#expired(key)) return false;
     return this.#remove(key);
+  }
+
+  /** Counts a change of `delta` bytes in a container stored here, changed in place. */
+  resized(delta: number): void {
+    this.#bytes += delta;
   }
 
   expiresAt(key: string): number {
@@ -112,7 +119,7 @@ export class Shard {
     return this.#values.keys();
   }
 
-  *entries(): IterableIterator<[string, string, number]> {
+  *entries(): IterableIterator<[string, Value, number]> {
     const now = this.#clock();
     for (const [key, value] of this.#values) {
       const at = this.#expires.get(key) ?? 0;
@@ -192,7 +199,7 @@ export class Shard {
     if (old === undefined) return false;
     this.#expires.delete(key);
     this.#values.delete(key);
-    this.#bytes -= key.length + old.length;
+    this.#bytes -= key.length + valueBytes(old);
     this.#dead.add(key);
     if (this.#dead.size > (this.#values.size >>> 2) + DEAD_SLACK) {
       // Copies references only, sequentially: ~10 ms for a million keys.

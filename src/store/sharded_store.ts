@@ -1,6 +1,7 @@
 import { djb2 } from "./djb2.ts";
 import { type Clock, Shard } from "./shard.ts";
 import type { Store } from "./store.ts";
+import type { Value } from "./value.ts";
 
 /**
  * A {@linkcode Store} split over N maps, the shard chosen by
@@ -45,11 +46,15 @@ export class ShardedStore implements Store {
     return this.#shards[djb2(key) % this.#shards.length];
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Value | undefined {
     return this.#shard(key).get(key);
   }
 
-  set(key: string, value: string, expiresAt = 0): void {
+  resized(key: string, delta: number): void {
+    this.#shard(key).resized(delta);
+  }
+
+  set(key: string, value: Value, expiresAt = 0): void {
     this.#shard(key).set(key, value, expiresAt);
   }
 
@@ -87,7 +92,7 @@ export class ShardedStore implements Store {
     for (const shard of this.#shards) yield* shard.keys();
   }
 
-  *entries(): IterableIterator<[string, string, number]> {
+  *entries(): IterableIterator<[string, Value, number]> {
     for (const shard of this.#shards) yield* shard.entries();
   }
 

@@ -1,8 +1,11 @@
+import type { Value } from "./value.ts";
+
 /**
  * The narrow interface every command and the WAL replay go through.
  *
- * Keys and values are binary strings (one byte per character, see
- * `src/io/binary.ts`), so any bytes round-trip. A key may carry an expiry: an
+ * Keys and string values are binary strings (one byte per character, see
+ * `src/io/binary.ts`), so any bytes round-trip; a key may also hold a
+ * container (a hash, a set, …), changed in place by `Db`. A key may carry an expiry: an
  * absolute time in milliseconds since the epoch, `0` meaning none. An expired
  * key is never returned; it is reclaimed when next touched, or by
  * {@linkcode Store.reclaimExpired}, which the server calls on a timer.
@@ -21,9 +24,11 @@
  */
 export interface Store {
   /** The value stored under `key`, or `undefined` when there is none or it expired. */
-  get(key: string): string | undefined;
+  get(key: string): Value | undefined;
   /** Stores `value` under `key` with expiry `expiresAt` (default 0: none), replacing both. */
-  set(key: string, value: string, expiresAt?: number): void;
+  set(key: string, value: Value, expiresAt?: number): void;
+  /** Counts a change of `delta` bytes in the container under `key`, changed in place. */
+  resized(key: string, delta: number): void;
   /** Removes `key`; returns whether a live key was removed. */
   delete(key: string): boolean;
   /** `key`'s expiry time: 0 when it has none, -1 when the key does not exist. */
@@ -36,7 +41,7 @@ export interface Store {
   readonly expiringSize: number;
   /**
    * The total length of every stored key and value (bytes, as strings are
-   * binary): what sizes a snapshot of the store, so compaction can tell how
+   * binary; a container counts its members): what sizes a snapshot of the store, so compaction can tell how
    * much of the WAL is garbage without walking the keys.
    */
   readonly bytes: number;
@@ -47,7 +52,7 @@ export interface Store {
    */
   keys(): IterableIterator<string>;
   /** Every live entry as `[key, value, expiresAt]`, for snapshots and compaction. */
-  entries(): IterableIterator<[string, string, number]>;
+  entries(): IterableIterator<[string, Value, number]>;
   /**
    * A key drawn uniformly at random, or `undefined` when the store is empty,
    * in O(1) expected time whatever the store's size (no walk of the keys).

@@ -1,5 +1,8 @@
+import { HashValue } from "../store/hash_value.ts";
+import { SetValue } from "../store/set_value.ts";
 import type { Store } from "../store/store.ts";
-import type { WalRecord } from "./record.ts";
+import type { Container } from "../store/value.ts";
+import type { ContainerOp, WalRecord } from "./record.ts";
 
 /**
  * Applies one replayed record to `stores` (one per database; SWAPDB
@@ -53,6 +56,53 @@ export function applyRecord(stores: Store[], record: WalRecord, now: number, ind
     case "MULTI":
       for (const inner of record.records) applyRecord(stores, inner, now, index);
       return;
+    case "CONTAINER":
+      applyContainerOp(stores[index], record.name, record.key, record.args);
+      return;
+  }
+}
+
+/** What each container op works on, and how to make an empty one. */
+const KINDS = {
+  HSET: HashValue,
+  HDEL: HashValue,
+  SADD: SetValue,
+  SREM: SetValue,
+} as const;
+
+/**
+ * Replays one container change. A key of another type is taken as absent:
+ * that happens only where a compaction's snapshot caught the key after a
+ * later write, which the records after this one replay again.
+ */
+function applyContainerOp(store: Store, op: ContainerOp, key: string, args: string[]): void {
+  const kind = KINDS[op];
+  const found = store.get(key);
+  const existing = found instanceof kind ? found : undefined;
+  const container: Container = existing ?? new kind();
+  const before = container.bytes;
+  switch (op) {
+    case "HSET":
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        (container as HashValue).set(args[i], args[i + 1]);
+      }
+      break;
+    case "HDEL":
+      for (const field of args) (container as HashValue).delete(field);
+      break;
+    case "SADD":
+      for (const member of args) (container as SetValue).add(member);
+      break;
+    case "SREM":
+      for (const member of args) (container as SetValue).delete(member);
+      break;
+  }
+  if (container.size === 0) {
+    if (existing !== undefined) store.delete(key);
+  } else if (existing === undefined) {
+    store.set(key, container);
+  } else {
+    store.resized(key, container.bytes - before);
   }
 }
 

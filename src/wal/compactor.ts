@@ -1,10 +1,13 @@
 import { errorMessage } from "../io/error_message.ts";
 import { splitPath } from "../io/split_path.ts";
 import type { Store } from "../store/store.ts";
+import { type Container, type Value, valueBytes } from "../store/value.ts";
 import type { FileWal, WalSize } from "./file_wal.ts";
 import { writeAll } from "../io/write_all.ts";
 import { encodeInDb, encodeSet } from "./record.ts";
 import { RecordBatch } from "./record_batch.ts";
+import type { SnapshotSink } from "./snapshot_sink.ts";
+import { snapshotRecords } from "./snapshot_records.ts";
 
 /** The steps of a compaction, in order; a test hook can stop at each. */
 export const COMPACTION_STEPS = [
@@ -33,6 +36,8 @@ export interface CompactionControl {
   readonly lastOk: boolean;
   /** The WAL's size in bytes now. */
   readonly walBytes: number;
+  /** The snapshot being written, for container changes to consult; `null` when none is. */
+  readonly snapshot: SnapshotSink | null;
 }
 
 /** Test-only knobs, from `WALKV_TEST_COMPACTION_*` environment variables. */
@@ -104,7 +109,7 @@ async function syncDirectory(path: string): Promise<void> {
  */
 function* snapshotEntries(
   stores: readonly Store[],
-): Generator<[number, string, string, number]> {
+): Generator<[number, string, Value, number]> {
   for (let index = 0; index < stores.length; index++) {
     for (const [key, value, expiresAt] of stores[index].entries()) {
       yield [index, key, value, expiresAt];
@@ -114,6 +119,44 @@ function* snapshotEntries(
 
 /** Thrown inside a compaction to give it up; the message says why. */
 class Abandoned extends Error {}
+
+/** Numbers compactions for {@linkcode SnapshotSink.id}; containers start at 0. */
+let lastSnapshotId = 0;
+
+/** The snapshot being written: see {@linkcode SnapshotSink}. */
+class Snapshot implements SnapshotSink {
+  readonly id = ++lastSnapshotId;
+  /** The stores as numbered when the tail began. */
+  readonly #stores: readonly Store[];
+  /** Containers written ahead of their first change, for the next slice. */
+  forced = new RecordBatch();
+  forcedKeys = 0;
+  /** Set once the walk is done: a container reaching `emit` after it fails the compaction. */
+  walked = false;
+  /** Whether something reached `emit` that the snapshot cannot take: the compaction is given up. */
+  late = false;
+
+  constructor(stores: readonly Store[]) {
+    this.#stores = stores;
+  }
+
+  emit(store: Store, key: string, value: Container, expiresAt: number): void {
+    value.stamp = this.id;
+    if (this.walked) {
+      this.late = true;
+      return;
+    }
+    const index = this.#stores.indexOf(store);
+    if (index === -1) {
+      this.late = true; // not a store the walk knows: give the compaction up
+      return;
+    }
+    for (const record of snapshotRecords(key, value, expiresAt)) {
+      this.forced.add(index === 0 ? record : encodeInDb(index, record));
+    }
+    this.forcedKeys++;
+  }
+}
 
 /**
  * Rewrites the WAL as one record per live key, without stopping the server.
@@ -165,6 +208,7 @@ export class Compactor implements CompactionControl {
   #timer: ReturnType<typeof setInterval> | null = null;
   /** The inode the WAL's path should name, to notice the file being removed or replaced. */
   #inode: number | null = null;
+  #snapshot: Snapshot | null = null;
 
   constructor(stores: () => readonly Store[], wal: FileWal, options: CompactorOptions) {
     this.#stores = stores;
@@ -200,6 +244,10 @@ export class Compactor implements CompactionControl {
 
   get walBytes(): number {
     return this.#wal.size.bytes;
+  }
+
+  get snapshot(): SnapshotSink | null {
+    return this.#snapshot;
   }
 
   start(reason: string): boolean {
@@ -285,8 +333,9 @@ export class Compactor implements CompactionControl {
       // SWAPDB after it is in the tail, and exchanges them again on replay.
       const stores = this.#stores().slice();
       if (!recovering) wal.keep();
+      const snapshot = this.#snapshot = new Snapshot(stores);
       await this.#step("started");
-      const { size, longestSlice } = await this.#writeSnapshot(file, epoch, stores);
+      const { size, longestSlice } = await this.#writeSnapshot(file, epoch, stores, snapshot);
       // Flush the snapshot now, while writes go to the old WAL only: once
       // joined, every write waits for both files' syncs, and the first of
       // those would otherwise carry the whole snapshot.
@@ -324,7 +373,9 @@ export class Compactor implements CompactionControl {
         this.#log.info(`WAL "${this.#path}" rewritten from memory; accepting writes again`);
       }
       await this.#step("switched");
+      this.#snapshot = null;
     } catch (error: unknown) {
+      this.#snapshot = null;
       this.#lastOk = false;
       if (renamed && file) {
         // The new file already sits at the path: it must be the one written.
@@ -347,6 +398,7 @@ export class Compactor implements CompactionControl {
     file: Deno.FsFile,
     epoch: number,
     stores: readonly Store[],
+    snapshot: Snapshot,
   ): Promise<{ size: WalSize; longestSlice: number }> {
     const size: WalSize = { bytes: 0, records: 0 };
     const sliceKeys = this.#hooks.sliceKeys ?? Infinity;
@@ -355,9 +407,13 @@ export class Compactor implements CompactionControl {
     for (let done = false, first = true; !done; first = false) {
       this.#check(epoch);
       const sliceStarted = performance.now();
-      const records = new RecordBatch();
+      // Containers written ahead of their first change go first: the walk
+      // has not reached them, and reaches them stamped.
+      const records = snapshot.forced;
+      let keys = snapshot.forcedKeys;
+      snapshot.forced = new RecordBatch();
+      snapshot.forcedKeys = 0;
       let chars = 0;
-      let keys = 0;
       while (true) {
         const next = entries.next();
         if (next.done) {
@@ -365,9 +421,18 @@ export class Compactor implements CompactionControl {
           break;
         }
         const [index, key, value, expiresAt] = next.value;
-        const record = encodeSet(key, value, expiresAt);
-        records.add(index === 0 ? record : encodeInDb(index, record));
-        chars += key.length + value.length;
+        if (typeof value === "string") {
+          const record = encodeSet(key, value, expiresAt);
+          records.add(index === 0 ? record : encodeInDb(index, record));
+        } else if (value.stamp !== snapshot.id) {
+          value.stamp = snapshot.id;
+          for (const record of snapshotRecords(key, value, expiresAt)) {
+            records.add(index === 0 ? record : encodeInDb(index, record));
+          }
+        } else {
+          continue; // written already, or made since the tail began
+        }
+        chars += key.length + valueBytes(value);
         keys++;
         if (keys >= sliceKeys) break;
         if (
@@ -381,16 +446,21 @@ export class Compactor implements CompactionControl {
       // Written off the event loop: clients are served while it lands, and
       // between slices (a write into a busy page cache can take long).
       for (const chunk of chunks) await writeAll(file, chunk);
-      size.records += keys;
+      size.records += records.count;
       if (first) await this.#step("snapshot");
       if (this.#hooks.sliceKeys !== undefined) await new Promise((r) => setTimeout(r, 1));
+      if (done && snapshot.forcedKeys > 0) done = false; // written while the last slice landed
     }
+    snapshot.walked = true;
     return { size, longestSlice };
   }
 
   /** Gives up when shutting down, or when the WAL failed or recovered since `epoch`. */
   #check(epoch: number, joined: Deno.FsFile | null = null): void {
     if (this.#stopping) throw new Abandoned("the server is shutting down");
+    if (this.#snapshot?.late) {
+      throw new Abandoned("a container changed for the first time after the snapshot was written");
+    }
     if (this.#wal.epoch !== epoch) throw new Abandoned("the WAL failed meanwhile");
     if (joined && !this.#wal.isJoined(joined)) {
       throw new Abandoned("writing the compaction file failed");

@@ -26,7 +26,12 @@ import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
  * - `2DB` index, record: the record applies to database `index` (records
  *   outside one apply to database 0, as every record did before databases);
  * - `7FLUSHDB`, no fields: empties one database (FLUSHALL empties all);
- * - `6SWAPDB` index, index: exchanges two databases' contents.
+ * - `6SWAPDB` index, index: exchanges two databases' contents;
+ * - a container change, op then key then its arguments, as the change that
+ *   was made and not the whole container, so that a push stays O(1):
+ *   `4HSET` key, field, value, … (sets each field); `4HDEL` key, field, …;
+ *   `4SADD` key, member, …; `4SREM` key, member, …. Each creates its
+ *   container if the key has none, and a container left empty is removed.
  *
  * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
  * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
@@ -54,7 +59,14 @@ export type WalRecord =
   | { op: "FLUSHDB" }
   | { op: "SWAPDB"; a: number; b: number }
   | { op: "DB"; index: number; record: WalRecord }
-  | { op: "MULTI"; records: WalRecord[] };
+  | { op: "MULTI"; records: WalRecord[] }
+  | { op: "CONTAINER"; name: ContainerOp; key: string; args: string[] };
+
+/** The container changes a record can hold, and how many fields each has at least. */
+const CONTAINER_OPS = { HSET: 3, HDEL: 2, SADD: 2, SREM: 2 } as const;
+
+/** A container change's op: see {@linkcode WalRecord}. */
+export type ContainerOp = keyof typeof CONTAINER_OPS;
 
 /**
  * A record as binary-string pieces, concatenated in order. Small records are
@@ -161,6 +173,20 @@ export function encodeExpireAt(key: string, expiresAt: number): RecordPieces {
   return pieces;
 }
 
+/** The record of container change `op` to `key` with `args` (fields, members, …). */
+export function encodeContainerOp(
+  op: ContainerOp,
+  key: string,
+  args: readonly string[],
+): RecordPieces {
+  const pieces: string[] = [];
+  push(pieces, op.length + op);
+  pushField(pieces, key);
+  for (const arg of args) pushField(pieces, arg);
+  push(pieces, "\n");
+  return pieces;
+}
+
 /** The record for emptying the store. */
 export function encodeFlushAll(): RecordPieces {
   return ["8FLUSHALL\n"];
@@ -257,6 +283,8 @@ export function encodeRecord(record: WalRecord): RecordPieces {
       return encodeInDb(record.index, encodeRecord(record.record));
     case "MULTI":
       return encodeMulti(record.records.map(encodeRecord));
+    case "CONTAINER":
+      return encodeContainerOp(record.name, record.key, record.args);
   }
 }
 
@@ -480,7 +508,10 @@ function hex(crc: number): string {
   );
 }
 
-/** The colon-framed ops and how many fields each has. */
+/**
+ * The colon-framed ops and how many fields each has; negative for at least
+ * that many (as a command's arity), for the container changes.
+ */
 const COLON_OPS = {
   PUT: 3,
   DROP: 1,
@@ -490,6 +521,10 @@ const COLON_OPS = {
   FLUSHDB: 0,
   SWAPDB: 2,
   DB: 2,
+  HSET: -CONTAINER_OPS.HSET,
+  HDEL: -CONTAINER_OPS.HDEL,
+  SADD: -CONTAINER_OPS.SADD,
+  SREM: -CONTAINER_OPS.SREM,
 } as const;
 /** More databases than any configuration has; a larger index is damage. */
 const MAX_DB_DIGITS = 6;
@@ -550,14 +585,24 @@ function decodeColonRecord(
     at = textEnd;
   }
   const end = at + 1;
-  if (count !== COLON_OPS[op]) {
+  const fields: number = COLON_OPS[op];
+  if (fields >= 0 ? count !== fields : count < -fields) {
     return {
       kind: "malformed",
       offset: start,
-      reason: `a ${op} record has ${COLON_OPS[op]} field(s), found ${count}`,
+      reason: `a ${op} record has ${fields >= 0 ? "" : "at least "}${Math.abs(fields)} ` +
+        `field(s), found ${count}`,
     };
   }
-  switch (op) {
+  if (op in CONTAINER_OPS) {
+    const key = flatBinaryFromBytes(bytes, spans[0], spans[1]);
+    const args: string[] = [];
+    for (let i = 1; i < count; i++) {
+      args.push(flatBinaryFromBytes(bytes, spans[i * 2], spans[i * 2 + 1]));
+    }
+    return { kind: "record", record: { op: "CONTAINER", name: op as ContainerOp, key, args }, end };
+  }
+  switch (op as Exclude<ColonOp, ContainerOp>) {
     case "PUT": {
       const expiresAt = readTime(bytes, spans[4], spans[5], op);
       if (typeof expiresAt !== "number") return expiresAt;
@@ -668,6 +713,10 @@ const KNOWN_OPS = [
   "DB",
   "FLUSHDB",
   "SWAPDB",
+  "HSET",
+  "HDEL",
+  "SADD",
+  "SREM",
 ] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */

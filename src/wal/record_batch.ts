@@ -37,9 +37,16 @@ interface TextPart {
 export class RecordBatch {
   readonly #parts: (TextPart | RecordPieces)[] = [];
   #text: TextPart | null = null;
+  #count = 0;
+
+  /** How many records were added. */
+  get count(): number {
+    return this.#count;
+  }
 
   /** Adds `record` (unsealed) after those added before. */
   add(record: RecordPieces): void {
+    this.#count++;
     if (record.length !== 1 || record[0].length > SMALL_RECORD) {
       this.#text = null;
       this.#parts.push(sealRecord(record));

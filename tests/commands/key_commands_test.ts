@@ -374,7 +374,7 @@ for (
 Deno.test("SCAN rejects a bad cursor and bad options with Redis's errors", () => {
   const { run } = setup();
   run("SET", "k", "v");
-  for (const cursor of ["abc", "-1", "1.5", "", "18446744073709551616"]) {
+  for (const cursor of ["abc", " 1", "1.5", "", "18446744073709551616", "-18446744073709551616"]) {
     assertEquals(run("SCAN", cursor), "-ERR invalid cursor\r\n", JSON.stringify(cursor));
   }
   assertEquals(run("SCAN", "0", "COUNT", "0"), "-ERR syntax error\r\n");
@@ -389,4 +389,7 @@ Deno.test("SCAN with an unknown cursor starts over", () => {
   run("SET", "k", "v");
   assertEquals(parseScan(run("SCAN", "12345")), { cursor: "0", keys: ["k"] });
   assertEquals(parseScan(run("SCAN", "18446744073709551615")), { cursor: "0", keys: ["k"] });
+  // strtoul's reading, as Redis's: a sign is allowed, and a negative cursor wraps.
+  assertEquals(parseScan(run("SCAN", "-1")), { cursor: "0", keys: ["k"] });
+  assertEquals(parseScan(run("SCAN", "+0")), { cursor: "0", keys: ["k"] });
 });

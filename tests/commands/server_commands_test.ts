@@ -561,6 +561,7 @@ class CompactionStub implements CompactionControl {
   rewrites = 4;
   lastOk = true;
   walBytes = 1234;
+  snapshot = null;
   reasons: string[] = [];
 
   start(reason: string): boolean {

@@ -1,3 +1,4 @@
+import type { Value } from "../../src/store/value.ts";
 import { assertEquals } from "@std/assert";
 import { textHarness } from "../helpers/resp_harness.ts";
 import { binaryFromText } from "../../src/io/binary.ts";
@@ -24,7 +25,7 @@ function taken(replies: { text: string }): string {
   return text;
 }
 
-function contents(store: MapStore): Record<string, string> {
+function contents(store: MapStore): Record<string, Value> {
   return Object.fromEntries([...store.entries()].map(([key, value]) => [key, value]));
 }
 

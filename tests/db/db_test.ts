@@ -1,3 +1,4 @@
+import type { Value } from "../../src/store/value.ts";
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { RecordingWal } from "../helpers/recording_wal.ts";
 import { Databases } from "../../src/db/databases.ts";
@@ -20,7 +21,7 @@ function setup(makeStore: (clock: () => number) => Store = (clock) => new MapSto
 }
 
 /** Every live key with its value and expiry, sorted by key. */
-function snapshot(store: Store): [string, string, number][] {
+function snapshot(store: Store): [string, Value, number][] {
   return [...store.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

@@ -1,3 +1,4 @@
+import { type Value, valueBytes } from "../../src/store/value.ts";
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { binaryFromText } from "../../src/io/binary.ts";
 import { createStore } from "../../src/store/create_store.ts";
@@ -31,7 +32,7 @@ function byKey<T extends unknown[]>(a: T, b: T): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function sortedEntries(store: Store): [string, string, number][] {
+function sortedEntries(store: Store): [string, Value, number][] {
   return [...store.entries()].sort(byKey);
 }
 
@@ -282,7 +283,7 @@ for (const [name, create, source] of IMPLEMENTATIONS) {
     const store = create(clock);
     const sum = () => {
       let bytes = 0;
-      for (const [key, value] of store.entries()) bytes += key.length + value.length;
+      for (const [key, value] of store.entries()) bytes += key.length + valueBytes(value);
       return bytes;
     };
     assertEquals(store.bytes, 0);

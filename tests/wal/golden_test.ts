@@ -112,7 +112,7 @@ async function readExpectation(name: string): Promise<Expectation> {
 /** The store's state in the JSON's shape and order. */
 function state(store: MapStore): ExpectedKey[] {
   return [...store.entries()]
-    .map(([key, value, expiresAt]) => ({ key, value, expiresAt }))
+    .map(([key, value, expiresAt]) => ({ key, value: value as string, expiresAt }))
     .sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 

@@ -1,3 +1,4 @@
+import type { Value } from "../../src/store/value.ts";
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
 import { MapStore } from "../../src/store/map_store.ts";
@@ -66,7 +67,7 @@ async function assertCorrupt(path: string, content: Uint8Array): Promise<WalCorr
 }
 
 /** The store's live keys and values, sorted by key. */
-function contents(store: MapStore): Record<string, string> {
+function contents(store: MapStore): Record<string, Value> {
   return Object.fromEntries(
     [...store.entries()].map(([key, value]) => [key, value]).sort(([a], [b]) => (a < b ? -1 : 1)),
   );

@@ -1,0 +1,88 @@
+import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
+import type { Context } from "./command_spec.ts";
+import { globMatch } from "./glob_match.ts";
+
+/** Members one call looks at when the client names no COUNT, as in Redis. */
+const DEFAULT_COUNT = 10;
+/** Redis's reply for a scan of a key that does not exist: cursor 0, nothing. */
+const EMPTY_SCAN = ["0", []] as const;
+
+/** What HSCAN, SSCAN and ZSCAN scan: a container's members, and what each adds to a page. */
+export interface ScannedContainer {
+  /** Whether Redis would answer everything at once (a small, compact encoding). */
+  readonly whole: boolean;
+  /** A live iterator over the members. */
+  members(): Iterator<string>;
+  /** Appends a member found to `page` (with its value or score, for HSCAN and ZSCAN). */
+  add(member: string, page: string[]): void;
+}
+
+/**
+ * The scan of a container's members for `H/S/ZSCAN key cursor [MATCH
+ * pattern] [COUNT count]`, as Redis answers: `[cursor, [items…]]`.
+ *
+ * A small container in Redis's compact encoding is answered whole, cursor
+ * 0, whatever COUNT says; so is it here (`whole`), which keeps replies
+ * byte for byte Redis's. A larger one is paged by a saved live iterator, as
+ * SCAN pages the keyspace (see `ScanCursors`): every member present from
+ * the first call to the last is returned.
+ *
+ * `lookup` finds the container (throwing WRONGTYPE for another type) once
+ * the cursor has been read, in Redis's order of checks.
+ */
+export function scanMembers(
+  args: string[],
+  { reply, server }: Context,
+  lookup: () => (ScannedContainer & object) | undefined,
+  owner: () => object,
+): void {
+  const cursor = parseCursor(args[2]);
+  if (cursor === null) return reply.error("ERR invalid cursor");
+  const container = lookup();
+  if (container === undefined) {
+    reply.array(2);
+    reply.bulk(EMPTY_SCAN[0]);
+    return reply.array(0);
+  }
+  let pattern: string | null = null;
+  let count = DEFAULT_COUNT;
+  for (let i = 3; i < args.length; i += 2) {
+    const option = args[i].toUpperCase();
+    if (i + 1 >= args.length) return reply.error(SYNTAX_ERROR);
+    if (option === "COUNT") {
+      const parsed = parseInteger(args[i + 1]);
+      if (parsed === null) return reply.error(NOT_AN_INTEGER);
+      if (parsed < 1) return reply.error(SYNTAX_ERROR);
+      count = parsed;
+    } else if (option === "MATCH") {
+      pattern = args[i + 1] === "*" ? null : args[i + 1];
+    } else {
+      return reply.error(SYNTAX_ERROR);
+    }
+  }
+  const page: string[] = [];
+  const take = (member: string) => {
+    if (pattern === null || globMatch(pattern, member)) container.add(member, page);
+  };
+  if (container.whole) {
+    for (let it = container.members(), next = it.next(); !next.done; next = it.next()) {
+      take(next.value);
+    }
+    reply.array(2);
+    reply.bulk("0");
+    return reply.bulkArray(page);
+  }
+  const iterator = server.scans.resume(cursor, () => container.members(), owner());
+  let exhausted = false;
+  for (let looked = 0; looked < count; looked++) {
+    const next = iterator.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    take(next.value);
+  }
+  reply.array(2);
+  reply.bulk(exhausted ? "0" : String(server.scans.save(iterator, owner())));
+  reply.bulkArray(page);
+}

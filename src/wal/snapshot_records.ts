@@ -1,0 +1,48 @@
+import { HashValue } from "../store/hash_value.ts";
+import type { Value } from "../store/value.ts";
+import { encodeContainerOp, encodeExpireAt, encodeSet, type RecordPieces } from "./record.ts";
+
+/** Most members one snapshot record of a container holds... */
+const CHUNK_MEMBERS = 1024;
+/** ...and most bytes, so a 1M-member hash is a thousand records, not one huge line. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The records that recreate `key` holding `value` with expiry `expiresAt`
+ * (0: none) from nothing: a string's one SET; a container's adds in chunks
+ * of bounded size, then its expiry. What a compaction writes per key, and
+ * what RENAME and MOVE log for a container.
+ *
+ * @example
+ * ```ts
+ * snapshotRecords("k", "v", 0); // [["3SET1k1v\n"]]
+ * ```
+ */
+export function snapshotRecords(key: string, value: Value, expiresAt: number): RecordPieces[] {
+  if (typeof value === "string") return [encodeSet(key, value, expiresAt)];
+  const records: RecordPieces[] = [];
+  let args: string[] = [];
+  let bytes = 0;
+  const add = (...items: string[]) => {
+    for (const item of items) {
+      args.push(item);
+      bytes += item.length;
+    }
+    if (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) flush();
+  };
+  const op = value instanceof HashValue ? "HSET" : "SADD";
+  const flush = () => {
+    if (args.length === 0) return;
+    records.push(encodeContainerOp(op, key, args));
+    args = [];
+    bytes = 0;
+  };
+  if (value instanceof HashValue) {
+    for (const [field, fieldValue] of value.entries()) add(field, fieldValue);
+  } else {
+    for (const member of value.members()) add(member);
+  }
+  flush();
+  if (expiresAt !== 0) records.push(encodeExpireAt(key, expiresAt));
+  return records;
+}

@@ -1,0 +1,28 @@
+import type { Store } from "../store/store.ts";
+import type { Container } from "../store/value.ts";
+
+/**
+ * A compaction's snapshot as the writers see it while it is being written.
+ *
+ * Why: container changes are logged as changes (an `HSET` of one field, an
+ * `SADD` of one member), not as the whole container, so the snapshot and the
+ * tail of writes kept since the compaction began must not both hold one.
+ * The snapshot therefore holds each container as it was when the tail
+ * began: the walk writes a container it reaches unchanged, and the first
+ * change to a container the walk has not reached yet writes it first, here.
+ * Either way the container is stamped with {@linkcode SnapshotSink.id}; one
+ * created during the compaction is stamped at birth, as the tail holds all
+ * of it. Strings need none of this: their records hold whole values.
+ *
+ * @example
+ * ```ts
+ * const sink = compaction.snapshot;
+ * if (sink !== null && hash.stamp !== sink.id) sink.emit(store, key, hash, expiresAt);
+ * ```
+ */
+export interface SnapshotSink {
+  /** The compaction's number; a container stamped with it is in hand. */
+  readonly id: number;
+  /** Writes `value`, under `key` in `store`, to the snapshot as it is now, and stamps it. */
+  emit(store: Store, key: string, value: Container, expiresAt: number): void;
+}
