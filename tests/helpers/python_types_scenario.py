@@ -1,0 +1,71 @@
+"""Redis's data types through Debian's python3-redis with its default options.
+
+Usage: python_types_scenario.py PORT
+
+Hashes and sets as an application uses them: hset with a mapping, hgetall,
+hincrby, hincrbyfloat, hdel, hscan_iter; sadd, smembers, sismember, sinter,
+srem, sscan_iter; a wrong type raising redis.ResponseError; a transaction
+pipeline mixing both types. It prints one JSON line of results (bytes as
+text, sets as sorted lists); tests/server/client_types_test.ts runs it
+against redis-server and against walkv and compares the two lines.
+"""
+
+import json
+import sys
+
+import redis
+
+
+def plain(value):
+    """The value as JSON can carry it, in an order that does not depend on a hash table."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, BaseException):
+        return {"class": type(value).__name__, "message": str(value)}
+    if isinstance(value, dict):
+        return sorted([plain(k), plain(v)] for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(plain(item) for item in value)
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def attempt(action):
+    try:
+        return plain(action())
+    except redis.RedisError as error:
+        return plain(error)
+
+
+def main():
+    client = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]))
+    client.flushall()
+    results = {}
+    results["hset"] = client.hset("user:1", mapping={"name": "ada", "visits": 1})
+    results["hget"] = plain(client.hget("user:1", "name"))
+    results["hincrby"] = client.hincrby("user:1", "visits", 41)
+    results["hincrbyfloat"] = client.hincrbyfloat("user:1", "score", 0.1)
+    results["hgetall"] = plain(client.hgetall("user:1"))
+    results["hmget"] = plain(client.hmget("user:1", ["name", "nope"]))
+    results["hdel"] = client.hdel("user:1", "score")
+    results["hexists"] = client.hexists("user:1", "score")
+    for i in range(300):
+        client.hset("big", f"f{i}", i)
+    results["hscan"] = plain(sorted(client.hscan_iter("big", match="f1*")))
+    results["sadd"] = client.sadd("tags", "a", "b", "c")
+    results["smembers"] = plain(client.smembers("tags"))
+    results["sismember"] = client.sismember("tags", "b")
+    client.sadd("other", "b", "c", "d")
+    results["sinter"] = plain(client.sinter("tags", "other"))
+    results["srem"] = client.srem("tags", "a")
+    results["sscan"] = plain(sorted(client.sscan_iter("tags")))
+    client.set("plain", "text")
+    results["wrongtype"] = attempt(lambda: client.hget("plain", "f"))
+    pipe = client.pipeline()
+    pipe.hset("tx", "f", "v").sadd("txs", "m").hgetall("tx").smembers("txs")
+    results["pipeline"] = plain(pipe.execute())
+    print(json.dumps(results, sort_keys=True))
+
+
+main()
