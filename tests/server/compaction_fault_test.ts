@@ -1,7 +1,9 @@
 /**
  * A compaction stopped for good at each of its steps (the server's test hook),
- * under write load, then SIGKILL: after the restart every acknowledged write
- * and delete is there, expiries are kept, the unfinished compaction file is
+ * under write load (strings, and hash and set changes from
+ * `tests/helpers/container_load.ts`), with a large hash and set to snapshot,
+ * then SIGKILL: after the restart every acknowledged write and delete is
+ * there, each container change applied exactly once, expiries are kept, the unfinished compaction file is
  * gone (and the log says so when the kill came before the rename), and the
  * restarted server writes and compacts normally.
  *
@@ -24,6 +26,7 @@ import {
 import { exists, tempDir } from "../helpers/temp_dir.ts";
 import { COMPACTION_STEPS } from "../../src/wal/compactor.ts";
 import { type KeyState, verifyKeys, WriteLoad } from "../helpers/write_load.ts";
+import { ContainerLoad } from "../helpers/container_load.ts";
 
 /** The compaction's steps, in order (the server's `WALKV_TEST_COMPACTION_PAUSE` values). */
 const STEPS = COMPACTION_STEPS;
@@ -35,6 +38,10 @@ const SLICE_KEYS = 16;
 const TTL_MS = 3_600_000;
 const WRITERS = 4;
 const KEYS_PER_WRITER = 16;
+/** Clients changing hashes and sets beside the string load (`ContainerLoad`). */
+const CONTAINER_CLIENTS = 2;
+/** Members of the hash and the set written before the compaction: many snapshot records. */
+const BIG_MEMBERS = 3000;
 /** How long the load goes on while the compaction is stopped at its step. */
 const PAUSED_LOAD_MS = 100;
 
@@ -126,6 +133,34 @@ async function checkExpected(port: number, expected: Map<string, Expected>): Pro
   return wrong;
 }
 
+/** A hash and a set of {@linkcode BIG_MEMBERS} each, so containers span many snapshot slices. */
+async function preloadContainers(port: number): Promise<void> {
+  using connection = await RawConnection.connect(port);
+  const fields: string[] = [];
+  const members: string[] = [];
+  for (let i = 0; i < BIG_MEMBERS; i++) {
+    fields.push(`f${i}`, `v${i}`);
+    members.push(`m${i}`);
+  }
+  assertEquals(await respCall(connection, "HSET", "big:h", ...fields), `:${BIG_MEMBERS}\r\n`);
+  assertEquals(await respCall(connection, "SADD", "big:s", ...members), `:${BIG_MEMBERS}\r\n`);
+}
+
+/** The preloaded hash and set, as {@linkcode preloadContainers} wrote them. */
+async function checkContainers(port: number): Promise<void> {
+  using connection = await RawConnection.connect(port);
+  assertEquals(await respCall(connection, "HLEN", "big:h"), `:${BIG_MEMBERS}\r\n`);
+  assertEquals(await respCall(connection, "SCARD", "big:s"), `:${BIG_MEMBERS}\r\n`);
+  for (const i of [0, 1, BIG_MEMBERS >> 1, BIG_MEMBERS - 1]) {
+    const value = `v${i}`;
+    assertEquals(
+      await respCall(connection, "HGET", "big:h", `f${i}`),
+      `$${value.length}\r\n${value}\r\n`,
+    );
+    assertEquals(await respCall(connection, "SISMEMBER", "big:s", `m${i}`), ":1\r\n");
+  }
+}
+
 /** Starts a compaction over the text protocol and checks the reply. */
 async function compact(server: ServerProcess): Promise<void> {
   using connection = await RawConnection.connect(server.port);
@@ -145,6 +180,7 @@ for (const [index, step] of STEPS.entries()) {
     const known = new Map<string, KeyState>();
     let expected: Map<string, Expected>;
     let inFlight: WriteLoad["inFlight"];
+    let containerLoad: ContainerLoad;
     {
       await using server = await startServer({
         walDir: dir.path,
@@ -156,6 +192,8 @@ for (const [index, step] of STEPS.entries()) {
         },
       });
       expected = await preload(server.port);
+      await preloadContainers(server.port);
+      const containers = new ContainerLoad(server.port, Array(CONTAINER_CLIENTS).fill(0));
       const load = await WriteLoad.start({
         port: server.port,
         keys: loadKeys,
@@ -191,8 +229,11 @@ for (const [index, step] of STEPS.entries()) {
         `no write was acknowledged in ${PAUSED_LOAD_MS} ms while compaction was stopped at "${step}"`,
       );
       load.expectKill();
+      containers.stop();
       const status = await server.kill();
       await load.done;
+      await containers.done;
+      containerLoad = containers;
       inFlight = load.inFlight;
       assertEquals(status.signal, "SIGKILL");
       assertEquals(server.stderrText(), "", "the run before the kill warned");
@@ -209,6 +250,9 @@ for (const [index, step] of STEPS.entries()) {
       }
       assertEquals(await checkExpected(server.port, expected), []);
       assertEquals(await verifyKeys(server.port, loadKeys.flat(), known, inFlight), []);
+      // Every acknowledged container change, each applied once, and the preloaded containers whole.
+      await containerLoad!.found(server.port);
+      await checkContainers(server.port);
 
       // The restarted server writes, and compacts to the end without the hook.
       using connection = await RawConnection.connect(server.port);

@@ -1,0 +1,174 @@
+/**
+ * A load of container changes whose outcome a model can replay: client `c`'s
+ * command `k` (from 1) is a pure function of `c` and `k` (a SET, HSET, HDEL,
+ * SADD, SREM or HINCRBY on the client's own keys `s:c`, `h:c`, `t:c`), so
+ * the state after its first `n` commands is known exactly, and a test finds
+ * which `n` a restarted server holds. Used by the SIGKILL tests.
+ *
+ * @module
+ */
+import { respCall } from "./resp_reply.ts";
+import { RawConnection } from "./server_process.ts";
+
+const FIELDS = 40;
+
+/** One client's keys as a model holds them. */
+export interface State {
+  string: string | null;
+  hash: Map<string, string>;
+  set: Set<string>;
+}
+
+/** Client `c`'s command `k` (from 1), and what it does to the model. */
+export function command(c: number, k: number): { args: string[]; apply(state: State): void } {
+  const field = `f${(k * 7) % FIELDS}`;
+  const member = `m${(k * 3) % FIELDS}`;
+  switch (k % 6) {
+    case 0:
+      return {
+        args: ["SET", `s:${c}`, `v${k}`],
+        apply: (state) => void (state.string = `v${k}`),
+      };
+    case 1:
+      return {
+        args: ["HSET", `h:${c}`, field, `v${k}`, `g${k % 3}`, `w${k}`],
+        apply: (state) => {
+          state.hash.set(field, `v${k}`);
+          state.hash.set(`g${k % 3}`, `w${k}`);
+        },
+      };
+    case 2:
+      return {
+        // The field the command before set, and one set some commands ago.
+        args: ["HDEL", `h:${c}`, `f${(7 * (k - 1)) % FIELDS}`, `f${(7 * (k - 7)) % FIELDS}`],
+        apply: (state) => {
+          state.hash.delete(`f${(7 * (k - 1)) % FIELDS}`);
+          state.hash.delete(`f${(7 * (k - 7)) % FIELDS}`);
+        },
+      };
+    case 3:
+      return {
+        args: ["SADD", `t:${c}`, member, `n${k % 5}`],
+        apply: (state) => {
+          state.set.add(member);
+          state.set.add(`n${k % 5}`);
+        },
+      };
+    case 4:
+      return {
+        // The member the command before added, and one of the five `n` members.
+        args: ["SREM", `t:${c}`, `m${(3 * (k - 1)) % FIELDS}`, `n${(k + 1) % 5}`],
+        apply: (state) => {
+          state.set.delete(`m${(3 * (k - 1)) % FIELDS}`);
+          state.set.delete(`n${(k + 1) % 5}`);
+        },
+      };
+    default:
+      return {
+        args: ["HINCRBY", `h:${c}`, "counter", String(k)],
+        apply: (state) =>
+          void state.hash.set("counter", String(Number(state.hash.get("counter") ?? 0) + k)),
+      };
+  }
+}
+
+export function modelAfter(c: number, n: number): State {
+  const state: State = { string: null, hash: new Map(), set: new Set() };
+  for (let k = 1; k <= n; k++) command(c, k).apply(state);
+  return state;
+}
+
+/** The model's state as the server's replies would show it. */
+export function expectedReplies(state: State): string[] {
+  const bulk = (text: string) => `$${text.length}\r\n${text}\r\n`;
+  const pairs = [...state.hash].sort(([a], [b]) => (a < b ? -1 : 1));
+  const members = [...state.set].sort();
+  return [
+    state.string === null ? "$-1\r\n" : bulk(state.string),
+    `*${pairs.length * 2}\r\n${pairs.map(([f, v]) => bulk(f) + bulk(v)).join("")}`,
+    `*${members.length}\r\n${members.map(bulk).join("")}`,
+  ];
+}
+
+/** Client `c`'s keys as the server holds them, hash pairs and set members sorted. */
+export async function serverState(port: number, c: number): Promise<string[]> {
+  using connection = await RawConnection.connect(port);
+  const string = await respCall(connection, "GET", `s:${c}`);
+  const hash = await respCall(connection, "HGETALL", `h:${c}`);
+  const set = await respCall(connection, "SMEMBERS", `t:${c}`);
+  const items = (reply: string) =>
+    reply.slice(reply.indexOf("\r\n") + 2).match(/\$\d+\r\n[^\r]*\r\n/g) ?? [];
+  const hashItems = items(hash);
+  const pairs: string[] = [];
+  for (let i = 0; i < hashItems.length; i += 2) pairs.push(hashItems[i] + hashItems[i + 1]);
+  pairs.sort((a, b) => {
+    const fa = a.split("\r\n")[1];
+    const fb = b.split("\r\n")[1];
+    return fa < fb ? -1 : 1;
+  });
+  const members = items(set).sort((a, b) => (a.split("\r\n")[1] < b.split("\r\n")[1] ? -1 : 1));
+  return [
+    string,
+    `*${hashItems.length}\r\n${pairs.join("")}`,
+    `*${members.length}\r\n${members.join("")}`,
+  ];
+}
+
+/**
+ * Runs `clients` connections on `port`, each sending its commands one at a
+ * time from `done[c] + 1` until {@linkcode ContainerLoad.stop} or the server
+ * dies; `acknowledged` and `sent` bound what each client's keys may hold.
+ */
+export class ContainerLoad {
+  readonly acknowledged: number[];
+  readonly sent: number[];
+  readonly done: Promise<unknown>;
+  #stop = false;
+
+  constructor(port: number, from: readonly number[]) {
+    this.acknowledged = from.slice();
+    this.sent = from.slice();
+    this.done = Promise.allSettled(from.map(async (_, c) => {
+      using connection = await RawConnection.connect(port);
+      while (!this.#stop) {
+        const k = ++this.sent[c];
+        let reply: string;
+        try {
+          reply = await respCall(connection, ...command(c, k).args);
+        } catch {
+          return; // the server was killed
+        }
+        if (reply.startsWith("-")) throw new Error(`client ${c} command ${k}: ${reply}`);
+        this.acknowledged[c] = k;
+      }
+    }));
+  }
+
+  /** Stops sending after each client's command in flight. */
+  stop(): void {
+    this.#stop = true;
+  }
+
+  /**
+   * For each client, the `n` in `[acknowledged, sent]` whose state the server
+   * on `port` holds, or an error naming the client that matches none.
+   */
+  async found(port: number): Promise<number[]> {
+    const found: number[] = [];
+    for (let c = 0; c < this.sent.length; c++) {
+      const actual = JSON.stringify(await serverState(port, c));
+      let n = -1;
+      for (let i = this.acknowledged[c]; i <= this.sent[c]; i++) {
+        if (actual === JSON.stringify(expectedReplies(modelAfter(c, i)))) n = i;
+      }
+      if (n === -1) {
+        throw new Error(
+          `client ${c}: the keys match no n in [${this.acknowledged[c]}, ${this.sent[c]}]: ` +
+            actual.slice(0, 300),
+        );
+      }
+      found.push(n);
+    }
+    return found;
+  }
+}
