@@ -24,7 +24,9 @@
  *   --rounds N       measure everything N times, interleaved; report the
  *                    median and the range                  (default 3)
  *   --only LIST      parts to run: get1,get16,set1,set16 (throughput workloads),
- *                    rb (redis-benchmark) and restart (the WAL part) (default all)
+ *                    rb (redis-benchmark), types (data types: throughput by
+ *                    redis-benchmark and memory for 1M-member containers)
+ *                    and restart (the WAL part) (default all)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
@@ -45,6 +47,7 @@ import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
 import { median } from "./median.ts";
 import { redisBenchmarkBench } from "./redis_benchmark_bench.ts";
 import { restartBench } from "./restart_bench.ts";
+import { typesBench } from "./types_bench.ts";
 import { ServerProcess } from "./server_process.ts";
 import type { Operation, Protocol } from "./workload_shape.ts";
 
@@ -74,6 +77,8 @@ const RESP_RATIO_TARGET = 0.8;
 const RESTART = "restart";
 /** `--only`'s name for the redis-benchmark part. */
 const REDIS_BENCHMARK = "rb";
+/** `--only`'s name for the data-types part. */
+const TYPES = "types";
 
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
@@ -85,6 +90,8 @@ interface BenchOptions {
   workloads: Workload[];
   /** Whether to run the redis-benchmark part. */
   redisBenchmark: boolean;
+  /** Whether to run the data-types part. */
+  types: boolean;
   /** Whether to run the WAL compaction and restart part. */
   restart: boolean;
   connections: number;
@@ -125,6 +132,7 @@ function parseOptions(args: string[]): BenchOptions {
     warmup: 0.5,
     workloads: [...WORKLOADS],
     redisBenchmark: true,
+    types: true,
     restart: true,
     connections: 50,
     workers: 0,
@@ -178,7 +186,7 @@ function parseOptions(args: string[]): BenchOptions {
       }
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
-        const parts = [REDIS_BENCHMARK, RESTART];
+        const parts = [REDIS_BENCHMARK, TYPES, RESTART];
         for (const name of names) {
           if (!parts.includes(name) && !WORKLOADS.some((w) => w.name === name)) {
             const known = [...WORKLOADS.map((w) => w.name), ...parts].join(",");
@@ -187,6 +195,7 @@ function parseOptions(args: string[]): BenchOptions {
         }
         options.workloads = WORKLOADS.filter((w) => names.includes(w.name));
         options.redisBenchmark = names.includes(REDIS_BENCHMARK);
+        options.types = names.includes(TYPES);
         options.restart = names.includes(RESTART);
         break;
       }
@@ -555,6 +564,10 @@ async function main(): Promise<number> {
       const { rounds, redis } = options;
       const baseline = options.baseline ?? undefined;
       console.log("\n" + await redisBenchmarkBench({ rounds, redis, progress, baseline }));
+    }
+    if (options.types && options.redis) {
+      progress("data types part");
+      console.log("\n" + await typesBench({ rounds: options.rounds, progress }));
     }
     if (options.restart) {
       progress("WAL compaction and restart");

@@ -197,7 +197,7 @@ function toolArgs(test: Test, port: number): string[] {
  * The `rps` of test `name` in redis-benchmark's `--csv` output: a header
  * line `"test","rps",…`, then one line per test, every field quoted.
  */
-function parseRate(csv: string, name: string, command: string): number {
+export function parseRate(csv: string, name: string, command: string): number {
   const rows = csv.trim().split("\n").map((line) =>
     line.split(",").map((field) => field.trim().replace(/^"(.*)"$/, "$1"))
   );
