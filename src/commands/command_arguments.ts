@@ -96,4 +96,5 @@ export const ARGUMENTS = {
   sdiff: [{"name": "key", "type": "key", "multiple": true}],
   sdiffstore: [{"name": "destination", "type": "key"}, {"name": "key", "type": "key", "multiple": true}],
   sscan: [{"name": "key", "type": "key"}, {"name": "cursor", "type": "integer"}, {"name": "pattern", "type": "pattern", "token": "MATCH", "optional": true}, {"name": "count", "type": "integer", "token": "COUNT", "optional": true}],
+  object: [],
 } as const satisfies Record<string, readonly DocArgument[]>;

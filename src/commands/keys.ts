@@ -1,7 +1,10 @@
 import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
 import { globMatch } from "./glob_match.ts";
-import { typeOf } from "../store/value.ts";
+import { HashValue } from "../store/hash_value.ts";
+import { SetValue } from "../store/set_value.ts";
+import { typeOf, type Value } from "../store/value.ts";
+import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
 /**
  * `DEL key [key ...]` → how many of the keys existed (each counted once).
@@ -250,4 +253,77 @@ export function move(args: string[], { db, reply, server }: Context): void {
   db.delete(key);
   target.put(key, value, expiresAt);
   reply.integer(1);
+}
+
+/** Redis's OBJECT_ENCODING_EMBSTR_SIZE_LIMIT: a longer string is `raw`. */
+const EMBSTR_BYTES = 44;
+/** A string Redis keeps as an integer: a `long` in its one canonical spelling. */
+const INTEGER_TEXT = /^(0|-?[1-9][0-9]{0,18})$/;
+
+/**
+ * What OBJECT ENCODING answers for `value`: Redis's names for the
+ * representation Redis 7.0 would choose for the same value (`int`, `embstr`,
+ * `raw`; `listpack` or `hashtable` for a hash; `intset` or `hashtable` for a
+ * set). A string changed in place (APPEND, SETRANGE) is `raw` in Redis
+ * whatever its length; here it is named by its length, as if SET.
+ */
+function encodingOf(value: Value): string {
+  if (typeof value === "string") {
+    if (
+      value.length <= 20 && INTEGER_TEXT.test(value) &&
+      BigInt.asIntN(64, BigInt(value)) === BigInt(value)
+    ) {
+      return "int";
+    }
+    return value.length <= EMBSTR_BYTES ? "embstr" : "raw";
+  }
+  if (value instanceof HashValue) return value.compact ? "listpack" : "hashtable";
+  if (value instanceof SetValue) return value.intset ? "intset" : "hashtable";
+  return "unknown";
+}
+
+const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  ENCODING: {
+    arity: 3,
+    run(args, { db, reply }) {
+      const value = db.value(args[2]);
+      if (value === undefined) return reply.nullBulk();
+      reply.bulk(encodingOf(value));
+    },
+  },
+  FREQ: {
+    arity: 3,
+    run(args, { db, reply }) {
+      if (!db.exists(args[2])) return reply.nullBulk();
+      reply.error(
+        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " +
+          "that when switching between policies at runtime LRU and LFU data will take some time " +
+          "to adjust.",
+      );
+    },
+  },
+  HELP: helpSubcommand("OBJECT", [
+    "ENCODING <key>",
+    "    Return the kind of internal representation used in order to store the value",
+    "    associated with a <key>.",
+    "FREQ <key>",
+    "    Return the access frequency index of the <key>. The returned integer is",
+    "    proportional to the logarithm of the recent access frequency of the key.",
+  ]),
+};
+
+/**
+ * `OBJECT ENCODING key` → the name of the representation Redis would use
+ * for the key's value (see {@linkcode encodingOf}), or null when absent;
+ * `OBJECT FREQ key` → Redis's error without an LFU policy (walkv has none);
+ * `OBJECT HELP`. IDLETIME and REFCOUNT are not there (walkv keeps no access
+ * times, and shares no values).
+ *
+ * @example
+ * ```ts
+ * object(["OBJECT", "ENCODING", "counter"], context); // "$3\r\nint\r\n"
+ * ```
+ */
+export function object(args: string[], context: Context): void {
+  runSubcommand("OBJECT", OBJECT_SUBCOMMANDS, args, context);
 }

@@ -1,8 +1,8 @@
 import { RandomSlots } from "./random_slots.ts";
 import type { ContainerBase } from "./value.ts";
 
-/** Redis's `hash-max-listpack-entries`: more fields and a hash leaves its compact encoding. */
-const COMPACT_ENTRIES = 128;
+/** Redis 7.0's `hash-max-listpack-entries` (its built-in default): more fields and a hash leaves its compact encoding. */
+const COMPACT_ENTRIES = 512;
 /** Redis's `hash-max-listpack-value`: a longer field or value does too. */
 const COMPACT_BYTES = 64;
 
@@ -37,7 +37,7 @@ export class HashValue implements ContainerBase {
 
   /**
    * Whether Redis would still hold this hash as a listpack (OBJECT ENCODING,
-   * and HSCAN answering it whole): no more than 128 fields, none longer than
+   * and HSCAN answering it whole): no more than 512 fields, none longer than
    * 64 bytes, nor any value, ever; like Redis's, a hash never goes back.
    */
   get compact(): boolean {

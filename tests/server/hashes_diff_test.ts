@@ -194,18 +194,51 @@ async function hashScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await callWith(countOnly, "HRANDFIELD", "h", "4", "WITHVALUES");
   await call("HRANDFIELD", "h", "-9223372036854775807", "WITHVALUES");
 
-  // A hash past 128 fields leaves Redis's compact encoding: its order is its table's.
+  // A hash past 512 fields leaves Redis's compact encoding: its order is its table's.
   const many: string[] = [];
-  for (let i = 0; i < 300; i++) many.push(`field:${i}`, `value:${i}`);
+  for (let i = 0; i < 600; i++) many.push(`field:${i}`, `value:${i}`);
   await call("HSET", "big", ...many);
   await call("HLEN", "big");
   await callWith(sortedPairs, "HGETALL", "big");
   await callWith(sortedArray, "HKEYS", "big");
   await callWith(sortedArray, "HVALS", "big");
   await scanAll(connection, log, "big");
+  // At 512 fields a hash is still compact: HSCAN answers it whole, in order.
+  const edge: string[] = [];
+  for (let i = 0; i < 512; i++) edge.push(`e${i}`, `${i}`);
+  await call("HSET", "edge", ...edge);
+  await call("HSCAN", "edge", "0", "COUNT", "5");
+  await call("OBJECT", "ENCODING", "edge");
+  await call("HSET", "edge", "one", "more");
+  await call("OBJECT", "ENCODING", "edge");
+  await call("HDEL", "edge", "one");
+  await call("OBJECT", "ENCODING", "edge");
   // A long value does the same at any size.
   await call("HSET", "long", "f", "x".repeat(65));
   await scanAll(connection, log, "long");
+
+  // OBJECT ENCODING: Redis's names for what it would use.
+  await call("OBJECT", "ENCODING", "h");
+  await call("OBJECT", "ENCODING", "big");
+  await call("OBJECT", "ENCODING", "long");
+  await call("OBJECT", "ENCODING", "missing");
+  for (
+    const [key, value] of [
+      ["i1", "123"],
+      ["i2", "-9223372036854775808"],
+      ["i3", "9223372036854775808"],
+      ["i4", "0123"],
+      ["e", "x".repeat(44)],
+      ["r", "x".repeat(45)],
+    ]
+  ) {
+    await call("SET", key, value);
+    await call("OBJECT", "ENCODING", key);
+  }
+  await call("OBJECT", "FREQ", "h");
+  await call("OBJECT", "FREQ", "missing");
+  await call("OBJECT", "ENCODING");
+  await call("OBJECT", "NOPE", "h");
 
   // Keys of any type: expiry, rename, move, scan by type.
   await call("EXPIRE", "h", "100");

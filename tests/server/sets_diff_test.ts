@@ -198,6 +198,10 @@ async function setScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("SSCAN", "missing", "0");
   await call("SSCAN", "big", "x");
 
+  await call("OBJECT", "ENCODING", "ints");
+  await call("OBJECT", "ENCODING", "notint");
+  await call("OBJECT", "ENCODING", "big");
+
   // Keys of any type, and transactions.
   await call("EXPIRE", "b", "100");
   await call("RENAME", "b", "b2");
