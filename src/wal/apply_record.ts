@@ -98,7 +98,9 @@ function applyContainerOp(store: Store, op: ContainerOp, key: string, args: stri
       break;
   }
   if (container.size === 0) {
-    if (existing !== undefined) store.delete(key);
+    if (existing === undefined) return;
+    store.resized(key, container.bytes - before); // as Db.update: the delete sees it empty
+    store.delete(key);
   } else if (existing === undefined) {
     store.set(key, container);
   } else {
