@@ -10,6 +10,7 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/
 import { Databases } from "../../src/db/databases.ts";
 import type { Db } from "../../src/db/db.ts";
 import { HashValue } from "../../src/store/hash_value.ts";
+import { ListValue } from "../../src/store/list_value.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import { SetValue } from "../../src/store/set_value.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -157,6 +158,7 @@ function plainState(store: Store): Map<string, [unknown, number]> {
   const plain = (value: Value): unknown => {
     if (typeof value === "string") return value;
     if (value instanceof HashValue) return { hash: [...value.entries()].sort() };
+    if (value instanceof ListValue) return { list: [...value.values()] }; // in order
     return { set: [...value.members()].sort() };
   };
   return new Map([...store.entries()].map(([key, value, at]) => [key, [plain(value), at]]));
