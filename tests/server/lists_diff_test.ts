@@ -7,10 +7,13 @@
  * MOVE, SCAN TYPE, MULTI/EXEC and WATCH. Lists have no random answers and
  * no table order, so nothing is normalised but HELLO's version and id.
  *
+ * And 3000 random list commands on a few short lists, reply for reply.
+ *
  * Then walkv alone: lists come back element for element after a SIGKILL,
  * and after a compaction (BGREWRITEAOF) and a SIGKILL.
  */
 import { assertEquals } from "@std/assert";
+import { prng } from "../helpers/prng.ts";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { waitForOutput } from "../helpers/server_output.ts";
@@ -462,6 +465,86 @@ for (const protocol of [2, 3] as const) {
     assertEquals(actual, expected);
   });
 }
+
+/** One random list command over a few short lists, a string and a hash, with indexes past both ends. */
+function randomCommand(random: () => number): string[] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const key = () => pick(["a", "b", "c", "a", "b", "c", "a", "b", "c", "str", "hash"]);
+  const element = () => pick(["x", "y", "z", "x", ""]);
+  const index = () => String(Math.floor(random() * 30) - 15);
+  const elements = () => Array.from({ length: 1 + Math.floor(random() * 5) }, element);
+  const end = () => pick(["LEFT", "RIGHT", "left"]);
+  switch (Math.floor(random() * 21)) {
+    case 0:
+    case 17:
+    case 18:
+    case 19:
+      return [pick(["LPUSH", "RPUSH"]), key(), ...elements()];
+    case 1:
+      return [pick(["LPUSHX", "RPUSHX"]), key(), ...elements()];
+    case 2:
+      return [pick(["LPOP", "RPOP"]), key()];
+    case 3:
+      return [pick(["LPOP", "RPOP"]), key(), String(Math.floor(random() * 6))];
+    case 4:
+      return ["LSET", key(), index(), element()];
+    case 5:
+      return ["LINSERT", key(), pick(["BEFORE", "AFTER"]), element(), element()];
+    case 6:
+      return ["LREM", key(), String(Math.floor(random() * 9) - 4), element()];
+    case 7:
+      return random() < 0.5 ? ["LTRIM", key(), index(), index()] : ["LLEN", key()];
+    case 8:
+      return ["LMOVE", key(), key(), end(), end()];
+    case 9:
+      return ["RPOPLPUSH", key(), key()];
+    case 10:
+      return ["LMPOP", "2", key(), key(), end(), "COUNT", String(1 + Math.floor(random() * 4))];
+    case 11:
+      return ["LRANGE", key(), index(), index()];
+    case 12:
+      return ["LINDEX", key(), index()];
+    case 13: {
+      const options = [];
+      if (random() < 0.5) options.push("RANK", pick(["1", "2", "-1", "-2", "3"]));
+      if (random() < 0.5) options.push("COUNT", pick(["0", "1", "2"]));
+      if (random() < 0.3) options.push("MAXLEN", pick(["0", "1", "3"]));
+      return ["LPOS", key(), element(), ...options];
+    }
+    case 14:
+      return ["LLEN", key()];
+    case 15:
+      return pick([["SET", "str", "v"], ["HSET", "hash", "f", "v"], ["DEL", key()]]);
+    case 16:
+      return ["LRANGE", key(), "0", "-1"];
+    default:
+      return [
+        "LTRIM",
+        key(),
+        String(Math.floor(random() * 3)),
+        "-" + (1 + Math.floor(random() * 3)),
+      ];
+  }
+}
+
+/** 3000 random list commands on one server, each reply logged. */
+async function randomScenario(port: number): Promise<string[]> {
+  const log = new Transcript();
+  using connection = await RawConnection.connect(port);
+  await log.call(connection, ["FLUSHALL"]);
+  const random = prng(7_000_15);
+  for (let i = 0; i < 3000; i++) await log.call(connection, randomCommand(random));
+  for (const key of ["a", "b", "c"]) await log.call(connection, ["LRANGE", key, "0", "-1"]);
+  return log.lines;
+}
+
+Deno.test("lists: 3000 random commands answer as redis-server's", async () => {
+  await using redis = await startRedisServer();
+  const expected = await randomScenario(redis.port);
+  await using dir = await tempDir();
+  await using walkv = await startServer({ walDir: dir.path });
+  assertEquals(await randomScenario(walkv.port), expected);
+});
 
 /** LRANGE of each key, whole, and its TTL, for comparing states. */
 async function state(port: number, keys: string[]): Promise<string[]> {
