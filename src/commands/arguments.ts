@@ -41,6 +41,24 @@ export function parseInt64(text: string): bigint | null {
   return value >= INT64_MIN && value <= INT64_MAX ? value : null;
 }
 
+/**
+ * Parses `text` as Redis reads an index or a count (`getLongFromObjectOrReply`:
+ * the whole 64-bit signed range), as the nearest double: exact within ±2^53,
+ * and beyond that only ever compared with a length, which the rounding
+ * cannot change the outcome of. `null` for anything else, which callers
+ * answer with {@linkcode NOT_AN_INTEGER}.
+ *
+ * @example
+ * ```ts
+ * parseLong("-1"); // -1
+ * parseLong("9223372036854775807"); // 9223372036854775808, past any list's end
+ * ```
+ */
+export function parseLong(text: string): number | null {
+  const value = parseInt64(text);
+  return value === null ? null : Number(value);
+}
+
 /** Whether `value` is within Redis's 64-bit signed integer range. */
 export function isInt64(value: bigint): boolean {
   return value >= INT64_MIN && value <= INT64_MAX;

@@ -7,6 +7,7 @@ import * as hashes from "./hashes.ts";
 import * as info from "./info.ts";
 import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
+import * as lists from "./lists.ts";
 import type { TextReply } from "./reply.ts";
 import * as server from "./server.ts";
 import * as sets from "./sets.ts";
@@ -120,6 +121,23 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "SDIFF", arity: -2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Subtract multiple sets", args: ARGUMENTS.sdiff, run: sets.sdiff },
   { name: "SDIFFSTORE", arity: -3, flags: ["write", "denyoom"], acl: ["@write", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Subtract multiple sets and store the resulting set in a key", args: ARGUMENTS.sdiffstore, run: sets.sdiffstore },
   { name: "SSCAN", arity: -3, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, 1, 1], group: "set", since: "2.8.0", summary: "Incrementally iterate Set elements", args: ARGUMENTS.sscan, run: sets.sscan },
+  { name: "LPUSH", arity: -3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Prepend one or multiple elements to a list", args: ARGUMENTS.lpush, run: lists.lpush },
+  { name: "RPUSH", arity: -3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Append one or multiple elements to a list", args: ARGUMENTS.rpush, run: lists.rpush },
+  { name: "LPUSHX", arity: -3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "2.2.0", summary: "Prepend an element to a list, only if the list exists", args: ARGUMENTS.lpushx, run: lists.lpushx },
+  { name: "RPUSHX", arity: -3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "2.2.0", summary: "Append an element to a list, only if the list exists", args: ARGUMENTS.rpushx, run: lists.rpushx },
+  { name: "LPOP", arity: -2, flags: ["write", "fast"], acl: ["@write", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Remove and get the first elements in a list", args: ARGUMENTS.lpop, run: lists.lpop },
+  { name: "RPOP", arity: -2, flags: ["write", "fast"], acl: ["@write", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Remove and get the last elements in a list", args: ARGUMENTS.rpop, run: lists.rpop },
+  { name: "LLEN", arity: 2, flags: ["readonly", "fast"], acl: ["@read", "@list", "@fast"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Get the length of a list", args: ARGUMENTS.llen, run: lists.llen },
+  { name: "LRANGE", arity: 4, flags: ["readonly"], acl: ["@read", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Get a range of elements from a list", args: ARGUMENTS.lrange, run: lists.lrange },
+  { name: "LINDEX", arity: 3, flags: ["readonly"], acl: ["@read", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Get an element from a list by its index", args: ARGUMENTS.lindex, run: lists.lindex },
+  { name: "LSET", arity: 4, flags: ["write", "denyoom"], acl: ["@write", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Set the value of an element in a list by its index", args: ARGUMENTS.lset, run: lists.lset },
+  { name: "LINSERT", arity: 5, flags: ["write", "denyoom"], acl: ["@write", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "2.2.0", summary: "Insert an element before or after another element in a list", args: ARGUMENTS.linsert, run: lists.linsert },
+  { name: "LREM", arity: 4, flags: ["write"], acl: ["@write", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Remove elements from a list", args: ARGUMENTS.lrem, run: lists.lrem },
+  { name: "LTRIM", arity: 4, flags: ["write"], acl: ["@write", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "1.0.0", summary: "Trim a list to the specified range", args: ARGUMENTS.ltrim, run: lists.ltrim },
+  { name: "LPOS", arity: -3, flags: ["readonly"], acl: ["@read", "@list", "@slow"], keys: [1, 1, 1], group: "list", since: "6.0.6", summary: "Return the index of matching elements on a list", args: ARGUMENTS.lpos, run: lists.lpos },
+  { name: "LMOVE", arity: 5, flags: ["write", "denyoom"], acl: ["@write", "@list", "@slow"], keys: [1, 2, 1], group: "list", since: "6.2.0", summary: "Pop an element from a list, push it to another list and return it", args: ARGUMENTS.lmove, run: lists.lmove },
+  { name: "RPOPLPUSH", arity: 3, flags: ["write", "denyoom"], acl: ["@write", "@list", "@slow"], keys: [1, 2, 1], group: "list", since: "1.2.0", summary: "Remove the last element in a list, prepend it to another list and return it", args: ARGUMENTS.rpoplpush, run: lists.rpoplpush },
+  { name: "LMPOP", arity: -4, flags: ["write", "movablekeys"], acl: ["@write", "@list", "@slow"], keys: [0, 0, 0], group: "list", since: "7.0.0", summary: "Pop elements from a list", args: ARGUMENTS.lmpop, run: lists.lmpop },
 ];
 
 /**

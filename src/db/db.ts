@@ -168,6 +168,9 @@ export class Db {
       undo = () => store.delete(key);
     } else if (container.size === 0) {
       const expiresAt = store.expiringSize > 0 ? store.expiresAt(key) : 0;
+      // The store counts what it holds as it goes: take off what the change
+      // took out, since the delete can only see the emptied container.
+      store.resized(key, container.bytes - before);
       store.delete(key);
       undo = () => {
         done.undo();

@@ -1,3 +1,5 @@
+import type { ContainerBase } from "./value.ts";
+
 /** The smallest ring; a list never shrinks below it. */
 const MIN_CAPACITY = 8;
 /** What each element costs in {@linkcode ListValue.bytes} beyond its own length. */
@@ -33,7 +35,7 @@ const ELEMENT_OVERHEAD = 8;
  * list.popTail(); // "a"
  * ```
  */
-export class ListValue {
+export class ListValue implements ContainerBase {
   /** TYPE's answer, and the tag the store's `Container` union tells types apart by. */
   readonly type = "list";
   /** The compaction stamp every container carries (see `src/store/value.ts`). */

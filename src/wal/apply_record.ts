@@ -1,4 +1,5 @@
 import { HashValue } from "../store/hash_value.ts";
+import { ListValue } from "../store/list_value.ts";
 import { SetValue } from "../store/set_value.ts";
 import type { Store } from "../store/store.ts";
 import type { Container } from "../store/value.ts";
@@ -68,6 +69,14 @@ const KINDS = {
   HDEL: HashValue,
   SADD: SetValue,
   SREM: SetValue,
+  LPUSH: ListValue,
+  RPUSH: ListValue,
+  LPOP: ListValue,
+  RPOP: ListValue,
+  LSET: ListValue,
+  LINSERT: ListValue,
+  LREM: ListValue,
+  LTRIM: ListValue,
 } as const;
 
 /**
@@ -96,13 +105,59 @@ function applyContainerOp(store: Store, op: ContainerOp, key: string, args: stri
     case "SREM":
       for (const member of args) (container as SetValue).delete(member);
       break;
+    default:
+      applyListOp(container as ListValue, op, args);
   }
   if (container.size === 0) {
-    if (existing !== undefined) store.delete(key);
+    if (existing === undefined) return;
+    store.resized(key, container.bytes - before); // as Db.update: the delete sees it empty
+    store.delete(key);
   } else if (existing === undefined) {
     store.set(key, container);
   } else {
     store.resized(key, container.bytes - before);
+  }
+}
+
+/**
+ * Replays one list change. The record says where the change was made, and
+ * replay starts from the list as it was then, so every position is inside
+ * the list; one that is not (a key of another type taken as absent, see
+ * {@linkcode applyContainerOp}) changes nothing, as later records rebuild
+ * that key anyway. The numbers were checked when the record was decoded.
+ */
+function applyListOp(list: ListValue, op: ContainerOp, args: string[]): void {
+  switch (op) {
+    case "LPUSH":
+      for (const element of args) list.pushHead(element);
+      return;
+    case "RPUSH":
+      for (const element of args) list.pushTail(element);
+      return;
+    case "LPOP":
+      for (let n = Number(args[0]); n > 0 && list.length > 0; n--) list.popHead();
+      return;
+    case "RPOP":
+      for (let n = Number(args[0]); n > 0 && list.length > 0; n--) list.popTail();
+      return;
+    case "LSET":
+      list.set(Number(args[0]), args[1]);
+      return;
+    case "LINSERT": {
+      const position = Number(args[0]);
+      if (position === list.length) list.pushTail(args[1]);
+      else if (position < list.length) list.insert(position, true, args[1]);
+      return;
+    }
+    case "LREM":
+      list.removeMatching(args[1], Number(args[0]));
+      return;
+    case "LTRIM": {
+      const start = Number(args[0]);
+      const stop = Math.min(Number(args[1]), list.length - 1);
+      list.trim(start, start >= list.length ? -1 : stop);
+      return;
+    }
   }
 }
 

@@ -30,8 +30,17 @@ import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
  * - a container change, op then key then its arguments, as the change that
  *   was made and not the whole container, so that a push stays O(1):
  *   `4HSET` key, field, value, … (sets each field); `4HDEL` key, field, …;
- *   `4SADD` key, member, …; `4SREM` key, member, …. Each creates its
- *   container if the key has none, and a container left empty is removed.
+ *   `4SADD` key, member, …; `4SREM` key, member, …; for lists, the change
+ *   at the position it was made, so that replaying it onto the list as it
+ *   was reproduces the list exactly: `5LPUSH`/`5RPUSH` key, element, …
+ *   (pushed in order); `4LPOP`/`4RPOP` key, count (how many went);
+ *   `4LSET` key, index, element; `7LINSERT` key, index, element (the
+ *   position the element ends at, 0 to the length); `4LREM` key, count,
+ *   element (LREM's count: the first `count` matches, the last `-count`,
+ *   or all for 0); `5LTRIM` key, start, stop (the range kept; start > stop
+ *   keeps nothing); every number a decimal integer, only LREM's negative.
+ *   Each creates its container if the key has none, and a container left
+ *   empty is removed.
  *
  * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
  * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
@@ -63,7 +72,38 @@ export type WalRecord =
   | { op: "CONTAINER"; name: ContainerOp; key: string; args: string[] };
 
 /** The container changes a record can hold, and how many fields each has at least. */
-const CONTAINER_OPS = { HSET: 3, HDEL: 2, SADD: 2, SREM: 2 } as const;
+const CONTAINER_OPS = {
+  HSET: 3,
+  HDEL: 2,
+  SADD: 2,
+  SREM: 2,
+  LPUSH: 2,
+  RPUSH: 2,
+  LPOP: 2,
+  RPOP: 2,
+  LSET: 3,
+  LINSERT: 3,
+  LREM: 3,
+  LTRIM: 3,
+} as const;
+
+/**
+ * The fields of a list change that hold a number (counting the key as 0):
+ * what {@linkcode decodeRecord} checks, and whether the number may be
+ * negative.
+ */
+const NUMBER_FIELDS: Partial<Record<ContainerOp, { fields: readonly number[]; signed: boolean }>> =
+  {
+    LPOP: { fields: [1], signed: false },
+    RPOP: { fields: [1], signed: false },
+    LSET: { fields: [1], signed: false },
+    LINSERT: { fields: [1], signed: false },
+    LREM: { fields: [1], signed: true },
+    LTRIM: { fields: [1, 2], signed: false },
+  };
+/** A number in a list change: decimal, no leading zeros, within what a double holds exactly. */
+const UNSIGNED_NUMBER = /^(0|[1-9][0-9]{0,14})$/;
+const SIGNED_NUMBER = /^(0|-?[1-9][0-9]{0,14})$/;
 
 /** A container change's op: see {@linkcode WalRecord}. */
 export type ContainerOp = keyof typeof CONTAINER_OPS;
@@ -525,6 +565,14 @@ const COLON_OPS = {
   HDEL: -CONTAINER_OPS.HDEL,
   SADD: -CONTAINER_OPS.SADD,
   SREM: -CONTAINER_OPS.SREM,
+  LPUSH: -CONTAINER_OPS.LPUSH,
+  RPUSH: -CONTAINER_OPS.RPUSH,
+  LPOP: CONTAINER_OPS.LPOP,
+  RPOP: CONTAINER_OPS.RPOP,
+  LSET: CONTAINER_OPS.LSET,
+  LINSERT: CONTAINER_OPS.LINSERT,
+  LREM: CONTAINER_OPS.LREM,
+  LTRIM: CONTAINER_OPS.LTRIM,
 } as const;
 /** More databases than any configuration has; a larger index is damage. */
 const MAX_DB_DIGITS = 6;
@@ -599,6 +647,19 @@ function decodeColonRecord(
     const args: string[] = [];
     for (let i = 1; i < count; i++) {
       args.push(flatBinaryFromBytes(bytes, spans[i * 2], spans[i * 2 + 1]));
+    }
+    const numbers = NUMBER_FIELDS[op as ContainerOp];
+    if (numbers !== undefined) {
+      const pattern = numbers.signed ? SIGNED_NUMBER : UNSIGNED_NUMBER;
+      for (const field of numbers.fields) {
+        if (pattern.test(args[field - 1])) continue;
+        return {
+          kind: "malformed",
+          offset: spans[field * 2],
+          reason: `expected ${numbers.signed ? "an integer" : "a count or an index"} in a ${op} ` +
+            `record, found ${JSON.stringify(args[field - 1])}`,
+        };
+      }
     }
     return { kind: "record", record: { op: "CONTAINER", name: op as ContainerOp, key, args }, end };
   }
@@ -717,6 +778,14 @@ const KNOWN_OPS = [
   "HDEL",
   "SADD",
   "SREM",
+  "LPUSH",
+  "RPUSH",
+  "LPOP",
+  "RPOP",
+  "LSET",
+  "LINSERT",
+  "LREM",
+  "LTRIM",
 ] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */

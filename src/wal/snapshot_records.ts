@@ -1,4 +1,3 @@
-import { HashValue } from "../store/hash_value.ts";
 import type { Value } from "../store/value.ts";
 import { encodeContainerOp, encodeExpireAt, encodeSet, type RecordPieces } from "./record.ts";
 
@@ -10,8 +9,8 @@ const CHUNK_BYTES = 64 * 1024;
 /**
  * The records that recreate `key` holding `value` with expiry `expiresAt`
  * (0: none) from nothing: a string's one SET; a container's adds in chunks
- * of bounded size, then its expiry. What a compaction writes per key, and
- * what RENAME and MOVE log for a container.
+ * of bounded size (a list's as RPUSHes, head first), then its expiry. What
+ * a compaction writes per key, and what RENAME and MOVE log for a container.
  *
  * @example
  * ```ts
@@ -30,17 +29,19 @@ export function snapshotRecords(key: string, value: Value, expiresAt: number): R
     }
     if (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) flush();
   };
-  const op = value instanceof HashValue ? "HSET" : "SADD";
+  const op = value.type === "hash" ? "HSET" : value.type === "set" ? "SADD" : "RPUSH";
   const flush = () => {
     if (args.length === 0) return;
     records.push(encodeContainerOp(op, key, args));
     args = [];
     bytes = 0;
   };
-  if (value instanceof HashValue) {
+  if (value.type === "hash") {
     for (const [field, fieldValue] of value.entries()) add(field, fieldValue);
-  } else {
+  } else if (value.type === "set") {
     for (const member of value.members()) add(member);
+  } else {
+    for (const element of value.values()) add(element); // head first: RPUSH rebuilds the order
   }
   flush();
   if (expiresAt !== 0) records.push(encodeExpireAt(key, expiresAt));

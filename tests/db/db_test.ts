@@ -3,6 +3,7 @@ import { assert, assertEquals, assertThrows } from "@std/assert";
 import { RecordingWal } from "../helpers/recording_wal.ts";
 import { Databases } from "../../src/db/databases.ts";
 import { MapStore } from "../../src/store/map_store.ts";
+import { SetValue } from "../../src/store/set_value.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { encodeDel, encodeExpireAt, encodeMulti, encodeSet } from "../../src/wal/record.ts";
@@ -295,4 +296,28 @@ Deno.test("Db commit undoes the command when the WAL refuses its record", () => 
   assertThrows(() => databases.commit(), Error, "is closed");
   assertEquals(store.get("a"), "old");
   assertEquals(store.get("b"), undefined);
+});
+
+Deno.test("Db update that empties a container takes its bytes off the store's count, and its undo puts them back", () => {
+  for (
+    const makeStore of [(clock: () => number) => new MapStore(clock), () => new ShardedStore(4)]
+  ) {
+    const { wal, db, store, databases } = setup(makeStore);
+    db.update("set", SetValue, "SADD", (set) => {
+      set.add("member");
+      return { args: ["member"], undo: () => set.delete("member") };
+    });
+    databases.commit();
+    assertEquals(store.bytes, "set".length + "member".length);
+    db.update("set", SetValue, "SREM", (set) => {
+      set.delete("member");
+      return { args: ["member"], undo: () => set.add("member") };
+    }, false);
+    databases.commit();
+    assertEquals(store.size, 0);
+    assertEquals(store.bytes, 0, "the emptied set's member is not counted any more");
+    wal.rollbacks[1]();
+    assertEquals(store.bytes, "set".length + "member".length, "the undo counts it again");
+    assertEquals((store.get("set") as SetValue).has("member"), true);
+  }
 });

@@ -627,3 +627,57 @@ Deno.test("container changes round-trip, and too few fields is damage", () => {
     reason: "a SREM record has at least 2 field(s), found 1",
   });
 });
+
+Deno.test("list changes are walkv's colon records, by hand-written bytes", () => {
+  const cases: [Parameters<typeof encodeContainerOp>, string][] = [
+    [["LPUSH", "q", ["a", "bc"]], "5LPUSH1:q1:a2:bc\n"],
+    [["RPUSH", "list", ["x\n", ""]], "5RPUSH4:list2:x\n0:\n"],
+    [["LPOP", "q", ["2"]], "4LPOP1:q1:2\n"],
+    [["RPOP", "q", ["10"]], "4RPOP1:q2:10\n"],
+    [["LSET", "q", ["0", "new"]], "4LSET1:q1:03:new\n"],
+    [["LINSERT", "q", ["3", "v"]], "7LINSERT1:q1:31:v\n"],
+    [["LREM", "q", ["-2", "a"]], "4LREM1:q2:-21:a\n"],
+    [["LTRIM", "q", ["1", "0"]], "5LTRIM1:q1:11:0\n"],
+  ];
+  for (const [[op, key, args], text] of cases) {
+    assertEquals(recordText(encodeContainerOp(op, key, args)), text);
+    assertEquals(decode(text), {
+      kind: "record",
+      record: { op: "CONTAINER", name: op, key, args },
+      end: text.length,
+    });
+  }
+  // Sealed, the checksums from the same bitwise CRC-32C as above.
+  for (
+    const [record, sealed] of [
+      ["5RPUSH1:q1:a1:b\n", "3CRC16:c0eadb45:5RPUSH1:q1:a1:b\n"],
+      ["4LREM1:q2:-21:a\n", "3CRC16:de93607f:4LREM1:q2:-21:a\n"],
+    ]
+  ) {
+    assertEquals(recordText(sealRecord([record])), sealed);
+    assertEquals(decode(sealed).kind, "record");
+  }
+});
+
+Deno.test("a list change with a bad number or the wrong field count is damage", () => {
+  for (
+    const [text, offset, reason] of [
+      ["4LPOP1:q1:x\n", 10, 'expected a count or an index in a LPOP record, found "x"'],
+      ["4RPOP1:q2:-1\n", 10, 'expected a count or an index in a RPOP record, found "-1"'],
+      ["4LSET1:q2:011:v\n", 10, 'expected a count or an index in a LSET record, found "01"'],
+      ["7LINSERT1:q0:1:v\n", 13, 'expected a count or an index in a LINSERT record, found ""'],
+      ["4LREM1:q2:+11:a\n", 10, 'expected an integer in a LREM record, found "+1"'],
+      ["4LREM1:q2:-01:a\n", 10, 'expected an integer in a LREM record, found "-0"'],
+      ["5LTRIM1:q1:02: 1\n", 14, 'expected a count or an index in a LTRIM record, found " 1"'],
+      ["4LPOP1:q\n", 0, "a LPOP record has 2 field(s), found 1"],
+      ["4LPOP1:q1:11:x\n", 0, "a LPOP record has 2 field(s), found 3"],
+      ["5LTRIM1:q1:0\n", 0, "a LTRIM record has 3 field(s), found 2"],
+      ["5RPUSH1:q\n", 0, "a RPUSH record has at least 2 field(s), found 1"],
+      ["7LINSERT1:q1:01:v1:w\n", 0, "a LINSERT record has 3 field(s), found 4"],
+    ] as const
+  ) {
+    assertEquals(decode(text), { kind: "malformed", offset, reason }, text);
+  }
+  assertEquals(decode("4LREM1:q1:01:a\n").kind, "record", "LREM's 0 removes every match");
+  assertEquals(decode("5LPUSH1:q1:-\n").kind, "record", "an element is any bytes");
+});
