@@ -44,6 +44,8 @@ export class ClientState<Queued = unknown> implements Watcher {
   dirty = false;
   /** The keys WATCHed since the last EXEC, DISCARD or UNWATCH. */
   watched: WatchedKey[] = [];
+  /** While a blocking command waits: how to give it up (the client went away). */
+  blocked: { cancel(): void } | null = null;
 
   constructor(id: number, address: string, authenticated: boolean) {
     this.id = id;

@@ -23,7 +23,8 @@ export type CommandFlag =
   | "skip_slowlog"
   | "no_multi"
   | "no_async_loading"
-  | "movablekeys";
+  | "movablekeys"
+  | "blocking";
 
 /** Redis's documentation groups, as COMMAND DOCS reports them. */
 export type CommandGroup =

@@ -91,8 +91,14 @@ export class CommandGate implements CommandCaller {
     context.db = databases.get(client.db);
     const mark = reply.length;
     const running = this.call(entry, dialect, args, context);
-    if (running) return running.then(() => this.#commit(entry, dialect, context, mark));
+    if (running) {
+      return running.then(() => {
+        this.#commit(entry, dialect, context, mark);
+        databases.serveBlocked();
+      });
+    }
     this.#commit(entry, dialect, context, mark);
+    databases.serveBlocked();
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Db } from "../db/db.ts";
 import { ListValue } from "../store/list_value.ts";
 import { NOT_AN_INTEGER, parseInt64, parseLong, SYNTAX_ERROR } from "./arguments.ts";
+import { blockOn, parseTimeout } from "./blocking.ts";
 import type { Context, Run } from "./command_spec.ts";
 
 /**
@@ -464,42 +465,177 @@ export function rpoplpush(args: string[], context: Context): void {
   move(context, args[1], args[2], "tail", "head");
 }
 
+/** LMPOP's and BLMPOP's arguments from `numkeys` on: the keys, the end, the count. */
+interface Mpop {
+  keys: string[];
+  end: End;
+  count: number;
+}
+
+/** Reads `numkeys key [key ...] LEFT|RIGHT [COUNT count]` from `args[at]` on; else Redis's error. */
+function parseMpop(args: string[], at: number): Mpop | { error: string } {
+  const numkeys = parseInt64(args[at]);
+  if (numkeys === null || numkeys < 1n) return { error: "ERR numkeys should be greater than 0" };
+  if (numkeys + BigInt(at) + 1n >= BigInt(args.length)) return { error: SYNTAX_ERROR };
+  const whereAt = Number(numkeys) + at + 1;
+  const end = parseEnd(args[whereAt]);
+  if (end === null) return { error: SYNTAX_ERROR };
+  let count = -1;
+  for (let i = whereAt + 1; i < args.length; i++) {
+    if (count === -1 && args[i].toUpperCase() === "COUNT" && i < args.length - 1) {
+      const parsed = parseInt64(args[++i]);
+      if (parsed === null || parsed < 1n) return { error: "ERR count should be greater than 0" };
+      count = Number(parsed);
+    } else {
+      return { error: SYNTAX_ERROR };
+    }
+  }
+  return { keys: args.slice(at + 1, whereAt), end, count: count === -1 ? 1 : count };
+}
+
+/** Pops up to `count` from `end` of the list under `key` and answers `[key, elements]`. */
+function mpopFrom({ db, reply }: Context, key: string, end: End, count: number): void {
+  const popped = popElements(db, key, end, count);
+  reply.array(2);
+  reply.bulk(key);
+  reply.bulkArray(popped);
+}
+
 /**
  * `LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]` → `[key, elements]`
  * for the first of the keys holding a list, up to `count` (default 1)
  * popped from that end; a null array when none does. A key of another
  * type is WRONGTYPE when the search reaches it.
  */
-export function lmpop(args: string[], { db, reply }: Context): void {
-  const numkeys = parseInt64(args[1]);
-  if (numkeys === null || numkeys < 1n) {
-    return reply.error("ERR numkeys should be greater than 0");
-  }
-  if (numkeys + 2n >= BigInt(args.length)) return reply.error(SYNTAX_ERROR);
-  const whereAt = Number(numkeys) + 2;
-  const end = parseEnd(args[whereAt]);
-  if (end === null) return reply.error(SYNTAX_ERROR);
-  let count = -1;
-  for (let i = whereAt + 1; i < args.length; i++) {
-    if (count === -1 && args[i].toUpperCase() === "COUNT" && i < args.length - 1) {
-      const parsed = parseInt64(args[++i]);
-      if (parsed === null || parsed < 1n) {
-        return reply.error("ERR count should be greater than 0");
-      }
-      count = Number(parsed);
-    } else {
-      return reply.error(SYNTAX_ERROR);
+export function lmpop(args: string[], context: Context): void {
+  const { db, reply } = context;
+  const mpop = parseMpop(args, 1);
+  if ("error" in mpop) return reply.error(mpop.error);
+  const key = mpop.keys.find((key) => db.container(key, ListValue) !== undefined);
+  if (key === undefined) return reply.nullArray();
+  mpopFrom(context, key, mpop.end, mpop.count);
+}
+
+// --- Blocking pops ---------------------------------------------------------------
+
+/**
+ * The first of `keys` holding a list, which is never empty; `undefined`
+ * when none does. A key of another type before it is WRONGTYPE when
+ * `strict` (the first look, as Redis checks), and passed over otherwise
+ * (a blocked client woken later keeps waiting, as in Redis).
+ */
+function firstList(db: Db, keys: readonly string[], strict: boolean): string | undefined {
+  for (const key of keys) {
+    if (strict ? db.container(key, ListValue) !== undefined : db.value(key) instanceof ListValue) {
+      return key;
     }
   }
-  if (count === -1) count = 1;
-  for (let i = 2; i < whereAt; i++) {
-    const key = args[i];
-    if (db.container(key, ListValue) === undefined) continue;
-    const popped = popElements(db, key, end, count);
-    reply.array(2);
-    reply.bulk(key);
-    reply.bulkArray(popped);
-    return;
+  return undefined;
+}
+
+/**
+ * BLPOP and BRPOP: pop from the first of the keys holding a list, answering
+ * `[key, element]`; with none, block until a push to one of them (see
+ * `blockOn`), or answer a null array on timeout, or at once inside MULTI.
+ */
+function blockingPopCommand(end: End): Run {
+  return (args, context) => {
+    const { db, reply } = context;
+    const timeout = parseTimeout(args[args.length - 1]);
+    if (typeof timeout !== "number") return reply.error(timeout.error);
+    const keys = args.slice(1, -1);
+    const pop = (strict: boolean): boolean => {
+      const key = firstList(db, keys, strict);
+      if (key === undefined) return false;
+      const [element] = popElements(db, key, end, 1);
+      reply.array(2);
+      reply.bulk(key);
+      reply.bulk(element);
+      return true;
+    };
+    if (pop(true)) return;
+    if (context.atomic) return reply.nullArray();
+    return blockOn(context, keys, timeout, () => pop(false), () => reply.nullArray());
+  };
+}
+
+/**
+ * `BLPOP key [key ...] timeout` → `[key, element]` from the head of the
+ * first list, blocking up to `timeout` seconds (fractions allowed, 0 for
+ * ever) while they are all empty; a null array when it passes.
+ *
+ * @example
+ * ```ts
+ * await blpop(["BLPOP", "jobs", "0"], context); // "*2\r\n$4\r\njobs\r\n$2\r\nj1\r\n" once pushed
+ * ```
+ */
+export const blpop: Run = blockingPopCommand("head");
+
+/** `BRPOP key [key ...] timeout` → BLPOP from the tails. */
+export const brpop: Run = blockingPopCommand("tail");
+
+/**
+ * BLMOVE and BRPOPLPUSH: LMOVE at once when `source` holds a list, else
+ * block until a push to it, answering the element moved (null inside
+ * MULTI, a null array on timeout, as Redis does).
+ */
+function blockingMove(
+  context: Context,
+  source: string,
+  destination: string,
+  from: End,
+  to: End,
+  timeoutText: string,
+): void | Promise<void> {
+  const { db, reply } = context;
+  const timeout = parseTimeout(timeoutText);
+  if (typeof timeout !== "number") return reply.error(timeout.error);
+  if (db.container(source, ListValue) !== undefined) {
+    return move(context, source, destination, from, to);
   }
-  reply.nullArray();
+  if (context.atomic) return reply.nullBulk();
+  return blockOn(context, [source], timeout, () => {
+    const target = db.value(destination);
+    if (!(db.value(source) instanceof ListValue)) return false;
+    if (target !== undefined && !(target instanceof ListValue)) return false;
+    move(context, source, destination, from, to);
+    return true;
+  }, () => reply.nullArray());
+}
+
+/**
+ * `BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout` → LMOVE, blocking
+ * while `source` is empty.
+ */
+export function blmove(args: string[], context: Context): void | Promise<void> {
+  const from = parseEnd(args[3]);
+  const to = parseEnd(args[4]);
+  if (from === null || to === null) return context.reply.error(SYNTAX_ERROR);
+  return blockingMove(context, args[1], args[2], from, to, args[5]);
+}
+
+/** `BRPOPLPUSH source destination timeout` → BLMOVE source destination RIGHT LEFT. */
+export function brpoplpush(args: string[], context: Context): void | Promise<void> {
+  return blockingMove(context, args[1], args[2], "tail", "head", args[3]);
+}
+
+/**
+ * `BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]` → LMPOP,
+ * blocking while every key is empty.
+ */
+export function blmpop(args: string[], context: Context): void | Promise<void> {
+  const { db, reply } = context;
+  const timeout = parseTimeout(args[1]);
+  if (typeof timeout !== "number") return reply.error(timeout.error);
+  const mpop = parseMpop(args, 2);
+  if ("error" in mpop) return reply.error(mpop.error);
+  const pop = (strict: boolean): boolean => {
+    const key = firstList(db, mpop.keys, strict);
+    if (key === undefined) return false;
+    mpopFrom(context, key, mpop.end, mpop.count);
+    return true;
+  };
+  if (pop(true)) return;
+  if (context.atomic) return reply.nullArray();
+  return blockOn(context, mpop.keys, timeout, () => pop(false), () => reply.nullArray());
 }

@@ -24,6 +24,9 @@ export class Databases {
   readonly #wal: Wal;
   readonly #journal: Journal;
   readonly #compaction: CompactionControl | null;
+  /** Keys that changed while clients were blocked on them: `[db, key, db, key, …]`. */
+  readonly #ready: (Db | string)[] = [];
+  #serving = false;
 
   /**
    * @param stores one per database, in order.
@@ -39,7 +42,10 @@ export class Databases {
     this.#wal = wal;
     this.#journal = new Journal(wal);
     const snapshot = () => compaction?.snapshot ?? null;
-    this.#dbs = stores.map((store, index) => new Db(index, store, this.#journal, clock, snapshot));
+    const ready = (db: Db, key: string) => this.#ready.push(db, key);
+    this.#dbs = stores.map((store, index) =>
+      new Db(index, store, this.#journal, clock, snapshot, ready)
+    );
     this.#compaction = compaction;
   }
 
@@ -80,6 +86,33 @@ export class Databases {
     second.touchAll(first);
     first.swapStores(second);
     this.#journal.add(encodeSwapDb(a, b), () => first.swapStores(second));
+  }
+
+  /**
+   * Serves the clients blocked on keys that changed (Redis's
+   * `handleClientsBlockedOnKeys`), after a command has committed: on each
+   * such key, first come first served, as long as the key lasts; each one
+   * served commits its own change. A change that readies another key (a
+   * BLMOVE pushing where others wait) is served in the same pass.
+   */
+  serveBlocked(): void {
+    if (this.#ready.length === 0 || this.#serving) return;
+    this.#serving = true;
+    try {
+      while (this.#ready.length > 0) {
+        const ready = this.#ready.splice(0);
+        for (let i = 0; i < ready.length; i += 2) {
+          const db = ready[i] as Db;
+          const key = ready[i + 1] as string;
+          for (const waiter of db.waitersOf(key)) {
+            if (!db.exists(key)) break;
+            if (waiter.retry()) this.commit();
+          }
+        }
+      }
+    } finally {
+      this.#serving = false;
+    }
   }
 
   /** Refuses writes once the WAL has failed: the error, else `null`. */

@@ -31,6 +31,14 @@ export interface ContainerChange {
   undo: () => void;
 }
 
+/**
+ * A client blocked on keys (BLPOP and its kin) until a change to one of them
+ * lets it be served: `retry` tries to serve it now, and says whether it did.
+ */
+export interface Waiter {
+  retry(): boolean;
+}
+
 /** A client WATCHing keys: a change to one sets `dirty`. */
 export interface Watcher {
   dirty: boolean;
@@ -63,10 +71,14 @@ export class Db {
   /** Watchers by key; empty unless some client WATCHes a key here. */
   readonly #watchers = new Map<string, Set<Watcher>>();
   readonly #snapshot: () => SnapshotSink | null;
+  /** Blocked clients by key, in the order they blocked; empty unless someone waits here. */
+  readonly #waiters = new Map<string, Waiter[]>();
+  readonly #ready: (db: Db, key: string) => void;
 
   /**
    * @param clock the time expiries are measured against; the store's clock.
    * @param snapshot the compaction snapshot being written, if any.
+   * @param ready told when a key some client is blocked on has changed.
    */
   constructor(
     index: number,
@@ -74,12 +86,14 @@ export class Db {
     journal: Journal,
     clock: () => number = Date.now,
     snapshot: () => SnapshotSink | null = () => null,
+    ready: (db: Db, key: string) => void = () => {},
   ) {
     this.index = index;
     this.#store = store;
     this.#journal = journal;
     this.#clock = clock;
     this.#snapshot = snapshot;
+    this.#ready = ready;
   }
 
   /** The store behind this database (SWAPDB exchanges them). */
@@ -280,6 +294,27 @@ export class Db {
     this.#log(encodeFlushDb(), this.#store.clear());
   }
 
+  /** Queues `waiter` on `key`, after those already waiting there. */
+  block(key: string, waiter: Waiter): void {
+    const waiters = this.#waiters.get(key);
+    if (waiters === undefined) this.#waiters.set(key, [waiter]);
+    else waiters.push(waiter);
+  }
+
+  /** Takes `waiter` off `key`'s queue. */
+  unblock(key: string, waiter: Waiter): void {
+    const waiters = this.#waiters.get(key);
+    if (waiters === undefined) return;
+    const at = waiters.indexOf(waiter);
+    if (at !== -1) waiters.splice(at, 1);
+    if (waiters.length === 0) this.#waiters.delete(key);
+  }
+
+  /** The clients blocked on `key`, first come first; a copy, as serving them changes the queue. */
+  waitersOf(key: string): Waiter[] {
+    return this.#waiters.get(key)?.slice() ?? [];
+  }
+
   /** Marks `watcher` to be told when `key` changes. */
   watch(key: string, watcher: Watcher): void {
     let watchers = this.#watchers.get(key);
@@ -319,6 +354,7 @@ export class Db {
   }
 
   #touch(key: string): void {
+    if (this.#waiters.size > 0 && this.#waiters.has(key)) this.#ready(this, key);
     if (this.#watchers.size === 0) return;
     const watchers = this.#watchers.get(key);
     if (watchers !== undefined) { for (const watcher of watchers) watcher.dirty = true; }

@@ -8,6 +8,8 @@ import { ReplyBarrier } from "./reply_barrier.ts";
 
 /** The read buffer a session starts with and returns to after a large request. */
 const BUFFER_BYTES = 64 * 1024;
+/** What a blocked client may send ahead before the session stops reading it. */
+const BLOCKED_AHEAD_BYTES = 1024 * 1024;
 
 /**
  * Serves RESP on `connection` (RESP2, or RESP3 after `HELLO 3`), starting
@@ -58,6 +60,44 @@ export async function serveResp(
   let buffer = first;
   let start = 0;
   let end = n;
+  /**
+   * While a command blocks (BLPOP…), the session reads on into `spare`, so a
+   * hang-up is seen and the client taken off its keys; bytes that arrive are
+   * queued after the others. A read still in flight when the command ends is
+   * the next read.
+   */
+  const spare = new Uint8Array(16 * 1024);
+  let spareRead: Promise<number | null> | null = null;
+  /** Appends `count` bytes of `spare` after the unparsed ones, growing the buffer if need be. */
+  const keep = (count: number) => {
+    if (end + count > buffer.length) {
+      const larger = new Uint8Array(Math.max(buffer.length * 2, end - start + count));
+      larger.set(buffer.subarray(start, end));
+      buffer = larger;
+      end -= start;
+      start = 0;
+    }
+    buffer.set(spare.subarray(0, count), end);
+    end += count;
+  };
+  /** Waits for a blocked command; true when the client hung up meanwhile. */
+  const whileBlocked = async (running: Promise<void>): Promise<boolean> => {
+    const done = running.then(() => "done" as const);
+    while (end - start <= BLOCKED_AHEAD_BYTES) {
+      spareRead ??= connection.read(spare);
+      const winner = await Promise.race([done, spareRead]);
+      if (winner === "done") return false;
+      spareRead = null;
+      if (winner === null) {
+        client.blocked?.cancel();
+        await running;
+        return true;
+      }
+      keep(winner);
+    }
+    await running;
+    return false;
+  };
 
   while (true) {
     let broken = false;
@@ -73,7 +113,10 @@ export async function serveResp(
       if (parser.fields.length === 0) continue;
       const mark = reply.length;
       const running = gate.execute(resp, RESP_DIALECT, parser.fields, context);
-      if (running) await running;
+      if (running) {
+        if (client.blocked === null) await running;
+        else if (await whileBlocked(running)) return await barrier.drain();
+      }
       barrier.replied(mark);
     }
     if (broken) reply.error(`ERR ${parser.error}`);
@@ -102,6 +145,13 @@ export async function serveResp(
       }
       end -= start;
       start = 0;
+    }
+    if (spareRead !== null) {
+      const read = await spareRead;
+      spareRead = null;
+      if (read === null) return await barrier.drain();
+      keep(read);
+      continue;
     }
     const read = await connection.read(buffer.subarray(end));
     if (read === null) return await barrier.drain();

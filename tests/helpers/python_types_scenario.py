@@ -2,7 +2,8 @@
 
 Usage: python_types_scenario.py PORT
 
-Hashes and sets as an application uses them: hset with a mapping, hgetall,
+Hashes, sets and lists as an application uses them (and a BRPOP woken by
+another client's push): hset with a mapping, hgetall,
 hincrby, hincrbyfloat, hdel, hscan_iter; sadd, smembers, sismember, sinter,
 srem, sscan_iter; a wrong type raising redis.ResponseError; a transaction
 pipeline mixing both types. It prints one JSON line of results (bytes as
@@ -62,6 +63,20 @@ def main():
     results["sscan"] = plain(sorted(client.sscan_iter("tags")))
     client.set("plain", "text")
     results["wrongtype"] = attempt(lambda: client.hget("plain", "f"))
+    results["rpush"] = client.rpush("list", "a", "b", "c")
+    results["lrange"] = plain(client.lrange("list", 0, -1))
+    results["lpop"] = plain(client.lpop("list"))
+    # BRPOP on a second client, woken by this one's push from another thread.
+    import threading
+    import time
+    blocked = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]))
+    got = {}
+    waiter = threading.Thread(target=lambda: got.setdefault("brpop", blocked.brpop("jobs", 5)))
+    waiter.start()
+    time.sleep(0.05)
+    results["pushed"] = client.lpush("jobs", "job-1")
+    waiter.join()
+    results["brpop"] = plain(got.get("brpop"))
     pipe = client.pipeline()
     pipe.hset("tx", "f", "v").sadd("txs", "m").hgetall("tx").smembers("txs")
     results["pipeline"] = plain(pipe.execute())

@@ -4,7 +4,8 @@
  * (`npm:redis@6.3.1`, RESP3 by default), ioredis 5 (`npm:ioredis@5.4.1`,
  * RESP2) and Debian's python3-redis (`tests/helpers/python_types_scenario.py`).
  * Each library runs the same scenario on both servers (hashes and sets as an
- * application uses them, a wrong type, a transaction mixing them) and the
+ * application uses them, a wrong type, a transaction mixing them, a list,
+ * and a BRPOP on one connection woken by a push on another) and the
  * results it returned must be equal; a few are also written out, so the
  * comparison rests on Redis's own answers.
  */
@@ -65,6 +66,20 @@ async function nodeRedisScenario(port: number): Promise<Record<string, unknown>>
       await client.multi().hSet("tx", "f", "v").sAdd("txs", "m").hGetAll("tx").sMembers("txs")
         .exec(),
     );
+    results.rpush = await client.rPush("list", ["a", "b", "c"]);
+    results.lrange = await client.lRange("list", 0, -1);
+    results.lpop = await client.lPop("list");
+    // BRPOP on its own connection, woken by this one's push.
+    const blocked = client.duplicate();
+    await blocked.connect();
+    try {
+      const waiting = blocked.brPop("jobs", 5);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      results.pushed = await client.lPush("jobs", "job-1");
+      results.brpop = plain(await waiting);
+    } finally {
+      blocked.destroy();
+    }
     return results;
   } finally {
     client.destroy();
@@ -90,6 +105,18 @@ async function ioredisScenario(port: number): Promise<Record<string, unknown>> {
     results.multi = plain(
       await client.multi().hset("tx", "f", "v").sadd("txs", "m").hgetall("tx").exec(),
     );
+    results.rpush = await client.rpush("list", "a", "b", "c");
+    results.lmove = await client.lmove("list", "other", "LEFT", "RIGHT");
+    // BRPOP on its own connection, woken by this one's push.
+    const blocked = client.duplicate();
+    try {
+      const waiting = blocked.brpop("jobs", 5);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      results.pushed = await client.lpush("jobs", "job-1");
+      results.brpop = await waiting;
+    } finally {
+      blocked.disconnect();
+    }
     return results;
   } finally {
     client.disconnect();
@@ -119,7 +146,7 @@ const SCENARIOS = {
 } as const;
 
 for (const [library, scenario] of Object.entries(SCENARIOS)) {
-  Deno.test(`${library} uses hashes and sets on walkv as on redis-server`, async () => {
+  Deno.test(`${library} uses hashes, sets and lists on walkv as on redis-server`, async () => {
     await using redis = await startRedisServer();
     const expected = await scenario(redis.port) as Record<string, unknown>;
     // Redis's own answers, written out, so both runs cannot agree on nothing.
