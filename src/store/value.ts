@@ -1,5 +1,6 @@
 import type { HashValue } from "./hash_value.ts";
 import type { SetValue } from "./set_value.ts";
+import type { ZSetValue } from "./zset_value.ts";
 
 /**
  * What a key holds: a string (binary, one character per byte), or one of
@@ -9,7 +10,7 @@ import type { SetValue } from "./set_value.ts";
 export type Value = string | Container;
 
 /** Every container type; each is a class with `type` naming it. */
-export type Container = HashValue | SetValue;
+export type Container = HashValue | SetValue | ZSetValue;
 
 /** TYPE's answer for a value. */
 export type ValueType = "string" | Container["type"];
@@ -24,7 +25,7 @@ export type ValueType = "string" | Container["type"];
  * holds all of it); 0 for none. See `src/wal/compactor.ts`.
  */
 export interface ContainerBase {
-  readonly type: "hash" | "set";
+  readonly type: "hash" | "set" | "zset";
   readonly size: number;
   readonly bytes: number;
   stamp: number;
