@@ -2,6 +2,7 @@ import { HashValue } from "../store/hash_value.ts";
 import { SetValue } from "../store/set_value.ts";
 import type { Store } from "../store/store.ts";
 import type { Container } from "../store/value.ts";
+import { ZSetValue } from "../store/zset_value.ts";
 import type { ContainerOp, WalRecord } from "./record.ts";
 
 /**
@@ -68,6 +69,8 @@ const KINDS = {
   HDEL: HashValue,
   SADD: SetValue,
   SREM: SetValue,
+  ZADD: ZSetValue,
+  ZREM: ZSetValue,
 } as const;
 
 /**
@@ -96,6 +99,14 @@ function applyContainerOp(store: Store, op: ContainerOp, key: string, args: stri
     case "SREM":
       for (const member of args) (container as SetValue).delete(member);
       break;
+    case "ZADD":
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        (container as ZSetValue).restore(args[i + 1], recordedScore(key, args[i]));
+      }
+      break;
+    case "ZREM":
+      for (const member of args) (container as ZSetValue).remove(member);
+      break;
   }
   if (container.size === 0) {
     if (existing !== undefined) store.delete(key);
@@ -104,6 +115,20 @@ function applyContainerOp(store: Store, op: ContainerOp, key: string, args: stri
   } else {
     store.resized(key, container.bytes - before);
   }
+}
+
+/**
+ * A ZADD record's score, as `scoreText` wrote it.
+ * @throws {RangeError} quoting the text when it is no number: the record is damaged.
+ */
+function recordedScore(key: string, text: string): number {
+  const score = text === "" ? NaN : Number(text);
+  if (Number.isNaN(score)) {
+    throw new RangeError(
+      `a ZADD record for key ${JSON.stringify(key)} holds the score ${JSON.stringify(text)}`,
+    );
+  }
+  return score;
 }
 
 function checkIndex(stores: Store[], index: number): void {

@@ -30,8 +30,12 @@ import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
  * - a container change, op then key then its arguments, as the change that
  *   was made and not the whole container, so that a push stays O(1):
  *   `4HSET` key, field, value, … (sets each field); `4HDEL` key, field, …;
- *   `4SADD` key, member, …; `4SREM` key, member, …. Each creates its
- *   container if the key has none, and a container left empty is removed.
+ *   `4SADD` key, member, …; `4SREM` key, member, …; `4ZADD` key, score,
+ *   member, … (sets each member's score, written as JavaScript's
+ *   `String(score)`, which `Number` reads back exactly, `Infinity` included,
+ *   but `-0` for -0);
+ *   `4ZREM` key, member, …. Each creates its container if the key has none,
+ *   and a container left empty is removed.
  *
  * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
  * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
@@ -63,7 +67,7 @@ export type WalRecord =
   | { op: "CONTAINER"; name: ContainerOp; key: string; args: string[] };
 
 /** The container changes a record can hold, and how many fields each has at least. */
-const CONTAINER_OPS = { HSET: 3, HDEL: 2, SADD: 2, SREM: 2 } as const;
+const CONTAINER_OPS = { HSET: 3, HDEL: 2, SADD: 2, SREM: 2, ZADD: 3, ZREM: 2 } as const;
 
 /** A container change's op: see {@linkcode WalRecord}. */
 export type ContainerOp = keyof typeof CONTAINER_OPS;
@@ -525,6 +529,8 @@ const COLON_OPS = {
   HDEL: -CONTAINER_OPS.HDEL,
   SADD: -CONTAINER_OPS.SADD,
   SREM: -CONTAINER_OPS.SREM,
+  ZADD: -CONTAINER_OPS.ZADD,
+  ZREM: -CONTAINER_OPS.ZREM,
 } as const;
 /** More databases than any configuration has; a larger index is damage. */
 const MAX_DB_DIGITS = 6;
@@ -717,6 +723,8 @@ const KNOWN_OPS = [
   "HDEL",
   "SADD",
   "SREM",
+  "ZADD",
+  "ZREM",
 ] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */

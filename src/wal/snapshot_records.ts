@@ -1,5 +1,6 @@
 import { HashValue } from "../store/hash_value.ts";
 import type { Value } from "../store/value.ts";
+import { scoreText, ZSetValue } from "../store/zset_value.ts";
 import { encodeContainerOp, encodeExpireAt, encodeSet, type RecordPieces } from "./record.ts";
 
 /** Most members one snapshot record of a container holds... */
@@ -10,7 +11,8 @@ const CHUNK_BYTES = 64 * 1024;
 /**
  * The records that recreate `key` holding `value` with expiry `expiresAt`
  * (0: none) from nothing: a string's one SET; a container's adds in chunks
- * of bounded size, then its expiry. What a compaction writes per key, and
+ * of bounded size (a sorted set's as `ZADD` score, member pairs, lowest
+ * first), then its expiry. What a compaction writes per key, and
  * what RENAME and MOVE log for a container.
  *
  * @example
@@ -30,7 +32,7 @@ export function snapshotRecords(key: string, value: Value, expiresAt: number): R
     }
     if (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) flush();
   };
-  const op = value instanceof HashValue ? "HSET" : "SADD";
+  const op = value instanceof HashValue ? "HSET" : value instanceof ZSetValue ? "ZADD" : "SADD";
   const flush = () => {
     if (args.length === 0) return;
     records.push(encodeContainerOp(op, key, args));
@@ -39,6 +41,8 @@ export function snapshotRecords(key: string, value: Value, expiresAt: number): R
   };
   if (value instanceof HashValue) {
     for (const [field, fieldValue] of value.entries()) add(field, fieldValue);
+  } else if (value instanceof ZSetValue) {
+    for (const [member, score] of value.entries()) add(scoreText(score), member);
   } else {
     for (const member of value.members()) add(member);
   }
