@@ -33,7 +33,8 @@ export type CommandGroup =
   | "server"
   | "transactions"
   | "hash"
-  | "set";
+  | "set"
+  | "sorted-set";
 
 /** One argument of a command as COMMAND DOCS describes it (Redis's argument schema). */
 export interface DocArgument {
