@@ -117,6 +117,9 @@ async function zsetScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("ZINCRBY", "inc", "-0.30000000000000004", "a");
   await call("ZSCORE", "inc", "a");
   await call("ZINCRBY", "z", "1");
+  await call("ZINCRBY", "huge", "1.7976931348623157e308", "x");
+  await call("ZINCRBY", "huge", "1.7976931348623157e308", "x");
+  await call("ZADD", "huge", "INCR", "-1e308", "x");
 
   // How scores read back: %.17g, inf, hexadecimal input.
   await call(
@@ -332,6 +335,20 @@ async function zsetScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("EXISTS", "dst");
   await call("ZRANGESTORE", "dst", "missing", "0", "-1");
   await call("ZRANGESTORE", "dst", "r", "0");
+  // A STORE replaces its destination whole, TTL included.
+  await call("ZRANGESTORE", "dst", "r", "0", "1");
+  await call("EXPIRE", "dst", "100");
+  await call("ZRANGESTORE", "dst", "r", "1", "2");
+  await call("TTL", "dst");
+  await call("EXPIRE", "dst", "100");
+  await call("ZADD", "dst", "9", "kept");
+  await call("TTL", "dst");
+  await call("ZRANGE", "r", "0", "+inf", "BYSCORE", "LIMIT", "9223372036854775807", "1");
+  await call("ZRANGE", "r", "0", "+inf", "BYSCORE", "LIMIT", "1", "9223372036854775807");
+  await call("ZRANGE", "r", "0", "+inf", "BYSCORE", "LIMIT", "1", "-9223372036854775808");
+  await call("ZRANGE", "r", "(inf", "+inf", "BYSCORE");
+  await call("ZRANGE", "r", "-inf", "(-inf", "BYSCORE");
+  await call("ZCOUNT", "r", "(-inf", "(inf");
 
   // ZREM and the range removals; an emptied sorted set deletes its key.
   await call("ZREM", "r", "one", "nope", "one");
@@ -341,6 +358,7 @@ async function zsetScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("ZREMRANGEBYRANK", "r", "5", "1");
   await call("ZREMRANGEBYRANK", "r", "x", "1");
   await call("ZREMRANGEBYRANK", "missing", "0", "1");
+  await call("ZREMRANGEBYRANK", "r", "9223372036854775807", "-9223372036854775808");
   await call("ZREMRANGEBYSCORE", "r", "(2", "4");
   await call("ZREMRANGEBYSCORE", "r", "x", "1");
   await call("ZREMRANGEBYSCORE", "missing", "1", "2");
@@ -465,6 +483,12 @@ async function zsetScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("ZUNIONSTORE", "zc", "2", "zc", "za");
   await call("ZRANGE", "zc", "0", "-1", "WITHSCORES");
   await call("ZUNIONSTORE", "out", "1");
+  await call("ZUNIONSTORE", "out", "2", "za", "zb");
+  await call("EXPIRE", "out", "100");
+  await call("ZUNIONSTORE", "out", "2", "missing", "missing2");
+  await call("EXISTS", "out");
+  await call("ZINTER", "2", "sa", "sa", "WEIGHTS", "2", "3", "WITHSCORES");
+  await call("ZUNION", "2", "sa", "za", "WEIGHTS", "inf", "-inf", "WITHSCORES");
   // Infinities: a sum of inf and -inf, or inf times a weight of 0, is 0.
   await call("ZADD", "zi", "inf", "a", "-inf", "b", "1", "c");
   await call("ZADD", "zj", "-inf", "a", "inf", "b", "-1", "c");
