@@ -56,7 +56,7 @@ function removal(zset: ZSetValue, elements: readonly Element[]): ContainerChange
   return {
     args: elements.map(([member]) => member),
     undo: () => {
-      for (const [member, score] of elements) zset.add(member, score);
+      for (const [member, score] of elements) zset.restore(member, score);
     },
   };
 }
@@ -163,7 +163,7 @@ function addCommand(args: string[], { db, reply }: Context, incrOnly: boolean): 
         for (let i = applied.length - 1; i >= 0; i--) {
           const old = previous[i];
           if (old === undefined) zset.remove(applied[i][0]);
-          else zset.add(applied[i][0], old);
+          else zset.restore(applied[i][0], old);
         }
         zset.revertCompact(compact);
       },
@@ -591,8 +591,9 @@ function distinctRandom(zset: ZSetValue, count: number): Element[] {
 /**
  * `ZRANDMEMBER key [count [WITHSCORES]]` → a random member (null when the
  * key is absent); with a count, that many distinct members (at most all,
- * then in order), or with a negative count that many picks that may repeat.
- * Each pick is the element at a random rank, O(log n).
+ * then highest first, as Redis walks them), or with a negative count that
+ * many picks that may repeat. Each pick is the element at a random rank,
+ * O(log n).
  */
 export function zrandmember(args: string[], { db, reply }: Context): void {
   if (args.length === 2) {

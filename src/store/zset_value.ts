@@ -49,7 +49,8 @@ export class ZSetValue extends SortedSet implements ContainerBase {
   /**
    * Sets `member`'s score exactly as given, -0 included: for replay, whose
    * records hold the scores the set held (so a -0 in one is a -0 that a
-   * large set kept, whatever size the set has while it is rebuilt).
+   * large set kept, whatever size the set has while it is rebuilt), and for
+   * undos, which put back what the set held.
    */
   restore(member: string, score: number): number | undefined {
     this.#grow(member);
