@@ -226,14 +226,19 @@ export const MAX_REPEATED_PICKS = 2 ** 31;
 /**
  * A count as Redis reads HRANDFIELD's, SRANDMEMBER's and ZRANDMEMBER's
  * (`getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`): an integer, or
- * the error to answer: {@linkcode NOT_AN_INTEGER}, or
- * {@linkcode OUT_OF_RANGE} for -2^63 and for negative counts past
- * {@linkcode MAX_REPEATED_PICKS}. A count past 2^53 comes back as the
- * nearest double, which only ever means "all of them".
+ * the error to answer: {@linkcode NOT_AN_INTEGER}; Redis's range error for
+ * -2^63, the one integer outside ±LONG_MAX; or {@linkcode OUT_OF_RANGE} for
+ * other negative counts past {@linkcode MAX_REPEATED_PICKS}. A count past
+ * 2^53 comes back as the nearest double, which only ever means "all of them".
  */
 export function parseCount(text: string): number | { error: string } {
   const value = parseInt64(text);
   if (value === null) return { error: NOT_AN_INTEGER };
+  if (value === INT64_MIN) return { error: COUNT_OUT_OF_RANGE };
   if (value < -BigInt(MAX_REPEATED_PICKS)) return { error: OUT_OF_RANGE };
   return Number(value);
 }
+
+/** `getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`'s reply to -2^63. */
+const COUNT_OUT_OF_RANGE =
+  "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";

@@ -35,7 +35,8 @@ export type CommandGroup =
   | "transactions"
   | "hash"
   | "set"
-  | "list";
+  | "list"
+  | "sorted-set";
 
 /** One argument of a command as COMMAND DOCS describes it (Redis's argument schema). */
 export interface DocArgument {

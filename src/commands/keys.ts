@@ -3,6 +3,7 @@ import type { Context, Run } from "./command_spec.ts";
 import { globMatch } from "./glob_match.ts";
 import { HashValue } from "../store/hash_value.ts";
 import { SetValue } from "../store/set_value.ts";
+import { ZSetValue } from "../store/zset_value.ts";
 import { typeOf, type Value } from "../store/value.ts";
 import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
@@ -264,7 +265,7 @@ const INTEGER_TEXT = /^(0|-?[1-9][0-9]{0,18})$/;
  * What OBJECT ENCODING answers for `value`: Redis's names for the
  * representation Redis 7.0 would choose for the same value (`int`, `embstr`,
  * `raw`; `listpack` or `hashtable` for a hash; `intset` or `hashtable` for a
- * set). A string changed in place (APPEND, SETRANGE) is `raw` in Redis
+ * set; `quicklist` for a list; `listpack` or `skiplist` for a sorted set). A string changed in place (APPEND, SETRANGE) is `raw` in Redis
  * whatever its length; here it is named by its length, as if SET.
  */
 function encodingOf(value: Value): string {
@@ -279,7 +280,8 @@ function encodingOf(value: Value): string {
   }
   if (value instanceof HashValue) return value.compact ? "listpack" : "hashtable";
   if (value instanceof SetValue) return value.intset ? "intset" : "hashtable";
-  return "unknown";
+  if (value instanceof ZSetValue) return value.compact ? "listpack" : "skiplist";
+  return "quicklist"; // every list, in Redis 7.0
 }
 
 const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {

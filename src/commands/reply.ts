@@ -45,7 +45,7 @@ export interface Reply extends ReplyBase {
   map(pairs: number): void;
   /** The header of a set of `length` members (an array in RESP2), which must follow. */
   set(length: number): void;
-  /** A double (a bulk string in RESP2), in Redis's formatting. */
+  /** A double (a bulk string in RESP2), as Redis 7.0 writes one: `%.17g`, `inf`, `-inf` (`formatDouble`). */
   double(value: number): void;
   /** A boolean (`:1`/`:0` in RESP2). */
   boolean(value: boolean): void;

@@ -1,4 +1,5 @@
 import type { Reply } from "../commands/reply.ts";
+import { formatDouble } from "../commands/scores.ts";
 import { writeBinary } from "../io/binary.ts";
 import { ReplyBuffer } from "./reply_buffer.ts";
 
@@ -132,12 +133,4 @@ export class RespWriter extends ReplyBuffer implements Reply {
 function oneLine(text: string): string {
   // One space per character, as Redis sanitizes its error replies.
   return /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, " ") : text;
-}
-
-/** A double as Redis writes one: `inf`, `-inf`, `nan`, else the shortest exact decimal. */
-function formatDouble(value: number): string {
-  if (value === Infinity) return "inf";
-  if (value === -Infinity) return "-inf";
-  if (Number.isNaN(value)) return "nan";
-  return String(value);
 }

@@ -94,8 +94,10 @@ function checkCount(count: number, what: string): void {
  * Score and lex ranges are turned into rank ranges by counting the elements
  * below each bound, so `offset` is skipped by rank rather than walked.
  *
- * Scores are numbers, ±Infinity allowed and NaN refused; -0 is stored as 0,
- * since Redis treats them as one score. Lex ranges assume every score is
+ * Scores are numbers, ±Infinity allowed and NaN refused. -0 and 0 are one
+ * score, as in Redis (they tie, and setting one over the other changes
+ * nothing), but -0 is kept as given, as Redis's skip list keeps it and
+ * replies `-0`. Lex ranges assume every score is
  * equal, as Redis's `ZRANGEBYLEX` does; otherwise their result is unspecified.
  *
  * Iterators walk the live list: do not change the set while one is open.
@@ -153,7 +155,6 @@ export class SortedSet {
    */
   add(member: string, score: number): number | undefined {
     checkScore(score, "Score");
-    if (score === 0) score = 0; // -0 and 0 are one score
     const previous = this.#scores.get(member);
     if (previous === score) return previous;
     this.#scores.set(member, score);
@@ -320,6 +321,17 @@ export class SortedSet {
   /** Every member, lowest score first. */
   *members(): IterableIterator<string> {
     for (let x = this.#header.next[0]; x !== null; x = x.next[0]) yield x.member;
+  }
+
+  /**
+   * Every member in the order it was first added, unlike the other
+   * iterators safe to keep open while the set changes (it walks the map, as
+   * a `Map` iterator does: members removed before it reaches them are
+   * skipped, members added are reached, and a new score moves no one). What
+   * a scan that pauses between calls needs.
+   */
+  unorderedMembers(): IterableIterator<string> {
+    return this.#scores.keys();
   }
 
   *#walk(x: Node | null, count: number, backward: boolean): IterableIterator<[string, number]> {

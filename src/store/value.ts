@@ -1,6 +1,7 @@
 import type { HashValue } from "./hash_value.ts";
 import type { ListValue } from "./list_value.ts";
 import type { SetValue } from "./set_value.ts";
+import type { ZSetValue } from "./zset_value.ts";
 
 /**
  * What a key holds: a string (binary, one character per byte), or one of
@@ -10,7 +11,7 @@ import type { SetValue } from "./set_value.ts";
 export type Value = string | Container;
 
 /** Every container type; each is a class with `type` naming it. */
-export type Container = HashValue | SetValue | ListValue;
+export type Container = HashValue | SetValue | ListValue | ZSetValue;
 
 /** TYPE's answer for a value. */
 export type ValueType = "string" | Container["type"];
@@ -25,7 +26,7 @@ export type ValueType = "string" | Container["type"];
  * holds all of it); 0 for none. See `src/wal/compactor.ts`.
  */
 export interface ContainerBase {
-  readonly type: "hash" | "set" | "list";
+  readonly type: "hash" | "set" | "list" | "zset";
   readonly size: number;
   readonly bytes: number;
   stamp: number;

@@ -3,6 +3,7 @@ import { ListValue } from "../store/list_value.ts";
 import { SetValue } from "../store/set_value.ts";
 import type { Store } from "../store/store.ts";
 import type { Container } from "../store/value.ts";
+import { ZSetValue } from "../store/zset_value.ts";
 import type { ContainerOp, WalRecord } from "./record.ts";
 
 /**
@@ -77,6 +78,8 @@ const KINDS = {
   LINSERT: ListValue,
   LREM: ListValue,
   LTRIM: ListValue,
+  ZADD: ZSetValue,
+  ZREM: ZSetValue,
 } as const;
 
 /**
@@ -104,6 +107,14 @@ function applyContainerOp(store: Store, op: ContainerOp, key: string, args: stri
       break;
     case "SREM":
       for (const member of args) (container as SetValue).delete(member);
+      break;
+    case "ZADD":
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        (container as ZSetValue).restore(args[i + 1], recordedScore(key, args[i]));
+      }
+      break;
+    case "ZREM":
+      for (const member of args) (container as ZSetValue).remove(member);
       break;
     default:
       applyListOp(container as ListValue, op, args);
@@ -159,6 +170,20 @@ function applyListOp(list: ListValue, op: ContainerOp, args: string[]): void {
       return;
     }
   }
+}
+
+/**
+ * A ZADD record's score, as `scoreText` wrote it.
+ * @throws {RangeError} quoting the text when it is no number: the record is damaged.
+ */
+function recordedScore(key: string, text: string): number {
+  const score = text === "" ? NaN : Number(text);
+  if (Number.isNaN(score)) {
+    throw new RangeError(
+      `a ZADD record for key ${JSON.stringify(key)} holds the score ${JSON.stringify(text)}`,
+    );
+  }
+  return score;
 }
 
 function checkIndex(stores: Store[], index: number): void {

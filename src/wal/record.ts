@@ -39,8 +39,11 @@ import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
  *   element (LREM's count: the first `count` matches, the last `-count`,
  *   or all for 0); `5LTRIM` key, start, stop (the range kept; start > stop
  *   keeps nothing); every number a decimal integer, only LREM's negative.
- *   Each creates its container if the key has none, and a container left
- *   empty is removed.
+ *   For sorted sets, `4ZADD` key, score, member, … (sets each member's
+ *   score, written as JavaScript's `String(score)`, which `Number` reads
+ *   back exactly, `Infinity` included, but `-0` for -0); `4ZREM` key,
+ *   member, …. Each creates its container if the key has none, and a
+ *   container left empty is removed.
  *
  * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
  * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
@@ -85,6 +88,8 @@ const CONTAINER_OPS = {
   LINSERT: 3,
   LREM: 3,
   LTRIM: 3,
+  ZADD: 3,
+  ZREM: 2,
 } as const;
 
 /**
@@ -573,6 +578,8 @@ const COLON_OPS = {
   LINSERT: CONTAINER_OPS.LINSERT,
   LREM: CONTAINER_OPS.LREM,
   LTRIM: CONTAINER_OPS.LTRIM,
+  ZADD: -CONTAINER_OPS.ZADD,
+  ZREM: -CONTAINER_OPS.ZREM,
 } as const;
 /** More databases than any configuration has; a larger index is damage. */
 const MAX_DB_DIGITS = 6;
@@ -786,6 +793,8 @@ const KNOWN_OPS = [
   "LINSERT",
   "LREM",
   "LTRIM",
+  "ZADD",
+  "ZREM",
 ] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */

@@ -1,4 +1,5 @@
 import type { Value } from "../store/value.ts";
+import { scoreText, ZSetValue } from "../store/zset_value.ts";
 import { encodeContainerOp, encodeExpireAt, encodeSet, type RecordPieces } from "./record.ts";
 
 /** Most members one snapshot record of a container holds... */
@@ -9,8 +10,9 @@ const CHUNK_BYTES = 64 * 1024;
 /**
  * The records that recreate `key` holding `value` with expiry `expiresAt`
  * (0: none) from nothing: a string's one SET; a container's adds in chunks
- * of bounded size (a list's as RPUSHes, head first), then its expiry. What
- * a compaction writes per key, and what RENAME and MOVE log for a container.
+ * of bounded size (a list's as RPUSHes, head first; a sorted set's as `ZADD`
+ * score, member pairs, lowest first), then its expiry. What a compaction
+ * writes per key, and what RENAME and MOVE log for a container.
  *
  * @example
  * ```ts
@@ -29,7 +31,13 @@ export function snapshotRecords(key: string, value: Value, expiresAt: number): R
     }
     if (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) flush();
   };
-  const op = value.type === "hash" ? "HSET" : value.type === "set" ? "SADD" : "RPUSH";
+  const op = value.type === "hash"
+    ? "HSET"
+    : value.type === "set"
+    ? "SADD"
+    : value.type === "zset"
+    ? "ZADD"
+    : "RPUSH";
   const flush = () => {
     if (args.length === 0) return;
     records.push(encodeContainerOp(op, key, args));
@@ -40,6 +48,8 @@ export function snapshotRecords(key: string, value: Value, expiresAt: number): R
     for (const [field, fieldValue] of value.entries()) add(field, fieldValue);
   } else if (value.type === "set") {
     for (const member of value.members()) add(member);
+  } else if (value instanceof ZSetValue) {
+    for (const [member, score] of value.entries()) add(scoreText(score), member);
   } else {
     for (const element of value.values()) add(element); // head first: RPUSH rebuilds the order
   }

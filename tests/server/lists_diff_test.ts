@@ -39,6 +39,7 @@ async function listScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("RPUSH", "l", "d");
   await call("LRANGE", "l", "0", "-1");
   await call("LLEN", "l");
+  await call("OBJECT", "ENCODING", "l");
   await call("LLEN", "missing");
   await call("LPUSHX", "missing", "a");
   await call("RPUSHX", "missing", "a", "b");

@@ -16,6 +16,7 @@ import { ListValue } from "../../src/store/list_value.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import { RespWriter } from "../../src/protocol/resp_writer.ts";
 import { SetValue } from "../../src/store/set_value.ts";
+import { ZSetValue } from "../../src/store/zset_value.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type CompactionHooks, Compactor, estimateSnapshotBytes } from "../../src/wal/compactor.ts";
 import { FileWal, type WalFile } from "../../src/wal/file_wal.ts";
@@ -162,6 +163,7 @@ function plainState(store: Store): Map<string, [unknown, number]> {
     if (typeof value === "string") return value;
     if (value instanceof HashValue) return { hash: [...value.entries()].sort() };
     if (value instanceof ListValue) return { list: [...value.values()] }; // in order
+    if (value instanceof ZSetValue) return { zset: [...value.entries()] };
     return { set: [...value.members()].sort() };
   };
   return new Map([...store.entries()].map(([key, value, at]) => [key, [plain(value), at]]));
@@ -186,8 +188,18 @@ Deno.test("Compactor keeps container changes made while it runs, from the contai
         if (!set.delete(member)) return null;
         return { args: [member], undo: () => set.add(member) };
       }, false));
+  const zadd = (key: string, member: string, score: number) =>
+    write(s.db, () =>
+      db.update(key, ZSetValue, "ZADD", (zset) => {
+        const old = zset.add(member, score);
+        return {
+          args: [String(score), member],
+          undo: () => old === undefined ? zset.remove(member) : zset.add(member, old),
+        };
+      }));
   for (let i = 0; i < 100; i++) {
     for (let f = 0; f < 5; f++) await hset(`h${i}`, `f${f}`, `v${f}`);
+    for (let m = 0; m < 4; m++) await zadd(`z${i}`, `m${m}`, m * 1.5);
     await write(s.db, () =>
       db.update(`s${i}`, SetValue, "SADD", (set) => {
         const members = ["a", "b", "c", String(i)];
@@ -203,6 +215,8 @@ Deno.test("Compactor keeps container changes made while it runs, from the contai
     await hset(`h${i}`, "f0", `during${writes}`);
     await hset(`h${i}`, `new${writes}`, "x");
     for (const member of ["a", "b", "c", String(i)]) await srem(`s${i}`, member);
+    await zadd(`z${i}`, "m0", writes + 0.1); // a new score moves the member in the skip list
+    await zadd(`z${i}`, `new${writes}`, -writes);
     if (i % 5 === 0) await write(s.db, () => db.delete(`h${(i + 1) % 100}`));
     if (i % 7 === 0) {
       await write(s.db, () => {

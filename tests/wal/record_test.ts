@@ -607,6 +607,49 @@ Deno.test("container changes are walkv's colon records, by hand-written bytes", 
   });
 });
 
+Deno.test("sorted-set changes are ZADD score-member pairs and ZREM members, by hand-written bytes", () => {
+  // Scores as JavaScript's String writes them (Number reads them back), -0 as "-0".
+  assertEquals(
+    recordText(encodeContainerOp("ZADD", "board", ["1.5", "ada", "Infinity", "bob", "-0", "zero"])),
+    "4ZADD5:board3:1.53:ada8:Infinity3:bob2:-04:zero\n",
+  );
+  assertEquals(recordText(encodeContainerOp("ZREM", "board", ["ada"])), "4ZREM5:board3:ada\n");
+  assertEquals(recordText(encodeContainerOp("ZREM", "", ["\r\n", ""])), "4ZREM0:2:\r\n0:\n");
+  // Sealed, with checksums from the same separate bitwise CRC-32C.
+  const zadd = "3CRC48:4143a558:4ZADD5:board3:1.53:ada8:Infinity3:bob2:-04:zero\n";
+  assertEquals(
+    recordText(sealRecord(["4ZADD5:board3:1.53:ada8:Infinity3:bob2:-04:zero\n"])),
+    zadd,
+  );
+  assertEquals(decode(zadd), {
+    kind: "record",
+    record: {
+      op: "CONTAINER",
+      name: "ZADD",
+      key: "board",
+      args: ["1.5", "ada", "Infinity", "bob", "-0", "zero"],
+    },
+    end: zadd.length,
+  });
+  const zrem = "3CRC18:8146f7fe:4ZREM5:board3:ada\n";
+  assertEquals(recordText(sealRecord(["4ZREM5:board3:ada\n"])), zrem);
+  assertEquals(decode(zrem), {
+    kind: "record",
+    record: { op: "CONTAINER", name: "ZREM", key: "board", args: ["ada"] },
+    end: zrem.length,
+  });
+  assertEquals(decode("4ZADD1:k1:1\n"), {
+    kind: "malformed",
+    offset: 0,
+    reason: "a ZADD record has at least 3 field(s), found 2",
+  });
+  assertEquals(decode("4ZREM1:k\n"), {
+    kind: "malformed",
+    offset: 0,
+    reason: "a ZREM record has at least 2 field(s), found 1",
+  });
+});
+
 Deno.test("container changes round-trip, and too few fields is damage", () => {
   for (
     const record of [
@@ -614,6 +657,8 @@ Deno.test("container changes round-trip, and too few fields is damage", () => {
       { op: "CONTAINER", name: "HDEL", key: "", args: ["\r\n", "x"] },
       { op: "CONTAINER", name: "SADD", key: "1", args: ["2", "3", "4"] },
       { op: "CONTAINER", name: "SREM", key: "s", args: [""] },
+      { op: "CONTAINER", name: "ZADD", key: "z", args: ["-Infinity", "m", "5e-324", "\x00"] },
+      { op: "CONTAINER", name: "ZREM", key: "z", args: ["m", "\n"] },
     ] as WalRecord[]
   ) assertRoundTrip(record);
   assertEquals(decode("4HSET1:k1:f\n"), {
