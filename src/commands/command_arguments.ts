@@ -151,4 +151,7 @@ export const ARGUMENTS = {
   zdiffstore: [{"name": "destination", "type": "key"}, {"name": "numkeys", "type": "integer"}, {"name": "key", "type": "key", "multiple": true}],
   zintercard: [{"name": "numkeys", "type": "integer"}, {"name": "key", "type": "key", "multiple": true}, {"name": "limit", "type": "integer", "token": "LIMIT", "optional": true}],
   zscan: [{"name": "key", "type": "key"}, {"name": "cursor", "type": "integer"}, {"name": "pattern", "type": "pattern", "token": "MATCH", "optional": true}, {"name": "count", "type": "integer", "token": "COUNT", "optional": true}],
+  bzpopmin: [{"name": "key", "type": "key", "multiple": true}, {"name": "timeout", "type": "double"}],
+  bzpopmax: [{"name": "key", "type": "key", "multiple": true}, {"name": "timeout", "type": "double"}],
+  bzmpop: [{"name": "timeout", "type": "double"}, {"name": "numkeys", "type": "integer"}, {"name": "key", "type": "key", "multiple": true}, {"name": "where", "type": "oneof", "arguments": [{"name": "min", "type": "pure-token", "token": "MIN"}, {"name": "max", "type": "pure-token", "token": "MAX"}]}, {"name": "count", "type": "integer", "token": "COUNT", "optional": true}],
 } as const satisfies Record<string, readonly DocArgument[]>;

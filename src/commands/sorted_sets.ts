@@ -4,7 +4,8 @@ import { SetValue } from "../store/set_value.ts";
 import { type LexBound, type ScoreBound, SortedSet } from "../store/sorted_set.ts";
 import { scoreText, ZSetValue } from "../store/zset_value.ts";
 import { NOT_AN_INTEGER, OUT_OF_RANGE, parseCount, parseInt64, SYNTAX_ERROR } from "./arguments.ts";
-import type { Context } from "./command_spec.ts";
+import { blockOn, parseTimeout } from "./blocking.ts";
+import type { Context, Run } from "./command_spec.ts";
 import { scanMembers } from "./member_scan.ts";
 import type { Reply } from "./reply.ts";
 import {
@@ -534,36 +535,124 @@ export function zpopmax(args: string[], context: Context): void {
   popCommand(args, context, true);
 }
 
+/** ZMPOP's and BZMPOP's arguments from `numkeys` on: the keys, the side, the count. */
+interface Zmpop {
+  keys: string[];
+  max: boolean;
+  count: number;
+}
+
+/** Reads `numkeys key [key ...] MIN|MAX [COUNT count]` from `args[at]` on; else Redis's error. */
+function parseZmpop(args: string[], at: number): Zmpop | { error: string } {
+  const numkeys = parseLong(args[at]);
+  if (numkeys === null || numkeys < 1) return { error: "ERR numkeys should be greater than 0" };
+  const where = at + 1 + numkeys;
+  if (where >= args.length) return { error: SYNTAX_ERROR };
+  const side = args[where].toUpperCase();
+  if (side !== "MIN" && side !== "MAX") return { error: SYNTAX_ERROR };
+  let count = -1;
+  for (let j = where + 1; j < args.length; j++) {
+    if (count !== -1 || args[j].toUpperCase() !== "COUNT" || j + 1 >= args.length) {
+      return { error: SYNTAX_ERROR };
+    }
+    j++;
+    const parsed = parseLong(args[j]);
+    if (parsed === null || parsed < 1) return { error: "ERR count should be greater than 0" };
+    count = parsed;
+  }
+  return { keys: args.slice(at + 1, where), max: side === "MAX", count: count === -1 ? 1 : count };
+}
+
+/**
+ * Pops for ZMPOP and BZMPOP from the first of `keys` holding a sorted set,
+ * answering `[key, [[member, score], …]]`; false when none does. A key of
+ * another type is WRONGTYPE when `strict`, passed over otherwise.
+ */
+function mpopFirst(
+  { db, reply }: Context,
+  { keys, max, count }: Zmpop,
+  strict: boolean,
+): boolean {
+  for (const key of keys) {
+    if (!strict && !(db.value(key) instanceof ZSetValue)) continue;
+    const popped = pop(db, key, count, max);
+    if (popped === undefined) continue;
+    reply.array(2);
+    reply.bulk(key);
+    pairsReply(reply, popped, true);
+    return true;
+  }
+  return false;
+}
+
 /**
  * `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]` → `[key, [[member,
  * score], …]]` popped from the first of the keys that exists, or null when
  * none does.
  */
-export function zmpop(args: string[], { db, reply }: Context): void {
-  const numkeys = parseLong(args[1]);
-  if (numkeys === null || numkeys < 1) return reply.error("ERR numkeys should be greater than 0");
-  const where = 2 + numkeys;
-  if (where >= args.length) return reply.error(SYNTAX_ERROR);
-  const side = args[where].toUpperCase();
-  if (side !== "MIN" && side !== "MAX") return reply.error(SYNTAX_ERROR);
-  let count = -1;
-  for (let j = where + 1; j < args.length; j++) {
-    if (count !== -1 || args[j].toUpperCase() !== "COUNT" || j + 1 >= args.length) {
-      return reply.error(SYNTAX_ERROR);
-    }
-    j++;
-    const parsed = parseLong(args[j]);
-    if (parsed === null || parsed < 1) return reply.error("ERR count should be greater than 0");
-    count = parsed;
-  }
-  for (let i = 2; i < where; i++) {
-    const popped = pop(db, args[i], count === -1 ? 1 : count, side === "MAX");
-    if (popped === undefined) continue;
-    reply.array(2);
-    reply.bulk(args[i]);
-    return pairsReply(reply, popped, true);
-  }
-  reply.nullArray();
+export function zmpop(args: string[], context: Context): void {
+  const zmpop = parseZmpop(args, 1);
+  if ("error" in zmpop) return context.reply.error(zmpop.error);
+  if (!mpopFirst(context, zmpop, true)) context.reply.nullArray();
+}
+
+/**
+ * BZPOPMIN and BZPOPMAX: pop from the first of the keys holding a sorted
+ * set, answering `[key, member, score]`; with none, block until one gets
+ * members (see `blockOn`), or answer a null array on timeout, or at once
+ * inside MULTI.
+ */
+function blockingPopCommand(max: boolean): Run {
+  return (args, context) => {
+    const { db, reply } = context;
+    const timeout = parseTimeout(args[args.length - 1]);
+    if (typeof timeout !== "number") return reply.error(timeout.error);
+    const keys = args.slice(1, -1);
+    const attempt = (strict: boolean): boolean => {
+      for (const key of keys) {
+        if (!strict && !(db.value(key) instanceof ZSetValue)) continue;
+        const popped = pop(db, key, 1, max);
+        if (popped === undefined) continue;
+        const [member, score] = popped[0];
+        reply.array(3);
+        reply.bulk(key);
+        reply.bulk(member);
+        reply.double(score);
+        return true;
+      }
+      return false;
+    };
+    if (attempt(true)) return;
+    if (context.atomic) return reply.nullArray();
+    return blockOn(context, keys, timeout, () => attempt(false), () => reply.nullArray());
+  };
+}
+
+/** `BZPOPMIN key [key ...] timeout` → ZPOPMIN of the first non-empty key, blocking while all are empty. */
+export const bzpopmin: Run = blockingPopCommand(false);
+
+/** `BZPOPMAX key [key ...] timeout` → ZPOPMAX of the first non-empty key, blocking while all are empty. */
+export const bzpopmax: Run = blockingPopCommand(true);
+
+/**
+ * `BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]` → ZMPOP,
+ * blocking while every key is empty.
+ */
+export function bzmpop(args: string[], context: Context): void | Promise<void> {
+  const { reply } = context;
+  const timeout = parseTimeout(args[1]);
+  if (typeof timeout !== "number") return reply.error(timeout.error);
+  const zmpop = parseZmpop(args, 2);
+  if ("error" in zmpop) return reply.error(zmpop.error);
+  if (mpopFirst(context, zmpop, true)) return;
+  if (context.atomic) return reply.nullArray();
+  return blockOn(
+    context,
+    zmpop.keys,
+    timeout,
+    () => mpopFirst(context, zmpop, false),
+    () => reply.nullArray(),
+  );
 }
 
 /** `LONG_MAX / 2`, as C divides: the largest ZRANDMEMBER count WITHSCORES takes. */

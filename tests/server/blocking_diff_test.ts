@@ -158,6 +158,58 @@ const LISTS: readonly Step[] = [
   { c: 1, read: true },
 ];
 
+const SORTED_SETS: readonly Step[] = [
+  { c: 0, args: ["FLUSHALL"] },
+  { c: 0, args: ["ZADD", "ready", "1", "a", "2", "b", "1.5", "c"] },
+  { c: 0, args: ["BZPOPMIN", "missing", "ready", "0"] },
+  { c: 0, args: ["BZPOPMAX", "ready", "0"] },
+  { c: 0, args: ["BZMPOP", "0", "2", "missing", "ready", "MIN", "COUNT", "5"] },
+  { c: 0, args: ["EXISTS", "ready"] },
+  { c: 0, args: ["BZPOPMIN", "empty", "0.02"] },
+  { c: 0, args: ["BZMPOP", "0.02", "1", "empty", "MAX"] },
+  // Woken by another client's ZADD, first come first served.
+  { c: 1, args: ["BZPOPMIN", "z1", "z2", "0"], later: true },
+  { c: 2, args: ["BZPOPMAX", "z2", "0"], later: true },
+  { c: 0, args: ["ZADD", "z2", "3", "x", "1.1", "y", "5", "w"] },
+  { c: 1, read: true },
+  { c: 2, read: true },
+  { c: 0, args: ["ZRANGE", "z2", "0", "-1", "WITHSCORES"] },
+  { c: 1, args: ["BZMPOP", "0", "2", "p1", "p2", "MAX", "COUNT", "2"], later: true },
+  { c: 0, args: ["ZADD", "p2", "inf", "top", "-inf", "bottom", "0", "zero"] },
+  { c: 1, read: true },
+  // A list push does not wake a sorted-set waiter; a ZADD does.
+  { c: 1, args: ["BZPOPMIN", "mixed", "0.5"], later: true },
+  { c: 0, args: ["RPUSH", "mixed", "l"] },
+  { c: 0, args: ["DEL", "mixed"] },
+  { c: 0, args: ["ZADD", "mixed", "7", "m"] },
+  { c: 1, read: true },
+  // MULTI, errors, a waiter that hangs up.
+  { c: 0, args: ["MULTI"] },
+  { c: 0, args: ["BZPOPMIN", "empty", "0"] },
+  { c: 0, args: ["BZMPOP", "0", "1", "empty", "MIN"] },
+  { c: 0, args: ["EXEC"] },
+  { c: 0, args: ["SET", "str", "v"] },
+  { c: 0, args: ["BZPOPMIN", "str", "0"] },
+  { c: 0, args: ["BZPOPMAX", "empty", "-1"] },
+  { c: 0, args: ["BZPOPMAX", "empty", "x"] },
+  { c: 0, args: ["BZMPOP", "0", "1", "empty", "UP"] },
+  { c: 0, args: ["BZMPOP", "0", "0", "empty", "MIN"] },
+  { c: 3, args: ["BZPOPMIN", "gone", "0"], later: true },
+  { c: 3, close: true },
+  { c: 0, args: ["ZADD", "gone", "1", "kept"] },
+  { c: 0, args: ["ZCARD", "gone"] },
+];
+
+for (const protocol of [2, 3] as const) {
+  Deno.test(`blocking sorted-set pops answer as redis-server's over RESP${protocol}`, async () => {
+    await using redis = await startRedisServer();
+    const expected = await run(redis.port, protocol, SORTED_SETS);
+    await using dir = await tempDir();
+    await using walkv = await startServer({ walDir: dir.path });
+    assertEquals(await run(walkv.port, protocol, SORTED_SETS), expected);
+  });
+}
+
 for (const protocol of [2, 3] as const) {
   Deno.test(`blocking list pops answer as redis-server's over RESP${protocol}`, async () => {
     await using redis = await startRedisServer();
