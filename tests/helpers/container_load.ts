@@ -3,7 +3,9 @@
  * command `k` (from 1) is a pure function of `c` and `k` (a SET, HSET, HDEL,
  * SADD, SREM or HINCRBY on the client's own keys `s:c`, `h:c`, `t:c`), so
  * the state after its first `n` commands is known exactly, and a test finds
- * which `n` a restarted server holds. Used by the SIGKILL tests.
+ * which `n` a restarted server holds. Lists and sorted sets too (`l:c`,
+ * `z:c`), with changes that are not idempotent (LPOP, ZINCRBY): one applied
+ * twice, or skipped, shows. Used by the SIGKILL tests.
  *
  * @module
  */
@@ -17,13 +19,15 @@ export interface State {
   string: string | null;
   hash: Map<string, string>;
   set: Set<string>;
+  list: string[];
+  zset: Map<string, number>;
 }
 
 /** Client `c`'s command `k` (from 1), and what it does to the model. */
 export function command(c: number, k: number): { args: string[]; apply(state: State): void } {
   const field = `f${(k * 7) % FIELDS}`;
   const member = `m${(k * 3) % FIELDS}`;
-  switch (k % 6) {
+  switch (k % 10) {
     case 0:
       return {
         args: ["SET", `s:${c}`, `v${k}`],
@@ -63,6 +67,37 @@ export function command(c: number, k: number): { args: string[]; apply(state: St
           state.set.delete(`n${(k + 1) % 5}`);
         },
       };
+    case 6:
+      return {
+        args: ["RPUSH", `l:${c}`, `e${k}`, `e${k}b`],
+        apply: (state) => void state.list.push(`e${k}`, `e${k}b`),
+      };
+    case 7: // not idempotent: a pop replayed twice would take two
+      return {
+        args: ["LPOP", `l:${c}`],
+        apply: (state) => void state.list.shift(),
+      };
+    case 8:
+      return k % 20 === 8
+        ? {
+          args: ["LTRIM", `l:${c}`, "0", "5"],
+          apply: (state) => void state.list.splice(6),
+        }
+        : {
+          args: ["ZINCRBY", `z:${c}`, String(k % 7), `m${k % 9}`],
+          apply: (state) =>
+            void state.zset.set(`m${k % 9}`, (state.zset.get(`m${k % 9}`) ?? 0) + (k % 7)),
+        };
+    case 9:
+      return k % 20 === 9
+        ? {
+          args: ["ZADD", `z:${c}`, String(k % 13), `m${k % 11}`],
+          apply: (state) => void state.zset.set(`m${k % 11}`, k % 13),
+        }
+        : {
+          args: ["ZREM", `z:${c}`, `m${(k + 3) % 9}`],
+          apply: (state) => void state.zset.delete(`m${(k + 3) % 9}`),
+        };
     default:
       return {
         args: ["HINCRBY", `h:${c}`, "counter", String(k)],
@@ -73,7 +108,7 @@ export function command(c: number, k: number): { args: string[]; apply(state: St
 }
 
 export function modelAfter(c: number, n: number): State {
-  const state: State = { string: null, hash: new Map(), set: new Set() };
+  const state: State = { string: null, hash: new Map(), set: new Set(), list: [], zset: new Map() };
   for (let k = 1; k <= n; k++) command(c, k).apply(state);
   return state;
 }
@@ -83,10 +118,15 @@ export function expectedReplies(state: State): string[] {
   const bulk = (text: string) => `$${text.length}\r\n${text}\r\n`;
   const pairs = [...state.hash].sort(([a], [b]) => (a < b ? -1 : 1));
   const members = [...state.set].sort();
+  const ranked = [...state.zset].sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1));
   return [
     state.string === null ? "$-1\r\n" : bulk(state.string),
     `*${pairs.length * 2}\r\n${pairs.map(([f, v]) => bulk(f) + bulk(v)).join("")}`,
     `*${members.length}\r\n${members.map(bulk).join("")}`,
+    `*${state.list.length}\r\n${state.list.map(bulk).join("")}`,
+    `*${ranked.length * 2}\r\n${
+      ranked.map(([m, score]) => bulk(m) + bulk(String(score))).join("")
+    }`,
   ];
 }
 
@@ -96,6 +136,8 @@ export async function serverState(port: number, c: number): Promise<string[]> {
   const string = await respCall(connection, "GET", `s:${c}`);
   const hash = await respCall(connection, "HGETALL", `h:${c}`);
   const set = await respCall(connection, "SMEMBERS", `t:${c}`);
+  const list = await respCall(connection, "LRANGE", `l:${c}`, "0", "-1");
+  const zset = await respCall(connection, "ZRANGE", `z:${c}`, "0", "-1", "WITHSCORES");
   const items = (reply: string) =>
     reply.slice(reply.indexOf("\r\n") + 2).match(/\$\d+\r\n[^\r]*\r\n/g) ?? [];
   const hashItems = items(hash);
@@ -111,6 +153,8 @@ export async function serverState(port: number, c: number): Promise<string[]> {
     string,
     `*${hashItems.length}\r\n${pairs.join("")}`,
     `*${members.length}\r\n${members.join("")}`,
+    list,
+    zset,
   ];
 }
 
