@@ -1,5 +1,5 @@
 import { RandomSlots } from "./random_slots.ts";
-import type { ContainerBase } from "./value.ts";
+import type { ContainerBase } from "./container_base.ts";
 
 /** Redis 7.0's `hash-max-listpack-entries` (its built-in default): more fields and a hash leaves its compact encoding. */
 const COMPACT_ENTRIES = 512;

@@ -1,4 +1,4 @@
-import type { ContainerBase } from "./value.ts";
+import type { ContainerBase } from "./container_base.ts";
 
 /** The smallest ring; a list never shrinks below it. */
 const MIN_CAPACITY = 8;

@@ -1,5 +1,5 @@
 import { RandomSlots } from "./random_slots.ts";
-import type { ContainerBase } from "./value.ts";
+import type { ContainerBase } from "./container_base.ts";
 
 /** Redis's `set-max-intset-entries`: more members and a set leaves its intset. */
 const INTSET_ENTRIES = 512;

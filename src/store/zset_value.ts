@@ -1,5 +1,5 @@
 import { SortedSet } from "./sorted_set.ts";
-import type { ContainerBase } from "./value.ts";
+import type { ContainerBase } from "./container_base.ts";
 
 /** Redis's `zset-max-listpack-entries`: more members and a sorted set leaves its listpack. */
 const COMPACT_ENTRIES = 128;
