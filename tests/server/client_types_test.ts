@@ -4,7 +4,8 @@
  * (`npm:redis@6.3.1`, RESP3 by default), ioredis 5 (`npm:ioredis@5.4.1`,
  * RESP2) and Debian's python3-redis (`tests/helpers/python_types_scenario.py`).
  * Each library runs the same scenario on both servers (hashes and sets as an
- * application uses them, a wrong type, a transaction mixing them, a list,
+ * application uses them, a wrong type, a transaction mixing them, a list, a
+ * sorted set (scores as each library reads them),
  * and a BRPOP on one connection woken by a push on another) and the
  * results it returned must be equal; a few are also written out, so the
  * comparison rests on Redis's own answers.
@@ -69,6 +70,14 @@ async function nodeRedisScenario(port: number): Promise<Record<string, unknown>>
     results.rpush = await client.rPush("list", ["a", "b", "c"]);
     results.lrange = await client.lRange("list", 0, -1);
     results.lpop = await client.lPop("list");
+    results.zadd = await client.zAdd("board", [{ score: 1.5, value: "ada" }, {
+      score: 3,
+      value: "bob",
+    }]);
+    results.zincrby = await client.zIncrBy("board", 2, "ada");
+    results.zrange = await client.zRangeWithScores("board", 0, -1);
+    results.zrank = await client.zRank("board", "bob");
+    results.zscore = await client.zScore("board", "ada");
     // BRPOP on its own connection, woken by this one's push.
     const blocked = client.duplicate();
     await blocked.connect();
@@ -107,6 +116,10 @@ async function ioredisScenario(port: number): Promise<Record<string, unknown>> {
     );
     results.rpush = await client.rpush("list", "a", "b", "c");
     results.lmove = await client.lmove("list", "other", "LEFT", "RIGHT");
+    results.zadd = await client.zadd("board", 1.5, "ada", 3, "bob");
+    results.zincrby = await client.zincrby("board", 2, "ada");
+    results.zrange = await client.zrange("board", 0, -1, "WITHSCORES");
+    results.zpopmin = await client.zpopmin("board");
     // BRPOP on its own connection, woken by this one's push.
     const blocked = client.duplicate();
     try {
@@ -146,7 +159,7 @@ const SCENARIOS = {
 } as const;
 
 for (const [library, scenario] of Object.entries(SCENARIOS)) {
-  Deno.test(`${library} uses hashes, sets and lists on walkv as on redis-server`, async () => {
+  Deno.test(`${library} uses hashes, sets, lists and sorted sets on walkv as on redis-server`, async () => {
     await using redis = await startRedisServer();
     const expected = await scenario(redis.port) as Record<string, unknown>;
     // Redis's own answers, written out, so both runs cannot agree on nothing.
