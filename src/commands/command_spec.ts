@@ -23,7 +23,8 @@ export type CommandFlag =
   | "skip_slowlog"
   | "no_multi"
   | "no_async_loading"
-  | "movablekeys";
+  | "movablekeys"
+  | "pubsub";
 
 /** Redis's documentation groups, as COMMAND DOCS reports them. */
 export type CommandGroup =
@@ -33,7 +34,8 @@ export type CommandGroup =
   | "server"
   | "transactions"
   | "hash"
-  | "set";
+  | "set"
+  | "pubsub";
 
 /** One argument of a command as COMMAND DOCS describes it (Redis's argument schema). */
 export interface DocArgument {
@@ -121,6 +123,11 @@ export interface CommandSpec<R extends ReplyBase = Reply> {
   /** One line for COMMAND DOCS (redis-cli shows it as a hint). */
   readonly summary: string;
   readonly args: readonly DocArgument[];
+  /**
+   * A container of subcommands (CLIENT, CONFIG, COMMAND, PUBSUB): Redis
+   * names a call of one by both words in its errors (`'pubsub|numsub'`).
+   */
+  readonly container?: true;
   /** The text protocol's complaint about a wrong field count, after the name. */
   readonly usage?: string;
   readonly run: Run<R>;

@@ -7,6 +7,7 @@ import * as hashes from "./hashes.ts";
 import * as info from "./info.ts";
 import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
+import * as pubsub from "./pubsub.ts";
 import type { TextReply } from "./reply.ts";
 import * as server from "./server.ts";
 import * as sets from "./sets.ts";
@@ -34,7 +35,7 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "QUIT", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Closes the connection.", args: ARGUMENTS.quit, run: connection.quit },
   { name: "SELECT", arity: 2, flags: ["loading", "stale", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Changes the selected database.", args: ARGUMENTS.select, run: connection.select },
   { name: "HELLO", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", args: ARGUMENTS.hello, run: connection.hello },
-  { name: "CLIENT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "connection", since: "2.4.0", summary: "A container for client connection commands.", args: ARGUMENTS.client, run: connection.client },
+  { name: "CLIENT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "connection", since: "2.4.0", summary: "A container for client connection commands.", args: ARGUMENTS.client, container: true, run: connection.client },
   { name: "AUTH", arity: -2, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: connection.auth },
   { name: "RESET", arity: 1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "6.2.0", summary: "Resets the connection.", args: ARGUMENTS.reset, run: connection.reset },
   { name: "MULTI", arity: 1, flags: ["noscript", "loading", "stale", "fast", "allow_busy"], acl: ["@fast", "@transaction"], keys: [0, 0, 0], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", args: ARGUMENTS.multi, run: transactions.multi },
@@ -79,8 +80,8 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "MOVE", arity: 3, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast"], keys: [1, 1, 1], group: "generic", since: "1.0.0", summary: "Moves a key to another database.", args: ARGUMENTS.move, run: keys.move },
   { name: "INFO", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns information and statistics about the server.", args: ARGUMENTS.info, run: info.info },
   { name: "TIME", arity: 1, flags: ["loading", "stale", "fast"], acl: ["@fast"], keys: [0, 0, 0], group: "server", since: "2.6.0", summary: "Returns the server time.", args: ARGUMENTS.time, run: server.time },
-  { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, run: settings.config },
-  { name: "COMMAND", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", args: ARGUMENTS.command, run: introspection.command },
+  { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, container: true, run: settings.config },
+  { name: "COMMAND", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", args: ARGUMENTS.command, container: true, run: introspection.command },
   { name: "DBSIZE", arity: 1, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns the number of keys in the database.", args: ARGUMENTS.dbsize, run: server.dbsize },
   { name: "FLUSHDB", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from the current database.", args: ARGUMENTS.flushdb, run: server.flushdb },
   { name: "FLUSHALL", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from all databases.", args: ARGUMENTS.flushall, run: server.flushall },
@@ -119,6 +120,12 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "SDIFF", arity: -2, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Subtract multiple sets", args: ARGUMENTS.sdiff, run: sets.sdiff },
   { name: "SDIFFSTORE", arity: -3, flags: ["write", "denyoom"], acl: ["@write", "@set", "@slow"], keys: [1, -1, 1], group: "set", since: "1.0.0", summary: "Subtract multiple sets and store the resulting set in a key", args: ARGUMENTS.sdiffstore, run: sets.sdiffstore },
   { name: "SSCAN", arity: -3, flags: ["readonly"], acl: ["@read", "@set", "@slow"], keys: [1, 1, 1], group: "set", since: "2.8.0", summary: "Incrementally iterate Set elements", args: ARGUMENTS.sscan, run: sets.sscan },
+  { name: "SUBSCRIBE", arity: -2, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Listen for messages published to the given channels", args: ARGUMENTS.subscribe, run: pubsub.subscribe },
+  { name: "UNSUBSCRIBE", arity: -1, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to the given channels", args: ARGUMENTS.unsubscribe, run: pubsub.unsubscribe },
+  { name: "PSUBSCRIBE", arity: -2, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Listen for messages published to channels matching the given patterns", args: ARGUMENTS.psubscribe, run: pubsub.psubscribe },
+  { name: "PUNSUBSCRIBE", arity: -1, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to channels matching the given patterns", args: ARGUMENTS.punsubscribe, run: pubsub.punsubscribe },
+  { name: "PUBLISH", arity: 3, flags: ["pubsub", "loading", "stale", "fast"], acl: ["@pubsub", "@fast"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Post a message to a channel", args: ARGUMENTS.publish, run: pubsub.publish },
+  { name: "PUBSUB", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.8.0", summary: "A container for Pub/Sub commands", args: ARGUMENTS.pubsub, container: true, run: pubsub.pubsub },
 ];
 
 /**
