@@ -148,8 +148,8 @@ export async function serveResp(
       end -= start;
       start = 0;
     }
-    const n = await read(buffer.subarray(end));
-    if (n === null) return await barrier.drain();
-    end += n;
+    const count = await read(buffer.subarray(end));
+    if (count === null) return await barrier.drain();
+    end += count;
   }
 }
