@@ -124,10 +124,10 @@ export interface CommandSpec<R extends ReplyBase = Reply> {
   readonly summary: string;
   readonly args: readonly DocArgument[];
   /**
-   * A container of subcommands (CLIENT, CONFIG, COMMAND, PUBSUB): Redis
-   * names a call of one by both words in its errors (`'pubsub|numsub'`).
+   * A container's subcommands, upper case (CLIENT, CONFIG, COMMAND, PUBSUB):
+   * Redis names a call of one by both words in its errors (`'pubsub|numsub'`).
    */
-  readonly container?: true;
+  readonly subcommands?: readonly string[];
   /** The text protocol's complaint about a wrong field count, after the name. */
   readonly usage?: string;
   readonly run: Run<R>;

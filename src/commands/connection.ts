@@ -256,6 +256,9 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   ]),
 };
 
+/** The subcommands of CLIENT, for the registry. */
+export const CLIENT_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
+
 /**
  * `CLIENT ID | GETNAME | SETNAME name | SETINFO attr value | INFO | HELP`:
  * the connection's own identity. Client libraries name their connections

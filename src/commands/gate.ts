@@ -228,7 +228,12 @@ export class CommandGate implements CommandCaller {
     const spec = entry.spec;
     if (reply.protocol !== 2 || RUN_WHILE_SUBSCRIBED.has(spec.name)) return false;
     let name = spec.name.toLowerCase();
-    if (spec.container && args.length > 1) name += `|${args[1].toLowerCase().slice(0, 128)}`;
+    if (spec.subcommands !== undefined && args.length > 1) {
+      const subcommand = args[1].toUpperCase();
+      // An unknown one runs, to be answered "unknown subcommand" as Redis's lookup answers it.
+      if (!spec.subcommands.includes(subcommand)) return false;
+      name += `|${subcommand.toLowerCase()}`;
+    }
     reply.error(
       `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET ` +
         "are allowed in this context",

@@ -135,6 +135,9 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   ]),
 };
 
+/** The subcommands of PUBSUB, for the registry. */
+export const PUBSUB_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
+
 /**
  * `PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | HELP`: the
  * channels with subscribers (in walkv's order, which is not Redis's hash

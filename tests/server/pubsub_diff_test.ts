@@ -217,6 +217,7 @@ function subscribedMode(resp3: boolean): Step[] {
     { client: 0, send: ["GET", "k"] },
     { client: 0, send: ["SET", "k", "v"] },
     { client: 0, send: ["CLIENT", "ID"], pick: (reply) => reply.replace(/^:\d+/, ":<id>") },
+    { client: 0, send: ["CLIENT", "NOSUCH"] },
     { client: 0, send: ["PUBSUB", "NUMSUB", "a"] },
     { client: 0, send: ["MULTI"] },
     { client: 0, send: ["DISCARD"] },
