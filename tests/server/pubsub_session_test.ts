@@ -119,3 +119,25 @@ Deno.test("pubsub session: SIGTERM closes subscribers and exits cleanly", async 
   assertEquals(status.code, 0, server.stderrText());
   assertEquals((await closed).map((rest) => rest.length), [0, 0]);
 });
+
+Deno.test("pubsub session: PUBSUB HELP lists what walkv has, in Redis's words", async () => {
+  await using dir = await tempDir();
+  await using server = await startServer({ walDir: dir.path });
+  using client = await RawConnection.connect(server.port);
+  const lines = [
+    "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CHANNELS [<pattern>]",
+    "    Return the currently active channels matching a <pattern> (default: '*').",
+    "NUMPAT",
+    "    Return number of subscriptions to patterns.",
+    "NUMSUB [<channel> ...]",
+    "    Return the number of subscribers for the specified channels, excluding",
+    "    pattern subscriptions(default: no channels).",
+    "HELP",
+    "    Prints this help.",
+  ];
+  assertEquals(
+    await respCall(client, "PUBSUB", "HELP"),
+    `*${lines.length}\r\n${lines.map((line) => `+${line}\r\n`).join("")}`,
+  );
+});
