@@ -1,4 +1,5 @@
 import type { Db, Watcher } from "../db/db.ts";
+import type { MessageSink, Subscriber } from "../pubsub/pub_sub.ts";
 
 /** A key this client WATCHes, and whether it existed then (a key that expires since aborts EXEC). */
 export interface WatchedKey {
@@ -10,7 +11,8 @@ export interface WatchedKey {
 /**
  * What the server knows about one connected client: identity for CLIENT and
  * INFO, and the per-connection state commands change (name, database,
- * protocol, authentication, transaction, QUIT). `Queued` is what MULTI
+ * protocol, authentication, transaction, pub/sub subscriptions, QUIT).
+ * `Queued` is what MULTI
  * queues (the command core's `QueuedCommand`), so this knows no commands.
  *
  * @example
@@ -19,7 +21,7 @@ export interface WatchedKey {
  * client.name = "worker-1"; // CLIENT SETNAME worker-1
  * ```
  */
-export class ClientState<Queued = unknown> implements Watcher {
+export class ClientState<Queued = unknown> implements Watcher, Subscriber {
   /** Unique per server run, from 1, as Redis's client id. */
   readonly id: number;
   /** `ip:port` of the peer. */
@@ -46,11 +48,25 @@ export class ClientState<Queued = unknown> implements Watcher {
   watched: WatchedKey[] = [];
   /** While a blocking command waits: how to give it up (the client went away). */
   blocked: { cancel(): void } | null = null;
+  /** The channels SUBSCRIBEd to, in subscription order (the `PubSub` registry mirrors them). */
+  readonly channels = new Set<string>();
+  /** The patterns PSUBSCRIBEd to, in subscription order. */
+  readonly patterns = new Set<string>();
+  /** Where published messages for this client go; set by a RESP session, `null` elsewhere. */
+  sink: MessageSink | null = null;
 
   constructor(id: number, address: string, authenticated: boolean) {
     this.id = id;
     this.address = address;
     this.authenticated = authenticated;
+  }
+
+  /**
+   * Channels plus patterns subscribed to: what (P)SUBSCRIBE replies count,
+   * and while it is not 0 a RESP2 connection is in Redis's subscribed mode.
+   */
+  get subscriptions(): number {
+    return this.channels.size + this.patterns.size;
   }
 
   /** Forgets every watch (EXEC, DISCARD, UNWATCH, disconnect). */

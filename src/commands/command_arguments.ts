@@ -154,4 +154,10 @@ export const ARGUMENTS = {
   bzpopmin: [{"name": "key", "type": "key", "multiple": true}, {"name": "timeout", "type": "double"}],
   bzpopmax: [{"name": "key", "type": "key", "multiple": true}, {"name": "timeout", "type": "double"}],
   bzmpop: [{"name": "timeout", "type": "double"}, {"name": "numkeys", "type": "integer"}, {"name": "key", "type": "key", "multiple": true}, {"name": "where", "type": "oneof", "arguments": [{"name": "min", "type": "pure-token", "token": "MIN"}, {"name": "max", "type": "pure-token", "token": "MAX"}]}, {"name": "count", "type": "integer", "token": "COUNT", "optional": true}],
+  subscribe: [{"name": "channel", "type": "string", "multiple": true}],
+  unsubscribe: [{"name": "channel", "type": "string", "optional": true, "multiple": true}],
+  psubscribe: [{"name": "pattern", "type": "block", "multiple": true, "arguments": [{"name": "pattern", "type": "pattern"}]}],
+  punsubscribe: [{"name": "pattern", "type": "pattern", "optional": true, "multiple": true}],
+  publish: [{"name": "channel", "type": "string"}, {"name": "message", "type": "string"}],
+  pubsub: [{"name": "channels-numpat-numsub-help", "type": "oneof", "arguments": [{"name": "channels", "type": "block", "arguments": [{"name": "channels", "type": "pure-token", "token": "CHANNELS"}, {"name": "pattern", "type": "pattern", "optional": true}]}, {"name": "numpat", "type": "pure-token", "token": "NUMPAT"}, {"name": "numsub", "type": "block", "arguments": [{"name": "numsub", "type": "pure-token", "token": "NUMSUB"}, {"name": "channel", "type": "string", "optional": true, "multiple": true}]}, {"name": "help", "type": "pure-token", "token": "HELP"}]}],
 } as const satisfies Record<string, readonly DocArgument[]>;

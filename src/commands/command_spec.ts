@@ -24,7 +24,8 @@ export type CommandFlag =
   | "no_multi"
   | "no_async_loading"
   | "movablekeys"
-  | "blocking";
+  | "blocking"
+  | "pubsub";
 
 /** Redis's documentation groups, as COMMAND DOCS reports them. */
 export type CommandGroup =
@@ -36,7 +37,8 @@ export type CommandGroup =
   | "hash"
   | "set"
   | "list"
-  | "sorted-set";
+  | "sorted-set"
+  | "pubsub";
 
 /** One argument of a command as COMMAND DOCS describes it (Redis's argument schema). */
 export interface DocArgument {
@@ -124,6 +126,11 @@ export interface CommandSpec<R extends ReplyBase = Reply> {
   /** One line for COMMAND DOCS (redis-cli shows it as a hint). */
   readonly summary: string;
   readonly args: readonly DocArgument[];
+  /**
+   * A container's subcommands, upper case (CLIENT, CONFIG, COMMAND, PUBSUB):
+   * Redis names a call of one by both words in its errors (`'pubsub|numsub'`).
+   */
+  readonly subcommands?: readonly string[];
   /** The text protocol's complaint about a wrong field count, after the name. */
   readonly usage?: string;
   readonly run: Run<R>;

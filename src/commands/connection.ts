@@ -13,18 +13,24 @@ import { REDIS_VERSION } from "./redis_version.ts";
 import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
 /**
- * `PING [message]` → `+PONG`, or the message as a bulk string.
+ * `PING [message]` → `+PONG`, or the message as a bulk string. A RESP2
+ * client in subscribed mode gets Redis's array instead, `pong` and the
+ * message (empty without one), which its message loop can read.
  *
  * @example
  * ```ts
- * ping(["PING"], context); // "+PONG\r\n"
+ * ping(["PING"], context); // "+PONG\r\n"; subscribed, RESP2: "*2\r\n$4\r\npong\r\n$0\r\n\r\n"
  * ```
  */
-export function ping(args: string[], { reply }: Context): void {
+export function ping(args: string[], { reply, client }: Context): void {
   if (args.length > 2) {
     return reply.error("ERR wrong number of arguments for 'ping' command");
   }
-  if (args.length === 2) reply.bulk(args[1]);
+  if (client.subscriptions !== 0 && reply.protocol === 2) {
+    reply.array(2);
+    reply.bulk("pong");
+    reply.bulk(args.length === 2 ? args[1] : "");
+  } else if (args.length === 2) reply.bulk(args[1]);
   else reply.simple("PONG");
 }
 
@@ -172,11 +178,12 @@ export function auth(args: string[], { reply, client, server }: Context): void {
 
 /**
  * `RESET` → `+RESET`: the connection as if new: out of any transaction,
- * no watches, database 0, RESP2, no name, and authenticated only if no
- * password is set.
+ * no watches, no subscriptions (dropped without confirmations), database 0,
+ * RESP2, no name, and authenticated only if no password is set.
  */
 export function reset(_args: string[], { reply, client, server }: Context): void {
   client.endTransaction();
+  server.pubsub.unsubscribeAll(client);
   client.db = 0;
   client.name = "";
   client.authenticated = server.requirePass === null;
@@ -248,6 +255,9 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     "    Assign the name <name> to the current connection.",
   ]),
 };
+
+/** The subcommands of CLIENT, for the registry. */
+export const CLIENT_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
 
 /**
  * `CLIENT ID | GETNAME | SETNAME name | SETINFO attr value | INFO | HELP`:

@@ -17,6 +17,19 @@ export const NOAUTH = "NOAUTH Authentication required.";
 /** The commands that run at once inside MULTI instead of being queued, as in Redis. */
 const RUN_IN_MULTI = new Set(["EXEC", "DISCARD", "MULTI", "WATCH", "QUIT", "RESET"]);
 /**
+ * What a RESP2 client subscribed to anything may still run (Redis's
+ * subscribed mode); RESP3 clients may run everything.
+ */
+const RUN_WHILE_SUBSCRIBED = new Set([
+  "SUBSCRIBE",
+  "UNSUBSCRIBE",
+  "PSUBSCRIBE",
+  "PUNSUBSCRIBE",
+  "PING",
+  "QUIT",
+  "RESET",
+]);
+/**
  * The queued fields one transaction may hold. Redis bounds them only by the
  * client's memory; a stranger's MULTI must not grow the server's without
  * bound, so past this the transaction is refused at EXEC.
@@ -33,7 +46,8 @@ const TIME_ONE_IN = 32;
 /**
  * The one path every command takes, for both protocols (Redis's
  * `processCommand` and `call`): look the name up, check the arity, check
- * authentication, queue it inside MULTI, refuse a write once the WAL has
+ * authentication, refuse what a subscribed RESP2 client may not run, queue
+ * it inside MULTI, refuse a write once the WAL has
  * failed, then run it against the client's database, count it, and commit
  * its changes to the WAL as one record. A command that throws is undone and
  * answered with an error instead of whatever it had written.
@@ -79,6 +93,10 @@ export class CommandGate implements CommandCaller {
       entry.stats.rejected++;
       this.#flagTransaction(client);
       return reply.error(NOAUTH);
+    }
+    if (client.subscriptions !== 0 && this.#refusedWhileSubscribed(entry, args, context)) {
+      entry.stats.rejected++;
+      return;
     }
     if (client.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
       return this.#queue(entry as unknown as CommandEntry<Reply>, args, client, reply);
@@ -200,6 +218,33 @@ export class CommandGate implements CommandCaller {
     client.multiBytes += bytes;
     client.multi!.push({ entry, args: args.slice() });
     (reply as Reply).simple("QUEUED");
+  }
+
+  /**
+   * A RESP2 client with subscriptions may run only the pub/sub commands,
+   * PING, QUIT and RESET; anything else is answered with Redis's refusal,
+   * which names a container's subcommand too (`'pubsub|numsub'`).
+   */
+  #refusedWhileSubscribed<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    args: string[],
+    context: Context<R>,
+  ): boolean {
+    const reply = context.reply as unknown as Reply;
+    const spec = entry.spec;
+    if (reply.protocol !== 2 || RUN_WHILE_SUBSCRIBED.has(spec.name)) return false;
+    let name = spec.name.toLowerCase();
+    if (spec.subcommands !== undefined && args.length > 1) {
+      const subcommand = args[1].toUpperCase();
+      // An unknown one runs, to be answered "unknown subcommand" as Redis's lookup answers it.
+      if (!spec.subcommands.includes(subcommand)) return false;
+      name += `|${subcommand.toLowerCase()}`;
+    }
+    reply.error(
+      `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET ` +
+        "are allowed in this context",
+    );
+    return true;
   }
 
   /** Inside MULTI, a refused command makes EXEC abort (Redis's `flagTransaction`). */

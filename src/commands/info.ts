@@ -81,6 +81,9 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       "evicted_keys:0",
       `keyspace_hits:${server.keyspaceHits}`,
       `keyspace_misses:${server.keyspaceMisses}`,
+      `pubsub_channels:${server.pubsub.channelCount}`,
+      `pubsub_patterns:${server.pubsub.patternCount}`,
+      "pubsubshard_channels:0",
     ];
   },
   replication() {

@@ -218,6 +218,9 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   ]),
 };
 
+/** The subcommands of COMMAND, for the registry. */
+export const COMMAND_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
+
 /**
  * `COMMAND [COUNT | INFO [name ...] | DOCS [name ...] | LIST | GETKEYS cmd
  * arg ... | HELP]`: the command table as data, in Redis 7's shapes. Client

@@ -8,6 +8,7 @@ import * as info from "./info.ts";
 import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
 import * as lists from "./lists.ts";
+import * as pubsub from "./pubsub.ts";
 import type { TextReply } from "./reply.ts";
 import * as server from "./server.ts";
 import * as sets from "./sets.ts";
@@ -36,7 +37,7 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "QUIT", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Closes the connection.", args: ARGUMENTS.quit, run: connection.quit },
   { name: "SELECT", arity: 2, flags: ["loading", "stale", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Changes the selected database.", args: ARGUMENTS.select, run: connection.select },
   { name: "HELLO", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", args: ARGUMENTS.hello, run: connection.hello },
-  { name: "CLIENT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "connection", since: "2.4.0", summary: "A container for client connection commands.", args: ARGUMENTS.client, run: connection.client },
+  { name: "CLIENT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "connection", since: "2.4.0", summary: "A container for client connection commands.", args: ARGUMENTS.client, subcommands: connection.CLIENT_SUBCOMMANDS, run: connection.client },
   { name: "AUTH", arity: -2, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: connection.auth },
   { name: "RESET", arity: 1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "6.2.0", summary: "Resets the connection.", args: ARGUMENTS.reset, run: connection.reset },
   { name: "MULTI", arity: 1, flags: ["noscript", "loading", "stale", "fast", "allow_busy"], acl: ["@fast", "@transaction"], keys: [0, 0, 0], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", args: ARGUMENTS.multi, run: transactions.multi },
@@ -82,8 +83,8 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "OBJECT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "generic", since: "2.2.3", summary: "A container for object introspection commands", args: ARGUMENTS.object, run: keys.object },
   { name: "INFO", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns information and statistics about the server.", args: ARGUMENTS.info, run: info.info },
   { name: "TIME", arity: 1, flags: ["loading", "stale", "fast"], acl: ["@fast"], keys: [0, 0, 0], group: "server", since: "2.6.0", summary: "Returns the server time.", args: ARGUMENTS.time, run: server.time },
-  { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, run: settings.config },
-  { name: "COMMAND", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", args: ARGUMENTS.command, run: introspection.command },
+  { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, subcommands: settings.CONFIG_SUBCOMMANDS, run: settings.config },
+  { name: "COMMAND", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", args: ARGUMENTS.command, subcommands: introspection.COMMAND_SUBCOMMANDS, run: introspection.command },
   { name: "DBSIZE", arity: 1, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns the number of keys in the database.", args: ARGUMENTS.dbsize, run: server.dbsize },
   { name: "FLUSHDB", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from the current database.", args: ARGUMENTS.flushdb, run: server.flushdb },
   { name: "FLUSHALL", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from all databases.", args: ARGUMENTS.flushall, run: server.flushall },
@@ -179,6 +180,12 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "BZPOPMIN", arity: -3, flags: ["write", "noscript", "blocking", "fast"], acl: ["@write", "@sortedset", "@fast", "@blocking"], keys: [1, -2, 1], group: "sorted-set", since: "5.0.0", summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", args: ARGUMENTS.bzpopmin, run: sortedSets.bzpopmin },
   { name: "BZPOPMAX", arity: -3, flags: ["write", "noscript", "blocking", "fast"], acl: ["@write", "@sortedset", "@fast", "@blocking"], keys: [1, -2, 1], group: "sorted-set", since: "5.0.0", summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", args: ARGUMENTS.bzpopmax, run: sortedSets.bzpopmax },
   { name: "BZMPOP", arity: -5, flags: ["write", "blocking", "movablekeys"], acl: ["@write", "@sortedset", "@slow", "@blocking"], keys: [0, 0, 0], group: "sorted-set", since: "7.0.0", summary: "Remove and return members with scores in a sorted set or block until one is available", args: ARGUMENTS.bzmpop, run: sortedSets.bzmpop },
+  { name: "SUBSCRIBE", arity: -2, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Listen for messages published to the given channels", args: ARGUMENTS.subscribe, run: pubsub.subscribe },
+  { name: "UNSUBSCRIBE", arity: -1, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to the given channels", args: ARGUMENTS.unsubscribe, run: pubsub.unsubscribe },
+  { name: "PSUBSCRIBE", arity: -2, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Listen for messages published to channels matching the given patterns", args: ARGUMENTS.psubscribe, run: pubsub.psubscribe },
+  { name: "PUNSUBSCRIBE", arity: -1, flags: ["pubsub", "noscript", "loading", "stale"], acl: ["@pubsub", "@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to channels matching the given patterns", args: ARGUMENTS.punsubscribe, run: pubsub.punsubscribe },
+  { name: "PUBLISH", arity: 3, flags: ["pubsub", "loading", "stale", "fast"], acl: ["@pubsub", "@fast"], keys: [0, 0, 0], group: "pubsub", since: "2.0.0", summary: "Post a message to a channel", args: ARGUMENTS.publish, run: pubsub.publish },
+  { name: "PUBSUB", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "pubsub", since: "2.8.0", summary: "A container for Pub/Sub commands", args: ARGUMENTS.pubsub, subcommands: pubsub.PUBSUB_SUBCOMMANDS, run: pubsub.pubsub },
 ];
 
 /**

@@ -41,6 +41,12 @@ export interface Reply extends ReplyBase {
   nullArray(): void;
   /** An array of bulk strings (null for `undefined`). */
   bulkArray(values: readonly (string | undefined)[]): void;
+  /**
+   * The header of an out-of-band message of `length` replies, which must
+   * follow (pub/sub's messages and (un)subscribe confirmations): RESP3's
+   * push type `>`, an array in RESP2.
+   */
+  push(length: number): void;
   /** The header of a map of `pairs` key-value pairs (a flat array in RESP2), which must follow. */
   map(pairs: number): void;
   /** The header of a set of `length` members (an array in RESP2), which must follow. */

@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { Databases } from "../db/databases.ts";
 import { ScanCursors } from "../db/scan_cursors.ts";
+import { PubSub } from "../pubsub/pub_sub.ts";
 
 /** Counters per command, for INFO commandstats. */
 export interface CommandStats {
@@ -17,8 +18,8 @@ export interface CommandStats {
 export type StatsBook = Map<string, CommandStats>;
 
 /**
- * Server-wide facts and counters that INFO, CONFIG, AUTH, CLIENT and SCAN
- * need, in one place so the commands reach them through their context.
+ * Server-wide facts and counters that INFO, CONFIG, AUTH, CLIENT, SCAN and
+ * pub/sub need, in one place so the commands reach them through their context.
  *
  * @example
  * ```ts
@@ -37,6 +38,8 @@ export class ServerState {
   readonly startedAt = Date.now();
   /** Open SCAN iterations. */
   readonly scans = new ScanCursors();
+  /** Who is subscribed to which channel and pattern; PUBLISH's fan-out. */
+  readonly pubsub = new PubSub();
   /** Per-command counters (INFO commandstats), by lower-case name. */
   readonly commandStats: StatsBook = new Map();
   /** Error replies by their first word (INFO errorstats). */

@@ -139,6 +139,9 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   ]),
 };
 
+/** The subcommands of CONFIG, for the registry. */
+export const CONFIG_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
+
 /**
  * `CONFIG GET pattern [pattern ...] | SET parameter value | RESETSTAT |
  * REWRITE | HELP`. GET answers a flat array of name/value pairs for the

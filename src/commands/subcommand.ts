@@ -60,7 +60,7 @@ export function helpSubcommand(container: string, lines: readonly string[]): Sub
     `${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
     ...lines,
     "HELP",
-    "    Print this help.",
+    "    Prints this help.",
   ];
   return {
     arity: 2,

@@ -9,8 +9,8 @@ const CRLF = "\r\n";
  * Encodes RESP replies straight into the connection's {@linkcode ReplyBuffer},
  * so a connection answers a whole pipelined batch with one write and no
  * per-reply allocation. RESP2 by default; after `HELLO 3` (`protocol = 3`)
- * maps, sets, doubles, booleans, verbatim strings and null go out as RESP3's
- * own types.
+ * maps, sets, doubles, booleans, verbatim strings, null and pushes (pub/sub
+ * messages) go out as RESP3's own types.
  *
  * Values are binary strings (one character per byte) and go out byte for
  * byte. Error and status text may echo client input, so CR and LF in it
@@ -79,6 +79,10 @@ export class RespWriter extends ReplyBuffer implements Reply {
   bulkArray(values: readonly (string | undefined)[]): void {
     this.array(values.length);
     for (const value of values) this.bulkOrNull(value);
+  }
+
+  push(length: number): void {
+    this.#ascii((this.protocol === 3 ? ">" : "*") + length + CRLF);
   }
 
   map(pairs: number): void {

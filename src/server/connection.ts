@@ -82,6 +82,7 @@ export class Connection implements SessionConnection {
     } finally {
       server.connectedClients--;
       this.client.endTransaction();
+      server.pubsub.unsubscribeAll(this.client);
       this.#close();
     }
   }
@@ -138,6 +139,12 @@ export class Connection implements SessionConnection {
     }
   }
 
+  /** Closes the socket now, unsent bytes and all (a subscriber over its output limit). */
+  abort(): void {
+    this.#stopping = true;
+    this.#close();
+  }
+
   /**
    * Closes the connection (Redis's `timeout`) if it has moved no bytes since
    * `since` (a `performance.now()` time) while waiting on its client: for a
@@ -152,6 +159,8 @@ export class Connection implements SessionConnection {
    */
   closeIfIdleSince(since: number): void {
     if (this.#closed || this.#activeAt >= since) return;
+    // As in Redis, a subscriber waiting for messages is never idle.
+    if (this.client.subscriptions !== 0) return;
     if (this.#busy && this.#writing === null) return;
     // As for `stop`, the session then sees its read end, not an error.
     this.#stopping = true;

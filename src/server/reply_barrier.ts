@@ -56,6 +56,8 @@ export class ReplyBarrier {
   #newest = 0;
   /** The batch being written, until its write is done. */
   #writing: Promise<void> | null = null;
+  /** The size of the batch being written; 0 once its write is done. */
+  #writingBytes = 0;
 
   constructor(db: Databases, replies: HeldReplies, options: ReplyBarrierOptions) {
     this.#db = db;
@@ -69,6 +71,21 @@ export class ReplyBarrier {
     if (seq === 0) return;
     this.#dependent.push(start, this.#replies.length, seq);
     if (seq > this.#newest) this.#newest = seq;
+  }
+
+  /**
+   * Notes that pushes (pub/sub messages) were appended: they are held until
+   * every record pending now is settled, as replies are, but never turned
+   * into errors, since a message is no claim about the store.
+   */
+  pushed(): void {
+    const seq = this.#db.horizon();
+    if (seq > this.#newest) this.#newest = seq;
+  }
+
+  /** Bytes not yet written to the socket: the held replies and the batch being written. */
+  get unsentBytes(): number {
+    return this.#replies.length + this.#writingBytes;
   }
 
   /** Whether the held replies reached {@linkcode FLUSH_BYTES}: flush before running more. */
@@ -91,10 +108,14 @@ export class ReplyBarrier {
     }
     if (this.#replies.length === 0) return;
     if (this.#writing) await this.#writing;
-    const writing = this.#writing = this.#options.write(this.#replies.take());
+    const bytes = this.#replies.take();
+    this.#writingBytes = bytes.length;
+    const writing = this.#writing = this.#options.write(bytes);
     // A write that is done needs no await; a failed one stays, to reject the next.
     writing.then(() => {
-      if (this.#writing === writing) this.#writing = null;
+      if (this.#writing !== writing) return;
+      this.#writing = null;
+      this.#writingBytes = 0;
     }, () => {});
   }
 

@@ -3,6 +3,8 @@ import { RESP_DIALECT } from "../commands/gate.ts";
 import { binaryFromText } from "../io/binary.ts";
 import { INCOMPLETE, PROTOCOL_ERROR, RespParser } from "../protocol/resp_parser.ts";
 import { RespWriter } from "../protocol/resp_writer.ts";
+import { log } from "./log.ts";
+import { PUSHED, PushQueue } from "./push_queue.ts";
 import type { SessionConnection } from "./session_connection.ts";
 import { ReplyBarrier } from "./reply_barrier.ts";
 
@@ -26,6 +28,12 @@ const BLOCKED_AHEAD_BYTES = 1024 * 1024;
  * for the rest; the buffer grows only when one request outgrows it, so
  * memory tracks what the client has actually sent. A protocol error is
  * answered (after the replies before it) and ends the connection, as in Redis.
+ *
+ * Pub/sub messages for this client wait in its {@linkcode PushQueue} and
+ * go out behind the replies it owes: moved behind each command's reply, and
+ * while the session waits for the client, sent as they arrive (through the
+ * same barrier, so after the records pending when they were queued are
+ * durable, as Redis writes its AOF before any client's output).
  *
  * @example
  * ```ts
@@ -57,6 +65,39 @@ export async function serveResp(
     write: (bytes) => connection.write(bytes),
     rolledBack: (error) => `MISCONF ${binaryFromText(error.message)}`,
   });
+  const pushes = new PushQueue({
+    replies: reply,
+    atomic: () => context.atomic,
+    unsentBytes: () => barrier.unsentBytes,
+    onOverflow(reason, unsentBytes) {
+      log.warn(
+        `client id=${client.id} addr=${client.address} name=${client.name} scheduled to be ` +
+          `closed ASAP for overcoming of output buffer limits (pubsub ${reason}; ` +
+          `${unsentBytes} bytes unsent)`,
+      );
+      connection.abort();
+    },
+  });
+  client.sink = pushes;
+  /** Moves the queued messages behind the replies so far. */
+  const forward = () => {
+    pushes.moveTo(reply);
+    barrier.pushed();
+  };
+  /**
+   * Waits for a read of the client's next bytes. A subscriber's messages that
+   * arrive meanwhile are sent at once, the read staying pending.
+   */
+  const settle = async (reading: Promise<number | null>): Promise<number | null> => {
+    if (client.subscriptions === 0 && pushes.length === 0) return await reading;
+    while (true) {
+      const woke = await Promise.race([reading, pushes.arrival()]);
+      if (woke !== PUSHED) return woke;
+      forward();
+      await barrier.flush();
+      barrier.idle();
+    }
+  };
   let buffer = first;
   let start = 0;
   let end = n;
@@ -112,12 +153,15 @@ export async function serveResp(
       start = next;
       if (parser.fields.length === 0) continue;
       const mark = reply.length;
+      pushes.direct = true;
       const running = gate.execute(resp, RESP_DIALECT, parser.fields, context);
+      pushes.direct = false;
       if (running) {
         if (client.blocked === null) await running;
         else if (await whileBlocked(running)) return await barrier.drain();
       }
       barrier.replied(mark);
+      if (pushes.length !== 0) forward();
     }
     if (broken) reply.error(`ERR ${parser.error}`);
     // Replies filled up before the requests ran out: send them, then go on.
@@ -147,14 +191,15 @@ export async function serveResp(
       start = 0;
     }
     if (spareRead !== null) {
-      const read = await spareRead;
+      const reading = spareRead;
       spareRead = null;
-      if (read === null) return await barrier.drain();
-      keep(read);
+      const count = await settle(reading);
+      if (count === null) return await barrier.drain();
+      keep(count);
       continue;
     }
-    const read = await connection.read(buffer.subarray(end));
-    if (read === null) return await barrier.drain();
-    end += read;
+    const count = await settle(connection.read(buffer.subarray(end)));
+    if (count === null) return await barrier.drain();
+    end += count;
   }
 }

@@ -44,4 +44,9 @@ export interface SessionConnection {
   read(buffer: Uint8Array): Promise<number | null>;
   /** Writes all of `bytes`; at most one write is in flight. */
   write(bytes: Uint8Array): Promise<void>;
+  /**
+   * Closes the socket now, dropping whatever is unsent (a subscriber over
+   * its output limit); the pending read ends as if the client hung up.
+   */
+  abort(): void;
 }
