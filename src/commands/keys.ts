@@ -1,6 +1,6 @@
 import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
-import { globMatch } from "./glob_match.ts";
+import { globMatch } from "../io/glob_match.ts";
 import { HashValue } from "../store/hash_value.ts";
 import { SetValue } from "../store/set_value.ts";
 import { ZSetValue } from "../store/zset_value.ts";

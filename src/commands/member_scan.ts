@@ -1,6 +1,6 @@
 import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
-import { globMatch } from "./glob_match.ts";
+import { globMatch } from "../io/glob_match.ts";
 
 /** Members one call looks at when the client names no COUNT, as in Redis. */
 const DEFAULT_COUNT = 10;

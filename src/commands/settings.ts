@@ -2,7 +2,7 @@ import { splitPath } from "../io/split_path.ts";
 import { parseInteger } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
 import type { ServerState } from "./server_state.ts";
-import { globMatch } from "./glob_match.ts";
+import { globMatch } from "../io/glob_match.ts";
 import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
 /**

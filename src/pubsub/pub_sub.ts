@@ -1,4 +1,4 @@
-import { globMatch } from "../commands/glob_match.ts";
+import { globMatch } from "../io/glob_match.ts";
 
 /**
  * Where a subscriber's messages go: its connection's queue of pushes (see

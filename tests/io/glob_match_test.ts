@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { globMatch } from "../../src/commands/glob_match.ts";
+import { globMatch } from "../../src/io/glob_match.ts";
 
 /** [pattern, text, expected]; the rows with ASCII keys agree with Redis 7.0.15's KEYS. */
 function check(rows: [string, string, boolean][]): void {
