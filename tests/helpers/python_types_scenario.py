@@ -2,11 +2,13 @@
 
 Usage: python_types_scenario.py PORT
 
-Hashes, sets and lists as an application uses them (and a BRPOP woken by
-another client's push): hset with a mapping, hgetall,
-hincrby, hincrbyfloat, hdel, hscan_iter; sadd, smembers, sismember, sinter,
-srem, sscan_iter; a wrong type raising redis.ResponseError; a transaction
-pipeline mixing both types. It prints one JSON line of results (bytes as
+Hashes, sets, lists and sorted sets as an application uses them: hset with
+a mapping, hgetall, hincrby, hincrbyfloat, hdel, hscan_iter; sadd,
+smembers, sismember, sinter, srem, sscan_iter; rpush, lrange, lpop, a BRPOP
+woken by another client's push; zadd, zincrby, zrange with scores,
+bzpopmin; pub/sub between two clients (subscribe, psubscribe, publish,
+pubsub_numsub); a wrong type raising redis.ResponseError; a transaction
+pipeline mixing types. It prints one JSON line of results (bytes as
 text, sets as sorted lists); tests/server/client_types_test.ts runs it
 against redis-server and against walkv and compares the two lines.
 """
@@ -82,6 +84,19 @@ def main():
     results["zrange"] = plain(client.zrange("board", 0, -1, withscores=True))
     results["zrevrank"] = client.zrevrank("board", "ada")
     results["bzpopmin"] = plain(client.bzpopmin("board", 1))
+    # Pub/sub: a subscriber on its own connection gets what this one publishes.
+    subscriber = redis.Redis(host="127.0.0.1", port=int(sys.argv[1])).pubsub()
+    subscriber.subscribe("news")
+    subscriber.psubscribe("n*")
+    confirmations = [subscriber.get_message(timeout=1) for _ in range(2)]
+    results["subscribed"] = [plain([m["type"], m["channel"], m["data"]]) for m in confirmations]
+    results["published"] = client.publish("news", "hello")
+    received = [subscriber.get_message(timeout=1) for _ in range(2)]
+    results["messages"] = sorted(
+        [plain([m["type"], m["pattern"], m["channel"], m["data"]]) for m in received], key=str
+    )
+    results["numsub"] = plain(client.pubsub_numsub("news"))
+    subscriber.close()
     pipe = client.pipeline()
     pipe.hset("tx", "f", "v").sadd("txs", "m").hgetall("tx").smembers("txs")
     results["pipeline"] = plain(pipe.execute())

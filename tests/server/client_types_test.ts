@@ -159,7 +159,7 @@ const SCENARIOS = {
 } as const;
 
 for (const [library, scenario] of Object.entries(SCENARIOS)) {
-  Deno.test(`${library} uses hashes, sets, lists and sorted sets on walkv as on redis-server`, async () => {
+  Deno.test(`${library} uses every data type (and python3-redis pub/sub) on walkv as on redis-server`, async () => {
     await using redis = await startRedisServer();
     const expected = await scenario(redis.port) as Record<string, unknown>;
     // Redis's own answers, written out, so both runs cannot agree on nothing.
