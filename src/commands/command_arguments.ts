@@ -160,4 +160,5 @@ export const ARGUMENTS = {
   punsubscribe: [{"name": "pattern", "type": "pattern", "optional": true, "multiple": true}],
   publish: [{"name": "channel", "type": "string"}, {"name": "message", "type": "string"}],
   pubsub: [{"name": "channels-numpat-numsub-help", "type": "oneof", "arguments": [{"name": "channels", "type": "block", "arguments": [{"name": "channels", "type": "pure-token", "token": "CHANNELS"}, {"name": "pattern", "type": "pattern", "optional": true}]}, {"name": "numpat", "type": "pure-token", "token": "NUMPAT"}, {"name": "numsub", "type": "block", "arguments": [{"name": "numsub", "type": "pure-token", "token": "NUMSUB"}, {"name": "channel", "type": "string", "optional": true, "multiple": true}]}, {"name": "help", "type": "pure-token", "token": "HELP"}]}],
+  copy: [{"name": "source", "type": "key"}, {"name": "destination", "type": "key"}, {"name": "destination-db", "type": "integer", "token": "DB", "optional": true}, {"name": "replace", "type": "pure-token", "token": "REPLACE", "optional": true}],
 } as const satisfies Record<string, readonly DocArgument[]>;

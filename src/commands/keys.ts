@@ -1,6 +1,7 @@
 import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
 import { globMatch } from "../io/glob_match.ts";
+import { cloneValue } from "../store/clone_value.ts";
 import { HashValue } from "../store/hash_value.ts";
 import { SetValue } from "../store/set_value.ts";
 import { ZSetValue } from "../store/zset_value.ts";
@@ -328,4 +329,45 @@ const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
  */
 export function object(args: string[], context: Context): void {
   runSubcommand("OBJECT", OBJECT_SUBCOMMANDS, args, context);
+}
+
+/**
+ * `COPY source destination [DB destination-db] [REPLACE]` → 1 when `source`
+ * was copied (with its expiry) to `destination`, 0 when `source` does not
+ * exist or `destination` does and REPLACE was not given. The copy shares
+ * nothing with the source, and is logged whole (as Redis's COPY is O(N)).
+ *
+ * @example
+ * ```ts
+ * copy(["COPY", "template", "draft"], context); // ":1\r\n"
+ * ```
+ */
+export function copy(args: string[], { db, reply, server }: Context): void {
+  let index = db.index;
+  let replace = false;
+  for (let i = 3; i < args.length; i++) {
+    const option = args[i].toUpperCase();
+    if (option === "REPLACE") {
+      replace = true;
+    } else if (option === "DB" && i + 1 < args.length) {
+      const parsed = parseInteger(args[++i]);
+      if (parsed === null) return reply.error(NOT_AN_INTEGER);
+      if (parsed < 0 || parsed >= server.databases.length) {
+        return reply.error("ERR DB index is out of range");
+      }
+      index = parsed;
+    } else {
+      return reply.error(SYNTAX_ERROR);
+    }
+  }
+  const target = server.databases.get(index);
+  const [, source, destination] = args;
+  if (target === db && source === destination) {
+    return reply.error("ERR source and destination objects are the same");
+  }
+  const value = db.value(source);
+  if (value === undefined) return reply.integer(0);
+  if (!replace && target.exists(destination)) return reply.integer(0);
+  target.put(destination, cloneValue(value), db.expiresAt(source));
+  reply.integer(1);
 }

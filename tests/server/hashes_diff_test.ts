@@ -217,6 +217,43 @@ async function hashScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("HSET", "long", "f", "x".repeat(65));
   await scanAll(connection, log, "long");
 
+  // COPY of every type, with REPLACE, DB and its errors; the copy shares nothing.
+  await call("RPUSH", "cl", "a", "b");
+  await call("ZADD", "cz", "1", "m", "2.5", "n");
+  await call("SADD", "cs", "x", "y");
+  for (
+    const [from, to] of [["h", "h-copy"], ["cl", "cl-copy"], ["cz", "cz-copy"], ["cs", "cs-copy"], [
+      "s",
+      "s-copy",
+    ]]
+  ) {
+    await call("COPY", from, to);
+    await call("COPY", from, to);
+    await call("TYPE", to);
+  }
+  await call("HSET", "h-copy", "f2", "changed");
+  await call("HGET", "h", "f2");
+  await call("RPUSH", "cl-copy", "c");
+  await call("LRANGE", "cl", "0", "-1");
+  await call("LRANGE", "cl-copy", "0", "-1");
+  await call("ZRANGE", "cz-copy", "0", "-1", "WITHSCORES");
+  await call("COPY", "cs", "cl-copy", "REPLACE");
+  await call("TYPE", "cl-copy");
+  await call("EXPIRE", "cs", "100");
+  await call("COPY", "cs", "cs-ttl");
+  await call("TTL", "cs-ttl");
+  await call("COPY", "cs", "cs", "DB", "1");
+  await call("COPY", "cs", "cs");
+  await call("COPY", "missing", "x");
+  await call("COPY", "cs", "x", "DB", "99");
+  await call("COPY", "cs", "x", "DB", "99", "NOPE");
+  await call("COPY", "cs", "x", "DB", "abc");
+  await call("COPY", "cs", "x", "DB");
+  await call("COPY", "cs", "x", "REPLACE", "REPLACE");
+  await call("SELECT", "1");
+  await call("SMEMBERS", "cs");
+  await call("SELECT", "0");
+
   // OBJECT ENCODING: Redis's names for what it would use.
   await call("OBJECT", "ENCODING", "h");
   await call("OBJECT", "ENCODING", "big");
