@@ -257,7 +257,10 @@ export class Db {
     this.#store.set(key, value, expiresAt);
     const snapshot = this.#snapshot();
     // The records below hold all of it: a compaction's tail needs nothing else.
-    if (snapshot !== null) value.stamp = snapshot.id;
+    if (snapshot !== null) {
+      snapshot.moved(value);
+      value.stamp = snapshot.id;
+    }
     this.#log(encodeMulti([encodeDel(key), ...snapshotRecords(key, value, expiresAt)]), undo);
     this.#touch(key);
   }

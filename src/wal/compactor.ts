@@ -4,10 +4,10 @@ import type { Store } from "../store/store.ts";
 import { type Container, type Value, valueBytes } from "../store/value.ts";
 import type { FileWal, WalSize } from "./file_wal.ts";
 import { writeAll } from "../io/write_all.ts";
-import { encodeInDb, encodeSet } from "./record.ts";
+import { encodeInDb, encodeSet, piecesLength, type RecordPieces } from "./record.ts";
 import { RecordBatch } from "./record_batch.ts";
 import type { SnapshotSink } from "./snapshot_sink.ts";
-import { snapshotRecords } from "./snapshot_records.ts";
+import { snapshotChunks, snapshotRecords } from "./snapshot_records.ts";
 
 /** The steps of a compaction, in order; a test hook can stop at each. */
 export const COMPACTION_STEPS = [
@@ -71,6 +71,8 @@ export interface CompactorOptions {
  * may hold the event loop, leaving room for a garbage collection inside it.
  */
 const SLICE_MS = 3;
+/** Members up to which a container is written in one go; a larger one goes a chunk at a time. */
+const SMALL_CONTAINER = 1024;
 /** Largest text one slice builds before writing it. */
 const SLICE_CHARS = 256 * 1024;
 /**
@@ -135,6 +137,12 @@ class Snapshot implements SnapshotSink {
   walked = false;
   /** Whether something reached `emit` that the snapshot cannot take: the compaction is given up. */
   late = false;
+  /**
+   * A large container the walk is writing over several slices: the rest of
+   * its records, and its database. It is stamped once all are written, so
+   * its next change reaches `emit`, which writes the rest first.
+   */
+  partial: { value: Container; index: number; records: Iterator<RecordPieces> } | null = null;
 
   constructor(stores: readonly Store[]) {
     this.#stores = stores;
@@ -142,6 +150,16 @@ class Snapshot implements SnapshotSink {
 
   emit(store: Store, key: string, value: Container, expiresAt: number): void {
     value.stamp = this.id;
+    const partial = this.partial;
+    if (partial !== null && partial.value === value) {
+      // The rest of it, ahead of its change; the slices before hold its start.
+      for (let next = partial.records.next(); !next.done; next = partial.records.next()) {
+        this.forced.add(partial.index === 0 ? next.value : encodeInDb(partial.index, next.value));
+      }
+      this.partial = null;
+      this.forcedKeys++;
+      return;
+    }
     if (this.walked) {
       this.late = true;
       return;
@@ -155,6 +173,11 @@ class Snapshot implements SnapshotSink {
       this.forced.add(index === 0 ? record : encodeInDb(index, record));
     }
     this.forcedKeys++;
+  }
+
+  moved(value: Container): void {
+    // Put whole under another key, with DROP of this one logged: its rest is not needed.
+    if (this.partial?.value === value) this.partial = null;
   }
 }
 
@@ -415,6 +438,21 @@ export class Compactor implements CompactionControl {
       snapshot.forcedKeys = 0;
       let chars = 0;
       while (true) {
+        const partial = snapshot.partial;
+        if (partial !== null) {
+          // A large container goes out a chunk at a time, the slice ending on time.
+          const next = partial.records.next();
+          if (next.done) {
+            partial.value.stamp = snapshot.id;
+            snapshot.partial = null;
+            keys++;
+            continue;
+          }
+          records.add(partial.index === 0 ? next.value : encodeInDb(partial.index, next.value));
+          chars += piecesLength(next.value);
+          if (chars >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS) break;
+          continue;
+        }
         const next = entries.next();
         if (next.done) {
           done = true;
@@ -425,6 +463,10 @@ export class Compactor implements CompactionControl {
           const record = encodeSet(key, value, expiresAt);
           records.add(index === 0 ? record : encodeInDb(index, record));
         } else if (value.stamp !== snapshot.id) {
+          if (value.size > SMALL_CONTAINER) {
+            snapshot.partial = { value, index, records: snapshotChunks(key, value, expiresAt) };
+            continue;
+          }
           value.stamp = snapshot.id;
           for (const record of snapshotRecords(key, value, expiresAt)) {
             records.add(index === 0 ? record : encodeInDb(index, record));
@@ -449,7 +491,8 @@ export class Compactor implements CompactionControl {
       size.records += records.count;
       if (first) await this.#step("snapshot");
       if (this.#hooks.sliceKeys !== undefined) await new Promise((r) => setTimeout(r, 1));
-      if (done && snapshot.forcedKeys > 0) done = false; // written while the last slice landed
+      // Written while the last slice landed, or a container still going out.
+      if (done && (snapshot.forcedKeys > 0 || snapshot.partial !== null)) done = false;
     }
     snapshot.walked = true;
     return { size, longestSlice };

@@ -1,4 +1,4 @@
-import type { Value } from "../store/value.ts";
+import type { Container, Value } from "../store/value.ts";
 import { scoreText, ZSetValue } from "../store/zset_value.ts";
 import { encodeContainerOp, encodeExpireAt, encodeSet, type RecordPieces } from "./record.ts";
 
@@ -20,17 +20,40 @@ const CHUNK_BYTES = 64 * 1024;
  * ```
  */
 export function snapshotRecords(key: string, value: Value, expiresAt: number): RecordPieces[] {
-  if (typeof value === "string") return [encodeSet(key, value, expiresAt)];
-  const records: RecordPieces[] = [];
-  let args: string[] = [];
-  let bytes = 0;
-  const add = (...items: string[]) => {
-    for (const item of items) {
-      args.push(item);
-      bytes += item.length;
+  return [...snapshotChunks(key, value, expiresAt)];
+}
+
+/** The members of a container as the flat arguments its snapshot records hold. */
+function* memberArgs(value: Container): Generator<string> {
+  if (value.type === "hash") {
+    for (const [field, fieldValue] of value.entries()) {
+      yield field;
+      yield fieldValue;
     }
-    if (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) flush();
-  };
+  } else if (value.type === "set") {
+    yield* value.members();
+  } else if (value instanceof ZSetValue) {
+    for (const [member, score] of value.entries()) {
+      yield scoreText(score);
+      yield member;
+    }
+  } else {
+    yield* value.values(); // head first: RPUSH rebuilds the order
+  }
+}
+
+/**
+ * {@linkcode snapshotRecords} one record at a time, for a compaction that
+ * writes a large container across several slices: the container must not
+ * change while the chunks are being drawn (a compaction takes the rest at
+ * once before the container's next change).
+ */
+export function* snapshotChunks(
+  key: string,
+  value: Value,
+  expiresAt: number,
+): Generator<RecordPieces> {
+  if (typeof value === "string") return yield encodeSet(key, value, expiresAt);
   const op = value.type === "hash"
     ? "HSET"
     : value.type === "set"
@@ -38,22 +61,21 @@ export function snapshotRecords(key: string, value: Value, expiresAt: number): R
     : value.type === "zset"
     ? "ZADD"
     : "RPUSH";
-  const flush = () => {
-    if (args.length === 0) return;
-    records.push(encodeContainerOp(op, key, args));
-    args = [];
-    bytes = 0;
-  };
-  if (value.type === "hash") {
-    for (const [field, fieldValue] of value.entries()) add(field, fieldValue);
-  } else if (value.type === "set") {
-    for (const member of value.members()) add(member);
-  } else if (value instanceof ZSetValue) {
-    for (const [member, score] of value.entries()) add(scoreText(score), member);
-  } else {
-    for (const element of value.values()) add(element); // head first: RPUSH rebuilds the order
+  const pairs = op === "HSET" || op === "ZADD";
+  let args: string[] = [];
+  let bytes = 0;
+  for (const arg of memberArgs(value)) {
+    args.push(arg);
+    bytes += arg.length;
+    // Pairs stay together: a chunk ends only after a whole field/value or score/member.
+    if (
+      (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) && (!pairs || args.length % 2 === 0)
+    ) {
+      yield encodeContainerOp(op, key, args);
+      args = [];
+      bytes = 0;
+    }
   }
-  flush();
-  if (expiresAt !== 0) records.push(encodeExpireAt(key, expiresAt));
-  return records;
+  if (args.length > 0) yield encodeContainerOp(op, key, args);
+  if (expiresAt !== 0) yield encodeExpireAt(key, expiresAt);
 }

@@ -289,6 +289,55 @@ Deno.test("Compactor replays list changes exactly once: the snapshot holds each 
   assertEquals(store.bytes, s.store.bytes);
 });
 
+Deno.test("Compactor writes a large container over many slices, and a change midway takes the rest first", async () => {
+  await using temp = await tempDir();
+  await using s = await setup(temp.path);
+  const reply = new RespWriter();
+  const context = { db: s.db.get(0), reply } as unknown as Context;
+  const run = async (command: (args: string[], context: Context) => void, ...args: string[]) => {
+    command(args, context);
+    reply.take();
+    s.db.commit();
+    const seq = s.db.horizon();
+    await s.db.settled(seq);
+    const error = s.db.rolledBack(seq);
+    if (error) throw error;
+  };
+  // Two lists of 40k elements of 100 bytes: 4 MB each, several slices each.
+  const element = (i: number) => `${i}:`.padEnd(100, "x");
+  for (const key of ["big1", "big2"]) {
+    for (let at = 0; at < 40_000; at += 1000) {
+      await run(
+        lists.rpush,
+        "RPUSH",
+        key,
+        ...Array.from({ length: 1000 }, (_, i) => element(at + i)),
+      );
+    }
+  }
+  assert(s.compactor.start("test"));
+  let changes = 0;
+  // Pops and pushes while the walk is inside one list or the other: each
+  // change must find the list written whole before it, never twice.
+  while (s.compactor.running) {
+    const key = changes % 2 === 0 ? "big1" : "big2";
+    await run(lists.lpop, "LPOP", key);
+    await run(lists.rpush, "RPUSH", key, `new${changes}`);
+    changes++;
+  }
+  assert(changes > 3, `only ${changes} changes happened during the compaction`);
+  console.log(`${changes} rounds of changes during the compaction; ${s.logs.at(-1)}`);
+  const longest = /longest slice ([0-9.]+) ms/.exec(s.logs.join("\n"));
+  assert(longest !== null && Number(longest[1]) < 100, s.logs.join("\n"));
+  assertEquals(s.compactor.lastOk, true, s.logs.join("\n"));
+  const store = new MapStore();
+  {
+    using file = await Deno.open(s.path, { read: true, write: true });
+    await replayWal(file, s.path, [store]);
+  }
+  assertEquals(plainState(store), plainState(s.store));
+});
+
 Deno.test("Compactor recovers a failed WAL by rewriting it from memory", async () => {
   await using temp = await tempDir();
   let failWrites = false;
