@@ -201,9 +201,13 @@ function renameCommand(name: "RENAME" | "RENAMENX"): Run {
     if (value === undefined) return reply.error("ERR no such key");
     if (source === destination) return onlyIfNew ? reply.integer(0) : reply.ok();
     if (onlyIfNew && db.exists(destination)) return reply.integer(0);
-    const expiresAt = db.expiresAt(source);
-    db.delete(source);
-    db.put(destination, value, expiresAt);
+    if (typeof value !== "string") {
+      db.moveContainer(source, db, destination); // O(1), as Redis's
+    } else {
+      const expiresAt = db.expiresAt(source);
+      db.delete(source);
+      db.set(destination, value, expiresAt);
+    }
     if (onlyIfNew) reply.integer(1);
     else reply.ok();
   };
@@ -251,9 +255,13 @@ export function move(args: string[], { db, reply, server }: Context): void {
   const value = db.value(key);
   const target = server.databases.get(index);
   if (value === undefined || target.exists(key)) return reply.integer(0);
-  const expiresAt = db.expiresAt(key);
-  db.delete(key);
-  target.put(key, value, expiresAt);
+  if (typeof value !== "string") {
+    db.moveContainer(key, target, key); // O(1), as Redis's
+  } else {
+    const expiresAt = db.expiresAt(key);
+    db.delete(key);
+    target.set(key, value, expiresAt);
+  }
   reply.integer(1);
 }
 

@@ -265,6 +265,38 @@ export class Db {
     this.#touch(key);
   }
 
+  /**
+   * Moves the container under `source` to `destination` in `target` (this
+   * database for RENAME, another for MOVE), with its expiry, replacing what
+   * `destination` held: O(1), logged as the move itself (a RENAME or MOVE
+   * record), not as the container. A compaction in progress first gets the
+   * container as it is, if its walk has not, so the move replays onto it.
+   * The caller has checked that `source` holds a container, and for MOVE
+   * that `destination` is free there.
+   */
+  moveContainer(source: string, target: Db, destination: string): void {
+    const store = this.#store;
+    const value = store.get(source) as Container;
+    const expiresAt = store.expiringSize > 0 ? Math.max(store.expiresAt(source), 0) : 0;
+    const snapshot = this.#snapshot();
+    if (snapshot !== null && value.stamp !== snapshot.id) {
+      snapshot.emit(store, source, value, expiresAt);
+    }
+    const targetStore = target.#store;
+    const undoDestination = target.#undoFor(destination);
+    store.delete(source);
+    targetStore.set(destination, value, expiresAt);
+    const record = target === this
+      ? encodeContainerOp("RENAME", source, [destination])
+      : encodeContainerOp("MOVE", source, [String(target.index)]);
+    this.#log(record, () => {
+      undoDestination();
+      store.set(source, value, expiresAt);
+    });
+    this.#touch(source);
+    target.#touch(destination);
+  }
+
   /** Removes `key`; returns whether it existed. */
   delete(key: string): boolean {
     if (this.#store.get(key) === undefined) return false;

@@ -59,6 +59,14 @@ export function applyRecord(stores: Store[], record: WalRecord, now: number, ind
       for (const inner of record.records) applyRecord(stores, inner, now, index);
       return;
     case "CONTAINER":
+      if (record.name === "RENAME") {
+        return moveKey(stores[index], record.key, stores[index], record.args[0]);
+      }
+      if (record.name === "MOVE") {
+        const target = Number(record.args[0]);
+        checkIndex(stores, target);
+        return moveKey(stores[index], record.key, stores[target], record.key);
+      }
       applyContainerOp(stores[index], record.name, record.key, record.args);
       return;
   }
@@ -87,7 +95,12 @@ const KINDS = {
  * that happens only where a compaction's snapshot caught the key after a
  * later write, which the records after this one replay again.
  */
-function applyContainerOp(store: Store, op: ContainerOp, key: string, args: string[]): void {
+function applyContainerOp(
+  store: Store,
+  op: Exclude<ContainerOp, "RENAME" | "MOVE">,
+  key: string,
+  args: string[],
+): void {
   const kind = KINDS[op];
   const found = store.get(key);
   const existing = found instanceof kind ? found : undefined;
@@ -184,6 +197,19 @@ function recordedScore(key: string, text: string): number {
     );
   }
   return score;
+}
+
+/**
+ * Replays a RENAME or MOVE of a container: what `from` holds goes to `to`
+ * in `target`, with its expiry, replacing what was there. A `from` that is
+ * gone (it expired while the server was down) moves nothing.
+ */
+function moveKey(source: Store, from: string, target: Store, to: string): void {
+  const value = source.get(from);
+  if (value === undefined) return;
+  const expiresAt = source.expiresAt(from);
+  source.delete(from);
+  target.set(to, value, expiresAt > 0 ? expiresAt : 0);
 }
 
 function checkIndex(stores: Store[], index: number): void {

@@ -43,7 +43,9 @@ import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
  *   score, written as JavaScript's `String(score)`, which `Number` reads
  *   back exactly, `Infinity` included, but `-0` for -0); `4ZREM` key,
  *   member, …. Each creates its container if the key has none, and a
- *   container left empty is removed.
+ *   container left empty is removed. And two that move a container whole,
+ *   in O(1): `6RENAME` key, new key (replacing what the new key held, the
+ *   expiry going along); `4MOVE` key, database (into that database).
  *
  * In the file each of walkv's own records is sealed ({@linkcode sealRecord}):
  * `3CRC<length>:<crc>:` and then exactly `length` bytes holding the record,
@@ -90,6 +92,8 @@ const CONTAINER_OPS = {
   LTRIM: 3,
   ZADD: 3,
   ZREM: 2,
+  RENAME: 2,
+  MOVE: 2,
 } as const;
 
 /**
@@ -105,6 +109,7 @@ const NUMBER_FIELDS: Partial<Record<ContainerOp, { fields: readonly number[]; si
     LINSERT: { fields: [1], signed: false },
     LREM: { fields: [1], signed: true },
     LTRIM: { fields: [1, 2], signed: false },
+    MOVE: { fields: [1], signed: false },
   };
 /** A number in a list change: decimal, no leading zeros, within what a double holds exactly. */
 const UNSIGNED_NUMBER = /^(0|[1-9][0-9]{0,14})$/;
@@ -580,6 +585,8 @@ const COLON_OPS = {
   LTRIM: CONTAINER_OPS.LTRIM,
   ZADD: -CONTAINER_OPS.ZADD,
   ZREM: -CONTAINER_OPS.ZREM,
+  RENAME: CONTAINER_OPS.RENAME,
+  MOVE: CONTAINER_OPS.MOVE,
 } as const;
 /** More databases than any configuration has; a larger index is damage. */
 const MAX_DB_DIGITS = 6;
@@ -795,6 +802,8 @@ const KNOWN_OPS = [
   "LTRIM",
   "ZADD",
   "ZREM",
+  "RENAME",
+  "MOVE",
 ] as const;
 
 /** The op name at `at`, without building a new string per record, or `undefined`. */

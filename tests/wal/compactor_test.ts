@@ -8,6 +8,7 @@
 import type { Value } from "../../src/store/value.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import type { Context } from "../../src/commands/command_spec.ts";
+import * as keys from "../../src/commands/keys.ts";
 import * as lists from "../../src/commands/lists.ts";
 import { Databases } from "../../src/db/databases.ts";
 import type { Db } from "../../src/db/db.ts";
@@ -220,10 +221,8 @@ Deno.test("Compactor keeps container changes made while it runs, from the contai
     if (i % 5 === 0) await write(s.db, () => db.delete(`h${(i + 1) % 100}`));
     if (i % 7 === 0) {
       await write(s.db, () => {
-        const value = db.value(`h${i}`); // RENAME's way: delete, then put elsewhere
-        if (value === undefined) return;
-        db.delete(`h${i}`);
-        db.put(`renamed${writes}`, value);
+        if (db.value(`h${i}`) === undefined) return;
+        db.moveContainer(`h${i}`, db, `renamed${writes}`); // RENAME's way: a move record
       });
     }
     writes++;
@@ -275,6 +274,12 @@ Deno.test("Compactor replays list changes exactly once: the snapshot holds each 
     if (rounds % 4 === 0) await run(lists.ltrim, "LTRIM", `l${(i + 11) % 380}`, "1", "0");
     if (rounds % 6 === 0) {
       await run(lists.lmove, "LMOVE", key, `l${(i + 3) % 380}`, "RIGHT", "LEFT");
+    }
+    // RENAME moves a list whole, logged as the move: a list nothing has
+    // changed since the tail began, onto one the walk may not have reached.
+    const untouched = `l${(i + 151) % 300}`;
+    if (rounds % 5 === 0 && s.db.get(0).exists(untouched)) {
+      await run(keys.rename, "RENAME", untouched, `l${(i + 7) % 380}`);
     }
     rounds++;
   }
@@ -335,6 +340,40 @@ Deno.test("Compactor writes a large container over many slices, and a change mid
     using file = await Deno.open(s.path, { read: true, write: true });
     await replayWal(file, s.path, [store]);
   }
+  assertEquals(plainState(store), plainState(s.store));
+});
+
+Deno.test("Compactor: RENAME of a list the walk has not reached, onto one it has passed, replays", async () => {
+  await using temp = await tempDir();
+  // One key per slice, in insertion order (one map): "dst" is written first, "src" last.
+  await using s = await setup(temp.path, { hooks: { sliceKeys: 1 } });
+  const reply = new RespWriter();
+  const context = { db: s.db.get(0), reply } as unknown as Context;
+  const run = async (command: (args: string[], context: Context) => void, ...args: string[]) => {
+    command(args, context);
+    reply.take();
+    s.db.commit();
+    const seq = s.db.horizon();
+    await s.db.settled(seq);
+    const error = s.db.rolledBack(seq);
+    if (error) throw error;
+  };
+  await run(lists.rpush, "RPUSH", "dst", "old");
+  for (let i = 0; i < 50; i++) await run(lists.rpush, "RPUSH", `filler${i}`, "x");
+  await run(lists.rpush, "RPUSH", "src", "a", "b", "c");
+  assert(s.compactor.start("test"));
+  await new Promise((resolve) => setTimeout(resolve, 10)); // past "dst", far from "src"
+  assert(s.compactor.running, "the walk ended too soon for the test");
+  await run(keys.rename, "RENAME", "src", "dst");
+  await run(lists.rpush, "RPUSH", "dst", "d");
+  await waitUntil("the compaction ends", () => !s.compactor.running);
+  assertEquals(s.compactor.lastOk, true, s.logs.join("\n"));
+  const store = new MapStore();
+  {
+    using file = await Deno.open(s.path, { read: true, write: true });
+    await replayWal(file, s.path, [store]);
+  }
+  assertEquals(plainState(store).get("dst"), [{ list: ["a", "b", "c", "d"] }, 0]);
   assertEquals(plainState(store), plainState(s.store));
 });
 

@@ -726,3 +726,19 @@ Deno.test("a list change with a bad number or the wrong field count is damage", 
   assertEquals(decode("4LREM1:q1:01:a\n").kind, "record", "LREM's 0 removes every match");
   assertEquals(decode("5LPUSH1:q1:-\n").kind, "record", "an element is any bytes");
 });
+
+Deno.test("RENAME and MOVE of a container are colon records of their own, by hand-written bytes", () => {
+  assertEquals(recordText(encodeContainerOp("RENAME", "todo", ["done"])), "6RENAME4:todo4:done\n");
+  assertEquals(recordText(encodeContainerOp("MOVE", "todo", ["3"])), "4MOVE4:todo1:3\n");
+  assertEquals(decode("4MOVE4:todo1:3\n"), {
+    kind: "record",
+    record: { op: "CONTAINER", name: "MOVE", key: "todo", args: ["3"] },
+    end: 15,
+  });
+  assertEquals(decode("4MOVE1:k2:x1\n").kind, "malformed");
+  assertEquals(decode("6RENAME1:k\n"), {
+    kind: "malformed",
+    offset: 0,
+    reason: "a RENAME record has 2 field(s), found 1",
+  });
+});
