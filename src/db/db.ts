@@ -248,8 +248,9 @@ export class Db {
 
   /**
    * Stores any `value` under `key` with expiry `expiresAt`, replacing what
-   * it held: how RENAME and MOVE carry a container, logged as the records
-   * that recreate it (a whole container: O(its size)).
+   * it held: how COPY and the *STORE commands store a container they made,
+   * logged as the records that recreate it (a whole container: O(its size),
+   * as Redis's are). The container must be new: nothing else holds it.
    */
   put(key: string, value: Value, expiresAt = 0): void {
     if (typeof value === "string") return this.set(key, value, expiresAt);
@@ -257,10 +258,7 @@ export class Db {
     this.#store.set(key, value, expiresAt);
     const snapshot = this.#snapshot();
     // The records below hold all of it: a compaction's tail needs nothing else.
-    if (snapshot !== null) {
-      snapshot.moved(value);
-      value.stamp = snapshot.id;
-    }
+    if (snapshot !== null) value.stamp = snapshot.id;
     this.#log(encodeMulti([encodeDel(key), ...snapshotRecords(key, value, expiresAt)]), undo);
     this.#touch(key);
   }

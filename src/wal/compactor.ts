@@ -174,11 +174,6 @@ class Snapshot implements SnapshotSink {
     }
     this.forcedKeys++;
   }
-
-  moved(value: Container): void {
-    // Put whole under another key, with DROP of this one logged: its rest is not needed.
-    if (this.partial?.value === value) this.partial = null;
-  }
 }
 
 /**

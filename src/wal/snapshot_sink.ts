@@ -25,9 +25,4 @@ export interface SnapshotSink {
   readonly id: number;
   /** Writes `value`, under `key` in `store`, to the snapshot as it is now, and stamps it. */
   emit(store: Store, key: string, value: Container, expiresAt: number): void;
-  /**
-   * Told that `value` was put whole under another key (RENAME, MOVE), its
-   * old key's DROP logged: a walk in the middle of writing it may stop.
-   */
-  moved(value: Container): void;
 }
