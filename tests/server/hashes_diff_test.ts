@@ -251,7 +251,12 @@ async function hashScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("COPY", "cs", "x", "DB");
   await call("COPY", "cs", "x", "REPLACE", "REPLACE");
   await call("SELECT", "1");
-  await callWith(sortedArray, "SMEMBERS", "cs");
+  // A set reply (`~` in RESP3) in Redis's table order: sorted.
+  await callWith(
+    (r) => (r.startsWith("~") ? "~" + sortedArray("*" + r.slice(1)).slice(1) : sortedArray(r)),
+    "SMEMBERS",
+    "cs",
+  );
   await call("SELECT", "0");
 
   // OBJECT ENCODING: Redis's names for what it would use.
