@@ -86,6 +86,9 @@ export class Databases {
     second.touchAll(first);
     first.swapStores(second);
     this.#journal.add(encodeSwapDb(a, b), () => first.swapStores(second));
+    // Keys clients are blocked on may hold something now (Redis's scanDatabaseForReadyKeys).
+    first.readyBlockedKeys();
+    second.readyBlockedKeys();
   }
 
   /**

@@ -343,6 +343,11 @@ export class Db {
     if (waiters.length === 0) this.#waiters.delete(key);
   }
 
+  /** Marks every key a client is blocked on that exists now as ready (after SWAPDB). */
+  readyBlockedKeys(): void {
+    for (const key of this.#waiters.keys()) if (this.exists(key)) this.#ready(this, key);
+  }
+
   /** The clients blocked on `key`, first come first; a copy, as serving them changes the queue. */
   waitersOf(key: string): Waiter[] {
     return this.#waiters.get(key)?.slice() ?? [];

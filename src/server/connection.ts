@@ -159,8 +159,9 @@ export class Connection implements SessionConnection {
    */
   closeIfIdleSince(since: number): void {
     if (this.#closed || this.#activeAt >= since) return;
-    // As in Redis, a subscriber waiting for messages is never idle.
-    if (this.client.subscriptions !== 0) return;
+    // As in Redis, a subscriber waiting for messages is never idle, nor is a
+    // client blocked in BLPOP and its kin (its own timeout decides).
+    if (this.client.subscriptions !== 0 || this.client.blocked !== null) return;
     if (this.#busy && this.#writing === null) return;
     // As for `stop`, the session then sees its read end, not an error.
     this.#stopping = true;

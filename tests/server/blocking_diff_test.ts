@@ -150,6 +150,14 @@ const LISTS: readonly Step[] = [
   { c: 3, close: true },
   { c: 0, args: ["RPUSH", "gone", "kept"] },
   { c: 0, args: ["LRANGE", "gone", "0", "-1"] },
+  // SWAPDB brings a list into the waiter's database: it is served.
+  { c: 0, args: ["SELECT", "1"] },
+  { c: 0, args: ["RPUSH", "swapped", "from-db1"] },
+  { c: 0, args: ["SELECT", "0"] },
+  { c: 1, args: ["BLPOP", "swapped", "0"], later: true },
+  { c: 0, args: ["SWAPDB", "0", "1"] },
+  { c: 1, read: true },
+  { c: 0, args: ["SWAPDB", "0", "1"] },
   // A key of another type does not wake a list waiter; a list then does.
   { c: 1, args: ["BLPOP", "later", "0.5"], later: true },
   { c: 0, args: ["SET", "later", "string"] },
@@ -219,3 +227,16 @@ for (const protocol of [2, 3] as const) {
     assertEquals(await run(walkv.port, protocol, LISTS), expected);
   });
 }
+
+Deno.test("a client blocked past --timeout is not closed as idle, as in Redis", async () => {
+  const steps: Step[] = [
+    { c: 0, args: ["BLPOP", "never", "2.5"] },
+    { c: 0, args: ["PING"] },
+  ];
+  await using redis = await startRedisServer({ args: ["--timeout", "1"] });
+  const expected = await run(redis.port, 2, steps);
+  assertEquals(expected, ['0 -> BLPOP never 2.5: "*-1\\r\\n"', '0 -> PING: "+PONG\\r\\n"']);
+  await using dir = await tempDir();
+  await using walkv = await startServer({ walDir: dir.path, args: ["--timeout", "1"] });
+  assertEquals(await run(walkv.port, 2, steps), expected);
+});
