@@ -3,7 +3,14 @@ import { WrongTypeError } from "../db/wrong_type_error.ts";
 import { SetValue } from "../store/set_value.ts";
 import { type LexBound, type ScoreBound, SortedSet } from "../store/sorted_set.ts";
 import { scoreText, ZSetValue } from "../store/zset_value.ts";
-import { NOT_AN_INTEGER, OUT_OF_RANGE, parseCount, parseInt64, SYNTAX_ERROR } from "./arguments.ts";
+import {
+  NOT_AN_INTEGER,
+  OUT_OF_RANGE,
+  parseCount,
+  parseInt64,
+  parseLong,
+  SYNTAX_ERROR,
+} from "./arguments.ts";
 import { blockOn, parseTimeout } from "./blocking.ts";
 import type { Context, Run } from "./command_spec.ts";
 import { scanMembers } from "./member_scan.ts";
@@ -37,12 +44,6 @@ type Element = [member: string, score: number];
 
 /** Redis's reply to ZADD INCR or ZINCRBY reaching NaN (`inf` plus `-inf`). */
 const NAN_SCORE = "ERR resulting score is not a number (NaN)";
-
-/** A 64-bit integer argument (`getLongFromObject`) as a number, exact up to 2^53; `null` if none. */
-function parseLong(text: string): number | null {
-  const value = parseInt64(text);
-  return value === null ? null : Number(value);
-}
 
 /** The record arguments of scores set: score, member, … (each score as `scoreText` writes it). */
 function scoreArgs(elements: readonly Element[]): string[] {
