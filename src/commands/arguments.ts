@@ -242,3 +242,52 @@ export function parseCount(text: string): number | { error: string } {
 /** `getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`'s reply to -2^63. */
 const COUNT_OUT_OF_RANGE =
   "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
+/** Redis's reply to a count below 0 where only 0 and up make sense (SPOP, LPOP, ZPOPMIN). */
+export const OUT_OF_RANGE_POSITIVE = "ERR value is out of range, must be positive";
+
+/** What LMPOP, BLMPOP, ZMPOP and BZMPOP name after their timeout, if any. */
+export interface MultiPop {
+  keys: string[];
+  /** Which of the two end words was given: 0 for the first (LEFT, MIN), 1 for the second. */
+  where: 0 | 1;
+  count: number;
+}
+
+/**
+ * Reads `numkeys key [key ...] <end> [COUNT count]` from `args[at]` on, as
+ * LMPOP and ZMPOP (and their blocking forms) do, `<end>` one of `words`
+ * in any case; else Redis's error for the first thing wrong.
+ *
+ * @example
+ * ```ts
+ * parseMultiPop(["LMPOP", "2", "a", "b", "LEFT", "COUNT", "3"], 1, ["LEFT", "RIGHT"]);
+ * // { keys: ["a", "b"], where: 0, count: 3 }
+ * ```
+ */
+export function parseMultiPop(
+  args: string[],
+  at: number,
+  words: readonly [string, string],
+): MultiPop | { error: string } {
+  const numkeys = parseInt64(args[at]);
+  if (numkeys === null || numkeys < 1n) return { error: "ERR numkeys should be greater than 0" };
+  if (numkeys + BigInt(at) + 1n >= BigInt(args.length)) return { error: SYNTAX_ERROR };
+  const whereAt = Number(numkeys) + at + 1;
+  const where = words.indexOf(args[whereAt].toUpperCase());
+  if (where === -1) return { error: SYNTAX_ERROR };
+  let count = -1;
+  for (let i = whereAt + 1; i < args.length; i++) {
+    if (count !== -1 || args[i].toUpperCase() !== "COUNT" || i + 1 >= args.length) {
+      return { error: SYNTAX_ERROR };
+    }
+    const parsed = parseInt64(args[++i]);
+    if (parsed === null || parsed < 1n) return { error: "ERR count should be greater than 0" };
+    count = Number(parsed);
+  }
+  return {
+    keys: args.slice(at + 1, whereAt),
+    where: where as 0 | 1,
+    count: count === -1 ? 1 : count,
+  };
+}

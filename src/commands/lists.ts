@@ -1,6 +1,13 @@
 import type { Db } from "../db/db.ts";
 import { ListValue } from "../store/list_value.ts";
-import { NOT_AN_INTEGER, parseInt64, parseLong, SYNTAX_ERROR } from "./arguments.ts";
+import {
+  NOT_AN_INTEGER,
+  OUT_OF_RANGE_POSITIVE,
+  parseInt64,
+  parseLong,
+  parseMultiPop,
+  SYNTAX_ERROR,
+} from "./arguments.ts";
 import { blockOn, parseTimeout } from "./blocking.ts";
 import type { Context, Run } from "./command_spec.ts";
 
@@ -14,8 +21,6 @@ import type { Context, Run } from "./command_spec.ts";
  * reproduce it exactly. Each undo is the inverse change, holding only what
  * the change removed.
  */
-
-const OUT_OF_RANGE_POSITIVE = "ERR value is out of range, must be positive";
 
 /** Which end of a list: LEFT is the head, RIGHT the tail. */
 type End = "head" | "tail";
@@ -466,31 +471,12 @@ export function rpoplpush(args: string[], context: Context): void {
 }
 
 /** LMPOP's and BLMPOP's arguments from `numkeys` on: the keys, the end, the count. */
-interface Mpop {
-  keys: string[];
-  end: End;
-  count: number;
-}
-
-/** Reads `numkeys key [key ...] LEFT|RIGHT [COUNT count]` from `args[at]` on; else Redis's error. */
-function parseMpop(args: string[], at: number): Mpop | { error: string } {
-  const numkeys = parseInt64(args[at]);
-  if (numkeys === null || numkeys < 1n) return { error: "ERR numkeys should be greater than 0" };
-  if (numkeys + BigInt(at) + 1n >= BigInt(args.length)) return { error: SYNTAX_ERROR };
-  const whereAt = Number(numkeys) + at + 1;
-  const end = parseEnd(args[whereAt]);
-  if (end === null) return { error: SYNTAX_ERROR };
-  let count = -1;
-  for (let i = whereAt + 1; i < args.length; i++) {
-    if (count === -1 && args[i].toUpperCase() === "COUNT" && i < args.length - 1) {
-      const parsed = parseInt64(args[++i]);
-      if (parsed === null || parsed < 1n) return { error: "ERR count should be greater than 0" };
-      count = Number(parsed);
-    } else {
-      return { error: SYNTAX_ERROR };
-    }
-  }
-  return { keys: args.slice(at + 1, whereAt), end, count: count === -1 ? 1 : count };
+function parseMpop(args: string[], at: number): { keys: string[]; end: End; count: number } | {
+  error: string;
+} {
+  const parsed = parseMultiPop(args, at, ["LEFT", "RIGHT"]);
+  if ("error" in parsed) return parsed;
+  return { keys: parsed.keys, end: parsed.where === 0 ? "head" : "tail", count: parsed.count };
 }
 
 /** Pops up to `count` from `end` of the list under `key` and answers `[key, elements]`. */

@@ -1,6 +1,13 @@
 import type { Db } from "../db/db.ts";
 import { SetValue } from "../store/set_value.ts";
-import { NOT_AN_INTEGER, parseCount, parseInt64, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
+import {
+  NOT_AN_INTEGER,
+  OUT_OF_RANGE_POSITIVE,
+  parseCount,
+  parseInt64,
+  parseInteger,
+  SYNTAX_ERROR,
+} from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
 import type { Reply } from "./reply.ts";
 import { scanMembers } from "./member_scan.ts";
@@ -119,7 +126,7 @@ export function spop(args: string[], { db, reply }: Context): void {
   if (args.length === 3) {
     const parsed = parseInt64(args[2]);
     if (parsed === null || parsed < 0n) {
-      return reply.error("ERR value is out of range, must be positive");
+      return reply.error(OUT_OF_RANGE_POSITIVE);
     }
     count = Number(parsed);
   }

@@ -6,9 +6,11 @@ import { scoreText, ZSetValue } from "../store/zset_value.ts";
 import {
   NOT_AN_INTEGER,
   OUT_OF_RANGE,
+  OUT_OF_RANGE_POSITIVE,
   parseCount,
   parseInt64,
   parseLong,
+  parseMultiPop,
   SYNTAX_ERROR,
 } from "./arguments.ts";
 import { blockOn, parseTimeout } from "./blocking.ts";
@@ -514,7 +516,7 @@ function popCommand(args: string[], { db, reply }: Context, max: boolean): void 
     const parsed = parseInt64(args[2]);
     // getPositiveLongFromObjectOrReply: one error for text and for negatives.
     if (parsed === null || parsed < 0n) {
-      return reply.error("ERR value is out of range, must be positive");
+      return reply.error(OUT_OF_RANGE_POSITIVE);
     }
     count = Number(parsed);
   }
@@ -543,25 +545,10 @@ interface Zmpop {
   count: number;
 }
 
-/** Reads `numkeys key [key ...] MIN|MAX [COUNT count]` from `args[at]` on; else Redis's error. */
 function parseZmpop(args: string[], at: number): Zmpop | { error: string } {
-  const numkeys = parseLong(args[at]);
-  if (numkeys === null || numkeys < 1) return { error: "ERR numkeys should be greater than 0" };
-  const where = at + 1 + numkeys;
-  if (where >= args.length) return { error: SYNTAX_ERROR };
-  const side = args[where].toUpperCase();
-  if (side !== "MIN" && side !== "MAX") return { error: SYNTAX_ERROR };
-  let count = -1;
-  for (let j = where + 1; j < args.length; j++) {
-    if (count !== -1 || args[j].toUpperCase() !== "COUNT" || j + 1 >= args.length) {
-      return { error: SYNTAX_ERROR };
-    }
-    j++;
-    const parsed = parseLong(args[j]);
-    if (parsed === null || parsed < 1) return { error: "ERR count should be greater than 0" };
-    count = parsed;
-  }
-  return { keys: args.slice(at + 1, where), max: side === "MAX", count: count === -1 ? 1 : count };
+  const parsed = parseMultiPop(args, at, ["MIN", "MAX"]);
+  if ("error" in parsed) return parsed;
+  return { keys: parsed.keys, max: parsed.where === 1, count: parsed.count };
 }
 
 /**
