@@ -14,7 +14,7 @@
 import { assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
-import { waitForOutput } from "../helpers/server_output.ts";
+import { survivesKillAndCompaction } from "../helpers/kill_and_compact.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { normaliseHello, sortedArray, sortedScan, Transcript } from "../helpers/transcript.ts";
 
@@ -348,44 +348,28 @@ async function state(port: number, keys: string[]): Promise<string[]> {
 }
 
 Deno.test("hashes: every change survives a SIGKILL, and a compaction then a SIGKILL", async () => {
-  await using dir = await tempDir();
   const keys = ["a", "b", "c", "gone", "moved"];
-  let expected: string[];
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    const log = new Transcript();
-    using connection = await RawConnection.connect(walkv.port);
-    const call = (...args: string[]) => log.call(connection, args);
-    const fields: string[] = [];
-    for (let i = 0; i < 3000; i++) fields.push(`f${i}`, `v${i}`.repeat(i % 7));
-    await call("HSET", "a", ...fields);
-    await call("HDEL", "a", "f1", "f2", "f2999");
-    await call("HINCRBY", "a", "counter", "41");
-    await call("HINCRBY", "a", "counter", "1");
-    await call("HINCRBYFLOAT", "a", "float", "0.1");
-    await call("HINCRBYFLOAT", "a", "float", "0.2");
-    await call("HSET", "b", "x\r\ny", "\x00\x01\xff");
-    await call("EXPIRE", "b", "1000");
-    await call("HSET", "c", "only", "1");
-    await call("HSET", "gone", "f", "v");
-    await call("HDEL", "gone", "f");
-    await call("HSET", "m", "f", "v");
-    await call("RENAME", "m", "moved");
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    assertEquals(await state(walkv.port, keys), expected);
-    using connection = await RawConnection.connect(walkv.port);
-    const log = new Transcript();
-    await log.call(connection, ["BGREWRITEAOF"]);
-    await waitForOutput(walkv, "compaction finished");
-    // Writes after the compaction land in the new file's tail.
-    await log.call(connection, ["HSET", "c", "after", "compaction"]);
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  await using walkv = await startServer({ walDir: dir.path });
-  assertEquals(await state(walkv.port, keys), expected);
+  await survivesKillAndCompaction({
+    async before(call) {
+      const fields: string[] = [];
+      for (let i = 0; i < 3000; i++) fields.push(`f${i}`, `v${i}`.repeat(i % 7));
+      await call("HSET", "a", ...fields);
+      await call("HDEL", "a", "f1", "f2", "f2999");
+      await call("HINCRBY", "a", "counter", "41");
+      await call("HINCRBY", "a", "counter", "1");
+      await call("HINCRBYFLOAT", "a", "float", "0.1");
+      await call("HINCRBYFLOAT", "a", "float", "0.2");
+      await call("HSET", "b", "x\r\ny", "\x00\x01\xff");
+      await call("EXPIRE", "b", "1000");
+      await call("HSET", "c", "only", "1");
+      await call("HSET", "gone", "f", "v");
+      await call("HDEL", "gone", "f");
+      await call("HSET", "m", "f", "v");
+      await call("RENAME", "m", "moved");
+    },
+    async after(call) {
+      await call("HSET", "c", "after", "compaction");
+    },
+    state: (port) => state(port, keys),
+  });
 });

@@ -16,7 +16,7 @@ import { assertEquals } from "@std/assert";
 import { prng } from "../helpers/prng.ts";
 import { startRedisServer } from "../helpers/redis_server.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
-import { waitForOutput } from "../helpers/server_output.ts";
+import { survivesKillAndCompaction } from "../helpers/kill_and_compact.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { normaliseHello, sortedArray, sortedScan, Transcript } from "../helpers/transcript.ts";
 
@@ -594,27 +594,11 @@ async function changeLists(port: number, round: string): Promise<void> {
 }
 
 Deno.test("lists: every change survives a SIGKILL, and a compaction then a SIGKILL", async () => {
-  await using dir = await tempDir();
   const keys = ["a", "b", "c", "gone", "moved", "tx"];
-  let expected: string[];
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    await changeLists(walkv.port, "r1-");
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    assertEquals(await state(walkv.port, keys), expected);
-    using connection = await RawConnection.connect(walkv.port);
-    const log = new Transcript();
-    await log.call(connection, ["BGREWRITEAOF"]);
-    await waitForOutput(walkv, "compaction finished");
+  await survivesKillAndCompaction({
+    before: (_call, port) => changeLists(port, "r1-"),
     // Changes after the compaction land in the new file's tail, on the lists it holds.
-    await changeLists(walkv.port, "r2-");
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  await using walkv = await startServer({ walDir: dir.path });
-  assertEquals(await state(walkv.port, keys), expected);
+    after: (_call, port) => changeLists(port, "r2-"),
+    state: (port) => state(port, keys),
+  });
 });

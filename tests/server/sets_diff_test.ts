@@ -11,8 +11,8 @@
  */
 import { assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
-import { waitForOutput } from "../helpers/server_output.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
+import { survivesKillAndCompaction } from "../helpers/kill_and_compact.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { normaliseHello, sortedArray, sortedScan, Transcript } from "../helpers/transcript.ts";
 
@@ -244,39 +244,24 @@ async function state(port: number, keys: string[]): Promise<string[]> {
 }
 
 Deno.test("sets: every change survives a SIGKILL, and a compaction then a SIGKILL", async () => {
-  await using dir = await tempDir();
   const keys = ["a", "b", "c", "stored", "moved"];
-  let expected: string[];
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    using connection = await RawConnection.connect(walkv.port);
-    const log = new Transcript();
-    const call = (...args: string[]) => log.call(connection, args);
-    const members: string[] = [];
-    for (let i = 0; i < 5000; i++) members.push(`m${i}`);
-    await call("SADD", "a", ...members);
-    await call("SREM", "a", "m1", "m2");
-    await call("SPOP", "a", "10");
-    await call("SADD", "b", "1", "2", "3");
-    await call("EXPIRE", "b", "1000");
-    await call("SMOVE", "b", "c", "2");
-    await call("SUNIONSTORE", "stored", "b", "c");
-    await call("SADD", "m", "x");
-    await call("RENAME", "m", "moved");
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    assertEquals(await state(walkv.port, keys), expected);
-    using connection = await RawConnection.connect(walkv.port);
-    const log = new Transcript();
-    await log.call(connection, ["BGREWRITEAOF"]);
-    await waitForOutput(walkv, "compaction finished");
-    await log.call(connection, ["SADD", "c", "after"]);
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  await using walkv = await startServer({ walDir: dir.path });
-  assertEquals(await state(walkv.port, keys), expected);
+  await survivesKillAndCompaction({
+    async before(call) {
+      const members: string[] = [];
+      for (let i = 0; i < 5000; i++) members.push(`m${i}`);
+      await call("SADD", "a", ...members);
+      await call("SREM", "a", "m1", "m2");
+      await call("SPOP", "a", "10");
+      await call("SADD", "b", "1", "2", "3");
+      await call("EXPIRE", "b", "1000");
+      await call("SMOVE", "b", "c", "2");
+      await call("SUNIONSTORE", "stored", "b", "c");
+      await call("SADD", "m", "x");
+      await call("RENAME", "m", "moved");
+    },
+    async after(call) {
+      await call("SADD", "c", "after");
+    },
+    state: (port) => state(port, keys),
+  });
 });

@@ -16,8 +16,8 @@
  */
 import { assertEquals } from "@std/assert";
 import { startRedisServer } from "../helpers/redis_server.ts";
-import { waitForOutput } from "../helpers/server_output.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
+import { survivesKillAndCompaction } from "../helpers/kill_and_compact.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { normaliseHello, sortedArray, sortedScan, Transcript } from "../helpers/transcript.ts";
 
@@ -674,60 +674,44 @@ async function state(port: number, keys: string[]): Promise<string[]> {
 }
 
 Deno.test("sorted sets: every change survives a SIGKILL, and a compaction then a SIGKILL", async () => {
-  await using dir = await tempDir();
   const keys = ["a", "b", "c", "inf", "stored", "ranged", "moved", "gone"];
-  let expected: string[];
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    using connection = await RawConnection.connect(walkv.port);
-    const log = new Transcript();
-    const call = (...args: string[]) => log.call(connection, args);
-    const pairs: string[] = [];
-    for (let i = 0; i < 5000; i++) pairs.push(String(i % 97 + i / 7), `m${i}`);
-    await call("ZADD", "a", ...pairs);
-    await call("ZREM", "a", "m1", "m2");
-    await call("ZINCRBY", "a", "0.1", "m3");
-    await call("ZINCRBY", "a", "0.2", "m3");
-    await call("ZADD", "a", "INCR", "1.1", "m4");
-    await call("ZADD", "a", "GT", "CH", "1e300", "m5", "-1", "m6");
-    await call("ZPOPMIN", "a", "10");
-    await call("ZPOPMAX", "a");
-    await call("ZMPOP", "1", "a", "MAX", "COUNT", "3");
-    await call("ZREMRANGEBYRANK", "a", "100", "199");
-    await call("ZREMRANGEBYSCORE", "a", "(50", "60");
-    await call("ZADD", "b", "0", "x\r\ny", "0", "\x00\xff", "0", "lex", "0", "lexx");
-    await call("ZREMRANGEBYLEX", "b", "[lex", "(lexy");
-    await call("EXPIRE", "b", "1000");
-    await call("ZADD", "c", "1.1", "only");
-    await call("ZADD", "a", "-0", "negative zero");
-    await call("ZADD", "inf", "inf", "up", "-inf", "down", "5e-324", "tiny", "1e16", "big");
-    await call("ZADD", "inf", "0.30000000000000004", "third");
-    await call("ZUNIONSTORE", "stored", "2", "a", "c", "WEIGHTS", "2", "0.5");
-    await call("ZRANGESTORE", "ranged", "a", "(10", "20", "BYSCORE", "LIMIT", "2", "50");
-    await call("ZADD", "m", "1", "x");
-    await call("RENAME", "m", "moved");
-    await call("ZADD", "gone", "1", "x");
-    await call("ZREM", "gone", "x");
-    await call("MULTI");
-    await call("ZADD", "c", "2", "tx");
-    await call("ZINCRBY", "c", "1", "only");
-    await call("EXEC");
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  {
-    await using walkv = await startServer({ walDir: dir.path });
-    assertEquals(await state(walkv.port, keys), expected);
-    using connection = await RawConnection.connect(walkv.port);
-    const log = new Transcript();
-    await log.call(connection, ["BGREWRITEAOF"]);
-    await waitForOutput(walkv, "compaction finished");
-    // Writes after the compaction land in the new file's tail.
-    await log.call(connection, ["ZADD", "c", "3", "after"]);
-    await log.call(connection, ["ZPOPMIN", "inf"]);
-    expected = await state(walkv.port, keys);
-    await walkv.kill();
-  }
-  await using walkv = await startServer({ walDir: dir.path });
-  assertEquals(await state(walkv.port, keys), expected);
+  await survivesKillAndCompaction({
+    async before(call) {
+      const pairs: string[] = [];
+      for (let i = 0; i < 5000; i++) pairs.push(String(i % 97 + i / 7), `m${i}`);
+      await call("ZADD", "a", ...pairs);
+      await call("ZREM", "a", "m1", "m2");
+      await call("ZINCRBY", "a", "0.1", "m3");
+      await call("ZINCRBY", "a", "0.2", "m3");
+      await call("ZADD", "a", "INCR", "1.1", "m4");
+      await call("ZADD", "a", "GT", "CH", "1e300", "m5", "-1", "m6");
+      await call("ZPOPMIN", "a", "10");
+      await call("ZPOPMAX", "a");
+      await call("ZMPOP", "1", "a", "MAX", "COUNT", "3");
+      await call("ZREMRANGEBYRANK", "a", "100", "199");
+      await call("ZREMRANGEBYSCORE", "a", "(50", "60");
+      await call("ZADD", "b", "0", "x\r\ny", "0", "\x00\xff", "0", "lex", "0", "lexx");
+      await call("ZREMRANGEBYLEX", "b", "[lex", "(lexy");
+      await call("EXPIRE", "b", "1000");
+      await call("ZADD", "c", "1.1", "only");
+      await call("ZADD", "a", "-0", "negative zero");
+      await call("ZADD", "inf", "inf", "up", "-inf", "down", "5e-324", "tiny", "1e16", "big");
+      await call("ZADD", "inf", "0.30000000000000004", "third");
+      await call("ZUNIONSTORE", "stored", "2", "a", "c", "WEIGHTS", "2", "0.5");
+      await call("ZRANGESTORE", "ranged", "a", "(10", "20", "BYSCORE", "LIMIT", "2", "50");
+      await call("ZADD", "m", "1", "x");
+      await call("RENAME", "m", "moved");
+      await call("ZADD", "gone", "1", "x");
+      await call("ZREM", "gone", "x");
+      await call("MULTI");
+      await call("ZADD", "c", "2", "tx");
+      await call("ZINCRBY", "c", "1", "only");
+      await call("EXEC");
+    },
+    async after(call) {
+      await call("ZADD", "c", "3", "after");
+      await call("ZPOPMIN", "inf");
+    },
+    state: (port) => state(port, keys),
+  });
 });

@@ -98,6 +98,24 @@ function stateOf(store: Store): Map<string, [Value, number]> {
   return new Map([...store.entries()].map(([key, value, at]) => [key, [value, at]]));
 }
 
+/**
+ * Runs real commands against database 0 of `s`, with the records they log,
+ * each waited for until durable; throws if one was rolled back.
+ */
+function commandRunner(s: Setup) {
+  const reply = new RespWriter();
+  const context = { db: s.db.get(0), reply } as unknown as Context;
+  return async (command: (args: string[], context: Context) => void, ...args: string[]) => {
+    command(args, context);
+    reply.take();
+    s.db.commit();
+    const seq = s.db.horizon();
+    await s.db.settled(seq);
+    const error = s.db.rolledBack(seq);
+    if (error) throw error;
+  };
+}
+
 async function waitUntil(what: string, condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!condition()) {
@@ -243,18 +261,7 @@ Deno.test("Compactor replays list changes exactly once: the snapshot holds each 
   // it was when the tail began) and the tail's changes are all after it.
   await using temp = await tempDir();
   await using s = await setup(temp.path, { hooks: { sliceKeys: 2 } });
-  const reply = new RespWriter();
-  const context = { db: s.db.get(0), reply } as unknown as Context;
-  /** Runs one list command (the real one, with the records it logs) and waits until it is durable. */
-  const run = async (command: (args: string[], context: Context) => void, ...args: string[]) => {
-    command(args, context);
-    reply.take();
-    s.db.commit();
-    const seq = s.db.horizon();
-    await s.db.settled(seq);
-    const error = s.db.rolledBack(seq);
-    if (error) throw error;
-  };
+  const run = commandRunner(s);
   for (let i = 0; i < 300; i++) {
     await run(lists.rpush, "RPUSH", `l${i}`, "a", "b", "a", "c", String(i), "a", "d");
   }
@@ -297,17 +304,7 @@ Deno.test("Compactor replays list changes exactly once: the snapshot holds each 
 Deno.test("Compactor writes a large container over many slices, and a change midway takes the rest first", async () => {
   await using temp = await tempDir();
   await using s = await setup(temp.path);
-  const reply = new RespWriter();
-  const context = { db: s.db.get(0), reply } as unknown as Context;
-  const run = async (command: (args: string[], context: Context) => void, ...args: string[]) => {
-    command(args, context);
-    reply.take();
-    s.db.commit();
-    const seq = s.db.horizon();
-    await s.db.settled(seq);
-    const error = s.db.rolledBack(seq);
-    if (error) throw error;
-  };
+  const run = commandRunner(s);
   // Two lists of 40k elements of 100 bytes: 4 MB each, several slices each.
   const element = (i: number) => `${i}:`.padEnd(100, "x");
   for (const key of ["big1", "big2"]) {
@@ -347,17 +344,7 @@ Deno.test("Compactor: RENAME of a list the walk has not reached, onto one it has
   await using temp = await tempDir();
   // One key per slice, in insertion order (one map): "dst" is written first, "src" last.
   await using s = await setup(temp.path, { hooks: { sliceKeys: 1 } });
-  const reply = new RespWriter();
-  const context = { db: s.db.get(0), reply } as unknown as Context;
-  const run = async (command: (args: string[], context: Context) => void, ...args: string[]) => {
-    command(args, context);
-    reply.take();
-    s.db.commit();
-    const seq = s.db.horizon();
-    await s.db.settled(seq);
-    const error = s.db.rolledBack(seq);
-    if (error) throw error;
-  };
+  const run = commandRunner(s);
   await run(lists.rpush, "RPUSH", "dst", "old");
   for (let i = 0; i < 50; i++) await run(lists.rpush, "RPUSH", `filler${i}`, "x");
   await run(lists.rpush, "RPUSH", "src", "a", "b", "c");
