@@ -291,3 +291,50 @@ export function parseMultiPop(
     count: count === -1 ? 1 : count,
   };
 }
+
+/** Keys or members one SCAN-like call looks at when the client names no COUNT, as in Redis. */
+const DEFAULT_SCAN_COUNT = 10;
+
+/** SCAN's and H/S/ZSCAN's options: what to match, how many to look at, and (SCAN only) a type. */
+export interface ScanOptions {
+  /** A glob, or `null` for everything (`MATCH *` too). */
+  pattern: string | null;
+  count: number;
+  /** SCAN's TYPE, in lower case; `null` when not given. */
+  type: string | null;
+}
+
+/**
+ * Reads `[MATCH pattern] [COUNT count] [TYPE type]` from `args[from]` on, in
+ * pairs, as Redis's `scanGenericCommand` does (TYPE only when `withType`:
+ * SCAN itself); else Redis's error.
+ *
+ * @example
+ * ```ts
+ * parseScanOptions(["SCAN", "0", "COUNT", "100"], 2, true); // { pattern: null, count: 100, type: null }
+ * ```
+ */
+export function parseScanOptions(
+  args: string[],
+  from: number,
+  withType: boolean,
+): ScanOptions | { error: string } {
+  const options: ScanOptions = { pattern: null, count: DEFAULT_SCAN_COUNT, type: null };
+  for (let i = from; i < args.length; i += 2) {
+    const option = args[i].toUpperCase();
+    if (i + 1 >= args.length) return { error: SYNTAX_ERROR };
+    if (option === "COUNT") {
+      const parsed = parseInteger(args[i + 1]);
+      if (parsed === null) return { error: NOT_AN_INTEGER };
+      if (parsed < 1) return { error: SYNTAX_ERROR };
+      options.count = parsed;
+    } else if (option === "MATCH") {
+      options.pattern = args[i + 1] === "*" ? null : args[i + 1];
+    } else if (option === "TYPE" && withType) {
+      options.type = args[i + 1].toLowerCase();
+    } else {
+      return { error: SYNTAX_ERROR };
+    }
+  }
+  return options;
+}

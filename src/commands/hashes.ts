@@ -324,12 +324,11 @@ export function hrandfield(args: string[], { db, reply }: Context): void {
  */
 export function hscan(args: string[], context: Context): void {
   const { db } = context;
-  let hash: HashValue | undefined;
   scanMembers(args, context, () => {
-    hash = db.container(args[1], HashValue);
-    if (hash === undefined) return undefined;
-    const found = hash;
+    const found = db.container(args[1], HashValue);
+    if (found === undefined) return undefined;
     return {
+      owner: found,
       whole: found.compact,
       members: () => found.fields(),
       add(field, page) {
@@ -337,5 +336,5 @@ export function hscan(args: string[], context: Context): void {
         if (value !== undefined) page.push(field, value);
       },
     };
-  }, () => hash as HashValue);
+  });
 }

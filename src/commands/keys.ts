@@ -1,4 +1,10 @@
-import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
+import {
+  NOT_AN_INTEGER,
+  parseCursor,
+  parseInteger,
+  parseScanOptions,
+  SYNTAX_ERROR,
+} from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
 import { globMatch } from "../io/glob_match.ts";
 import { cloneValue } from "../store/clone_value.ts";
@@ -107,9 +113,6 @@ export function keys(args: string[], { db, reply, atomic }: Context): void | Pro
   })();
 }
 
-/** How many keys one SCAN call looks at when the client names no COUNT, as in Redis. */
-const DEFAULT_COUNT = 10;
-
 /**
  * `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]` → a two-element
  * array: the cursor to send next (`"0"` when the scan is done) and a page of
@@ -132,25 +135,9 @@ const DEFAULT_COUNT = 10;
 export function scan(args: string[], { db, reply, server }: Context): void {
   const cursor = parseCursor(args[1]);
   if (cursor === null) return reply.error("ERR invalid cursor");
-  let pattern: string | null = null;
-  let count = DEFAULT_COUNT;
-  let type: string | null = null;
-  for (let i = 2; i < args.length; i += 2) {
-    const option = args[i].toUpperCase();
-    if (i + 1 >= args.length) return reply.error(SYNTAX_ERROR);
-    if (option === "COUNT") {
-      const parsed = parseInteger(args[i + 1]);
-      if (parsed === null) return reply.error(NOT_AN_INTEGER);
-      if (parsed < 1) return reply.error(SYNTAX_ERROR);
-      count = parsed;
-    } else if (option === "MATCH") {
-      pattern = args[i + 1] === "*" ? null : args[i + 1];
-    } else if (option === "TYPE") {
-      type = args[i + 1].toLowerCase();
-    } else {
-      return reply.error(SYNTAX_ERROR);
-    }
-  }
+  const options = parseScanOptions(args, 2, true);
+  if ("error" in options) return reply.error(options.error);
+  const { pattern, count, type } = options;
 
   const iterator = server.scans.resume(cursor, () => db.keys());
   const page: string[] = [];

@@ -1,14 +1,14 @@
-import { NOT_AN_INTEGER, parseCursor, parseInteger, SYNTAX_ERROR } from "./arguments.ts";
+import { parseCursor, parseScanOptions } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
 import { globMatch } from "../io/glob_match.ts";
 
-/** Members one call looks at when the client names no COUNT, as in Redis. */
-const DEFAULT_COUNT = 10;
 /** Redis's reply for a scan of a key that does not exist: cursor 0, nothing. */
 const EMPTY_SCAN = ["0", []] as const;
 
 /** What HSCAN, SSCAN and ZSCAN scan: a container's members, and what each adds to a page. */
 export interface ScannedContainer {
+  /** The container itself: a saved cursor continues only a scan of the same one. */
+  readonly owner: object;
   /** Whether Redis would answer everything at once (a small, compact encoding). */
   readonly whole: boolean;
   /** A live iterator over the members. */
@@ -33,8 +33,7 @@ export interface ScannedContainer {
 export function scanMembers(
   args: string[],
   { reply, server }: Context,
-  lookup: () => (ScannedContainer & object) | undefined,
-  owner: () => object,
+  lookup: () => ScannedContainer | undefined,
 ): void {
   const cursor = parseCursor(args[2]);
   if (cursor === null) return reply.error("ERR invalid cursor");
@@ -44,22 +43,9 @@ export function scanMembers(
     reply.bulk(EMPTY_SCAN[0]);
     return reply.array(0);
   }
-  let pattern: string | null = null;
-  let count = DEFAULT_COUNT;
-  for (let i = 3; i < args.length; i += 2) {
-    const option = args[i].toUpperCase();
-    if (i + 1 >= args.length) return reply.error(SYNTAX_ERROR);
-    if (option === "COUNT") {
-      const parsed = parseInteger(args[i + 1]);
-      if (parsed === null) return reply.error(NOT_AN_INTEGER);
-      if (parsed < 1) return reply.error(SYNTAX_ERROR);
-      count = parsed;
-    } else if (option === "MATCH") {
-      pattern = args[i + 1] === "*" ? null : args[i + 1];
-    } else {
-      return reply.error(SYNTAX_ERROR);
-    }
-  }
+  const options = parseScanOptions(args, 3, false);
+  if ("error" in options) return reply.error(options.error);
+  const { pattern, count } = options;
   const page: string[] = [];
   const take = (member: string) => {
     if (pattern === null || globMatch(pattern, member)) container.add(member, page);
@@ -72,7 +58,7 @@ export function scanMembers(
     reply.bulk("0");
     return reply.bulkArray(page);
   }
-  const iterator = server.scans.resume(cursor, () => container.members(), owner());
+  const iterator = server.scans.resume(cursor, () => container.members(), container.owner);
   let exhausted = false;
   for (let looked = 0; looked < count; looked++) {
     const next = iterator.next();
@@ -83,6 +69,6 @@ export function scanMembers(
     take(next.value);
   }
   reply.array(2);
-  reply.bulk(exhausted ? "0" : String(server.scans.save(iterator, owner())));
+  reply.bulk(exhausted ? "0" : String(server.scans.save(iterator, container.owner)));
   reply.bulkArray(page);
 }

@@ -296,17 +296,16 @@ export function sintercard(args: string[], { db, reply }: Context): void {
  */
 export function sscan(args: string[], context: Context): void {
   const { db } = context;
-  let set: SetValue | undefined;
   scanMembers(args, context, () => {
-    set = db.container(args[1], SetValue);
-    if (set === undefined) return undefined;
-    const found = set;
+    const found = db.container(args[1], SetValue);
+    if (found === undefined) return undefined;
     return {
+      owner: found,
       whole: found.intset,
       members: () => (found.intset ? found.ordered().values() : found.members()),
       add(member, page) {
         if (found.has(member)) page.push(member);
       },
     };
-  }, () => set as SetValue);
+  });
 }

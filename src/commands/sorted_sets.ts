@@ -925,12 +925,11 @@ export function zintercard(args: string[], context: Context): void {
  */
 export function zscan(args: string[], context: Context): void {
   const { db } = context;
-  let zset: ZSetValue | undefined;
   scanMembers(args, context, () => {
-    zset = db.container(args[1], ZSetValue);
-    if (zset === undefined) return undefined;
-    const found = zset;
+    const found = db.container(args[1], ZSetValue);
+    if (found === undefined) return undefined;
     return {
+      owner: found,
       whole: found.compact,
       members: () => (found.compact ? found.members() : found.unorderedMembers()),
       add(member, page) {
@@ -938,5 +937,5 @@ export function zscan(args: string[], context: Context): void {
         if (score !== undefined) page.push(member, formatDouble(score));
       },
     };
-  }, () => zset as ZSetValue);
+  });
 }
