@@ -31,6 +31,7 @@ export type CommandFlag =
 export type CommandGroup =
   | "connection"
   | "string"
+  | "bitmap"
   | "generic"
   | "server"
   | "transactions"

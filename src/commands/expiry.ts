@@ -153,3 +153,35 @@ export function persist(args: string[], { db, reply }: Context): void {
   db.setExpiresAt(args[1], 0);
   reply.integer(1);
 }
+
+/** EXPIRETIME and PEXPIRETIME differ only in the unit of the answer. */
+function expireTimeCommand(name: "EXPIRETIME" | "PEXPIRETIME"): Run {
+  const inSeconds = name === "EXPIRETIME";
+  return (args, { db, reply }) => {
+    const expiresAt = db.expiresAt(args[1]);
+    if (expiresAt <= 0) return reply.integer(expiresAt === 0 ? -1 : -2);
+    // Redis rounds to the nearest second here too, as TTL does.
+    reply.integer(inSeconds ? Math.floor((expiresAt + 500) / 1000) : expiresAt);
+  };
+}
+
+/**
+ * `EXPIRETIME key` → the Unix time in seconds (rounded to the nearest) at
+ * which the key expires, -1 when it has no expiry, -2 when it does not exist.
+ *
+ * @example
+ * ```ts
+ * expiretime(["EXPIRETIME", "session"], context); // ":1893456000\r\n" after PEXPIREAT session 1893456000000
+ * ```
+ */
+export const expiretime: Run = expireTimeCommand("EXPIRETIME");
+
+/**
+ * `PEXPIRETIME key`: EXPIRETIME in milliseconds.
+ *
+ * @example
+ * ```ts
+ * pexpiretime(["PEXPIRETIME", "session"], context); // ":1893456000000\r\n"
+ * ```
+ */
+export const pexpiretime: Run = expireTimeCommand("PEXPIRETIME");

@@ -52,6 +52,19 @@ export function exists(args: string[], { db, reply }: Context): void {
 }
 
 /**
+ * `TOUCH key [key ...]` → how many of the named keys exist, a key named twice
+ * counted twice. Redis also marks them as just used, for its LRU/LFU
+ * eviction and OBJECT IDLETIME; walkv evicts nothing and keeps no access
+ * times, so counting is all there is to do.
+ *
+ * @example
+ * ```ts
+ * touch(["TOUCH", "a", "missing"], context); // ":1\r\n" if a exists
+ * ```
+ */
+export const touch: Run = exists;
+
+/**
  * `TYPE key` → `+string`, `+hash`, `+set`, …, or `+none` when the key does
  * not exist.
  *

@@ -1,5 +1,7 @@
 import { ARGUMENTS } from "./command_arguments.ts";
 import type { CommandSpec } from "./command_spec.ts";
+import * as bitfield from "./bitfield.ts";
+import * as bits from "./bits.ts";
 import * as connection from "./connection.ts";
 import * as counters from "./counters.ts";
 import * as expiry from "./expiry.ts";
@@ -7,6 +9,7 @@ import * as hashes from "./hashes.ts";
 import * as info from "./info.ts";
 import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
+import * as lcs from "./lcs.ts";
 import * as lists from "./lists.ts";
 import * as pubsub from "./pubsub.ts";
 import type { TextReply } from "./reply.ts";
@@ -14,6 +17,7 @@ import * as server from "./server.ts";
 import * as sets from "./sets.ts";
 import * as settings from "./settings.ts";
 import * as sortedSets from "./sorted_sets.ts";
+import * as stringRanges from "./string_ranges.ts";
 import * as strings from "./strings.ts";
 import * as text from "./text.ts";
 import * as transactions from "./transactions.ts";
@@ -63,6 +67,17 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "INCRBYFLOAT", arity: 3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@string", "@fast"], keys: [1, 1, 1], group: "string", since: "2.6.0", summary: "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", args: ARGUMENTS.incrbyfloat, run: counters.incrbyfloat },
   { name: "APPEND", arity: 3, flags: ["write", "denyoom", "fast"], acl: ["@write", "@string", "@fast"], keys: [1, 1, 1], group: "string", since: "2.0.0", summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.", args: ARGUMENTS.append, run: strings.append },
   { name: "STRLEN", arity: 2, flags: ["readonly", "fast"], acl: ["@read", "@string", "@fast"], keys: [1, 1, 1], group: "string", since: "2.2.0", summary: "Returns the length of a string value.", args: ARGUMENTS.strlen, run: strings.strlen },
+  { name: "GETRANGE", arity: 4, flags: ["readonly"], acl: ["@read", "@string", "@slow"], keys: [1, 1, 1], group: "string", since: "2.4.0", summary: "Get a substring of the string stored at a key", args: ARGUMENTS.getrange, run: stringRanges.getrange },
+  { name: "SUBSTR", arity: 4, flags: ["readonly"], acl: ["@read", "@string", "@slow"], keys: [1, 1, 1], group: "string", since: "1.0.0", summary: "Get a substring of the string stored at a key", args: ARGUMENTS.substr, run: stringRanges.substr },
+  { name: "SETRANGE", arity: 4, flags: ["write", "denyoom"], acl: ["@write", "@string", "@slow"], keys: [1, 1, 1], group: "string", since: "2.2.0", summary: "Overwrite part of a string at key starting at the specified offset", args: ARGUMENTS.setrange, run: stringRanges.setrange },
+  { name: "LCS", arity: -3, flags: ["readonly"], acl: ["@read", "@string", "@slow"], keys: [1, 2, 1], group: "string", since: "7.0.0", summary: "Find longest common substring", args: ARGUMENTS.lcs, run: lcs.lcs },
+  { name: "SETBIT", arity: 4, flags: ["write", "denyoom"], acl: ["@write", "@bitmap", "@slow"], keys: [1, 1, 1], group: "bitmap", since: "2.2.0", summary: "Sets or clears the bit at offset in the string value stored at key", args: ARGUMENTS.setbit, run: bits.setbit },
+  { name: "GETBIT", arity: 3, flags: ["readonly", "fast"], acl: ["@read", "@bitmap", "@fast"], keys: [1, 1, 1], group: "bitmap", since: "2.2.0", summary: "Returns the bit value at offset in the string value stored at key", args: ARGUMENTS.getbit, run: bits.getbit },
+  { name: "BITCOUNT", arity: -2, flags: ["readonly"], acl: ["@read", "@bitmap", "@slow"], keys: [1, 1, 1], group: "bitmap", since: "2.6.0", summary: "Count set bits in a string", args: ARGUMENTS.bitcount, run: bits.bitcount },
+  { name: "BITPOS", arity: -3, flags: ["readonly"], acl: ["@read", "@bitmap", "@slow"], keys: [1, 1, 1], group: "bitmap", since: "2.8.7", summary: "Find first bit set or clear in a string", args: ARGUMENTS.bitpos, run: bits.bitpos },
+  { name: "BITOP", arity: -4, flags: ["write", "denyoom"], acl: ["@write", "@bitmap", "@slow"], keys: [2, -1, 1], group: "bitmap", since: "2.6.0", summary: "Perform bitwise operations between strings", args: ARGUMENTS.bitop, run: bits.bitop },
+  { name: "BITFIELD", arity: -2, flags: ["write", "denyoom"], acl: ["@write", "@bitmap", "@slow"], keys: [1, 1, 1], group: "bitmap", since: "3.2.0", summary: "Perform arbitrary bitfield integer operations on strings", args: ARGUMENTS.bitfield, run: bitfield.bitfield },
+  { name: "BITFIELD_RO", arity: -2, flags: ["readonly", "fast"], acl: ["@read", "@bitmap", "@fast"], keys: [1, 1, 1], group: "bitmap", since: "6.0.0", summary: "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD", args: ARGUMENTS.bitfield_ro, run: bitfield.bitfieldRo },
   { name: "DEL", arity: -2, flags: ["write"], acl: ["@keyspace", "@write", "@slow"], keys: [1, -1, 1], group: "generic", since: "1.0.0", summary: "Deletes one or more keys.", args: ARGUMENTS.del, run: keys.del },
   { name: "UNLINK", arity: -2, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast"], keys: [1, -1, 1], group: "generic", since: "4.0.0", summary: "Asynchronously deletes one or more keys.", args: ARGUMENTS.unlink, run: keys.unlink },
   { name: "EXISTS", arity: -2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, -1, 1], group: "generic", since: "1.0.0", summary: "Determines whether one or more keys exist.", args: ARGUMENTS.exists, run: keys.exists },
@@ -73,7 +88,10 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "TTL", arity: 2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, 1, 1], group: "generic", since: "1.0.0", summary: "Returns the expiration time in seconds of a key.", args: ARGUMENTS.ttl, run: expiry.ttl },
   { name: "PTTL", arity: 2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, 1, 1], group: "generic", since: "2.6.0", summary: "Returns the expiration time in milliseconds of a key.", args: ARGUMENTS.pttl, run: expiry.pttl },
   { name: "PERSIST", arity: 2, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast"], keys: [1, 1, 1], group: "generic", since: "2.2.0", summary: "Removes the expiration time of a key.", args: ARGUMENTS.persist, run: expiry.persist },
+  { name: "EXPIRETIME", arity: 2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, 1, 1], group: "generic", since: "7.0.0", summary: "Get the expiration Unix timestamp for a key", args: ARGUMENTS.expiretime, run: expiry.expiretime },
+  { name: "PEXPIRETIME", arity: 2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, 1, 1], group: "generic", since: "7.0.0", summary: "Get the expiration Unix timestamp for a key in milliseconds", args: ARGUMENTS.pexpiretime, run: expiry.pexpiretime },
   { name: "TYPE", arity: 2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, 1, 1], group: "generic", since: "1.0.0", summary: "Determines the type of value stored at a key.", args: ARGUMENTS.type, run: keys.keyType },
+  { name: "TOUCH", arity: -2, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [1, -1, 1], group: "generic", since: "3.2.1", summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.", args: ARGUMENTS.touch, run: keys.touch },
   { name: "KEYS", arity: 2, flags: ["readonly"], acl: ["@keyspace", "@read", "@slow", "@dangerous"], keys: [0, 0, 0], group: "generic", since: "1.0.0", summary: "Returns all key names that match a pattern.", args: ARGUMENTS.keys, run: keys.keys },
   { name: "SCAN", arity: -2, flags: ["readonly"], acl: ["@keyspace", "@read", "@slow"], keys: [0, 0, 0], group: "generic", since: "2.8.0", summary: "Iterates over the key names in the database.", args: ARGUMENTS.scan, run: keys.scan },
   { name: "RANDOMKEY", arity: 1, flags: ["readonly"], acl: ["@keyspace", "@read", "@slow"], keys: [0, 0, 0], group: "generic", since: "1.0.0", summary: "Returns a random key name from the database.", args: ARGUMENTS.randomkey, run: keys.randomKey },
