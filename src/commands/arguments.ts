@@ -73,35 +73,38 @@ export const SYNTAX_ERROR = "ERR syntax error";
 export type ExpiryUnit = "EX" | "PX" | "EXAT" | "PXAT";
 
 /**
- * Turns a time argument into an absolute expiry in ms since the epoch, as
- * Redis does: relative units count from `now`; a time that is not a positive
- * integer (for SET-like commands), or overflows, is `null`, which callers
- * answer with {@linkcode invalidExpireTime}.
+ * The latest expiry walkv keeps: 2^53 - 1 ms after the epoch (the year
+ * 287396), the last time a double holds exactly and the WAL's records can
+ * spell. Redis takes times up to 2^63 - 1 ms; walkv takes them too, and
+ * keeps any later than this as this, which expires no sooner in practice
+ * (only PTTL and PEXPIRETIME can tell).
+ */
+export const LATEST_EXPIRY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Turns a time argument into an absolute expiry in ms since the epoch, by
+ * Redis's rules (`getExpireMillisecondsOrReply`): relative units count from
+ * `now`; a time that is not positive, or that is past 2^63 - 1 ms once in
+ * milliseconds (and from now), is `null`, which callers answer with
+ * {@linkcode invalidExpireTime}. A valid time past {@linkcode LATEST_EXPIRY}
+ * comes back as that.
  *
  * @example
  * ```ts
- * absoluteExpiry("EX", 10, 1_000); // 11_000
- * absoluteExpiry("PXAT", 5, 1_000); // 5: already past; the key expires at once
+ * absoluteExpiry("EX", 10n, 1_000); // 11_000
+ * absoluteExpiry("PXAT", 5n, 1_000); // 5: already past; the key expires at once
+ * absoluteExpiry("EXAT", 0n, 1_000); // null
  * ```
  */
-export function absoluteExpiry(unit: ExpiryUnit, amount: number, now: number): number | null {
-  if (amount <= 0) return null;
-  let at: number;
-  switch (unit) {
-    case "EX":
-      at = now + amount * 1000;
-      break;
-    case "PX":
-      at = now + amount;
-      break;
-    case "EXAT":
-      at = amount * 1000;
-      break;
-    case "PXAT":
-      at = amount;
-      break;
-  }
-  return Number.isSafeInteger(at) ? at : null;
+export function absoluteExpiry(unit: ExpiryUnit, amount: bigint, now: number): number | null {
+  if (amount <= 0n) return null;
+  const inSeconds = unit === "EX" || unit === "EXAT";
+  if (inSeconds && amount > INT64_MAX / 1000n) return null;
+  let at = inSeconds ? amount * 1000n : amount;
+  // Redis's sum would wrap around to a negative time, which it refuses.
+  if (unit === "EX" || unit === "PX") at += BigInt(now);
+  if (at > INT64_MAX) return null;
+  return at > BigInt(LATEST_EXPIRY) ? LATEST_EXPIRY : Number(at);
 }
 
 /** Redis's reply to a bad time, e.g. `ERR invalid expire time in 'set' command`. */
@@ -112,9 +115,9 @@ export function invalidExpireTime(command: string): string {
 /**
  * Reads the time argument of SETEX, PSETEX or GETEX as an absolute expiry in
  * ms since the epoch, answering as Redis does when it cannot: `ERR value is
- * not an integer or out of range` for text that is no integer, and `ERR
- * invalid expire time in '<command>' command` for a time that is not
- * positive or does not fit. On failure the error is already written to
+ * not an integer or out of range` for text that is no 64-bit integer, and
+ * `ERR invalid expire time in '<command>' command` for a time that is not
+ * positive or does not fit (see {@linkcode absoluteExpiry}). On failure the error is already written to
  * `reply` and the result is `null`, so callers just return.
  *
  * @example
@@ -130,9 +133,9 @@ export function readExpiry(
   command: string,
   reply: Reply,
 ): number | null {
-  const amount = parseInteger(text);
+  const amount = parseInt64(text);
   if (amount === null) {
-    reply.error(parseInt64(text) !== null ? invalidExpireTime(command) : NOT_AN_INTEGER);
+    reply.error(NOT_AN_INTEGER);
     return null;
   }
   const at = absoluteExpiry(unit, amount, now);
