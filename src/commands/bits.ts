@@ -3,7 +3,7 @@ import { patchBinary } from "../io/patch_binary.ts";
 import { NOT_AN_INTEGER, parseInt64, SYNTAX_ERROR } from "./arguments.ts";
 import { BIT_OFFSET_ERROR, parseBitOffset } from "./bit_offset.ts";
 import type { Context } from "./command_spec.ts";
-import { clampRange } from "./index_range.ts";
+import { clampRange } from "./clamp_range.ts";
 
 /*
  * Redis's bitmaps are plain strings read as bits, the first bit of a string

@@ -1,7 +1,7 @@
 import { patchBinary } from "../io/patch_binary.ts";
 import { NOT_AN_INTEGER, parseInt64 } from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
-import { clampRange } from "./index_range.ts";
+import { clampRange } from "./clamp_range.ts";
 
 /** Redis's reply to a string that would grow past `proto-max-bulk-len` (walkv's `--max-bulk`). */
 export const STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
