@@ -217,7 +217,11 @@ export class RespConnection {
       } catch (error: unknown) {
         return this.#end(error);
       }
-      if (count === null) return this.#end(new ConnectionLostError("walkv closed the connection"));
+      if (count === null) {
+        return this.#end(
+          new ConnectionLostError("The connection to walkv was lost: walkv closed it"),
+        );
+      }
       this.#decoder.push(chunk.subarray(0, count));
       try {
         this.#deliver();
