@@ -105,8 +105,8 @@ export interface ClientSettings {
 export function clientSettings(options: ClientOptions): ClientSettings {
   const reconnect = options.reconnect === false ? false : {
     attempts: integer("reconnect.attempts", options.reconnect?.attempts ?? 10, 1),
-    delay: integer("reconnect.delay", options.reconnect?.delay ?? 100, 0),
-    maxDelay: integer("reconnect.maxDelay", options.reconnect?.maxDelay ?? 2000, 0),
+    delay: integer("reconnect.delay", options.reconnect?.delay ?? 100, 0, MAX_TIMER),
+    maxDelay: integer("reconnect.maxDelay", options.reconnect?.maxDelay ?? 2000, 0, MAX_TIMER),
   };
   const protocol = options.protocol ?? 2;
   if (protocol !== 2 && protocol !== 3) {
@@ -123,12 +123,15 @@ export function clientSettings(options: ClientOptions): ClientSettings {
     db: integer("db", options.db ?? 0, 0),
     name: options.name,
     protocol,
-    connectTimeout: integer("connectTimeout", options.connectTimeout ?? 10_000, 1),
-    commandTimeout: integer("commandTimeout", options.commandTimeout ?? 0, 0),
+    connectTimeout: integer("connectTimeout", options.connectTimeout ?? 10_000, 1, MAX_TIMER),
+    commandTimeout: integer("commandTimeout", options.commandTimeout ?? 0, 0, MAX_TIMER),
     reconnect,
     maxPendingMessages: integer("maxPendingMessages", options.maxPendingMessages ?? 10_000, 1),
   };
 }
+
+/** The longest wait `setTimeout` takes (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER = 2 ** 31 - 1;
 
 function integer(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {

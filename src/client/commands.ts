@@ -1,6 +1,15 @@
 import type { Argument, Reply } from "./reply.ts";
 
-/** How a command is sent and its reply read: what a helper tells {@linkcode Commands.call}. */
+/**
+ * How a command is sent and its reply read: what a helper tells
+ * {@linkcode Commands.call}.
+ *
+ * @example
+ * ```ts
+ * // Inside a helper: bytes back, and safe to send again after a lost connection.
+ * const options: CallOptions = { binary: true, readOnly: true };
+ * ```
+ */
 export interface CallOptions {
   /** Bulk strings as `Uint8Array` rather than UTF-8 strings. */
   binary?: boolean;
@@ -10,10 +19,26 @@ export interface CallOptions {
   block?: number;
 }
 
-/** Turns a command's reply (never an error reply) into what its helper returns. */
+/**
+ * Turns a command's reply (never an error reply) into what its helper returns.
+ *
+ * @example
+ * ```ts
+ * const count: Decode<number> = (reply) => Number(reply);
+ * ```
+ */
 export type Decode<T> = (reply: Reply) => T;
 
-/** SET's options: at most one expiry, at most one condition. */
+/**
+ * SET's options: at most one expiry, at most one condition.
+ *
+ * @example
+ * ```ts
+ * import type { SetOptions } from "./mod.ts";
+ *
+ * const once: SetOptions = { ex: 60, nx: true }; // SET key value EX 60 NX
+ * ```
+ */
 export interface SetOptions {
   /** Expire after this many seconds (EX). */
   ex?: number;
@@ -31,7 +56,16 @@ export interface SetOptions {
   xx?: boolean;
 }
 
-/** A sorted-set member with its score, as ZADD takes and ZRANGE … WITHSCORES gives. */
+/**
+ * A sorted-set member with its score, as ZADD takes and ZRANGE … WITHSCORES gives.
+ *
+ * @example
+ * ```ts
+ * import type { ScoredMember } from "./mod.ts";
+ *
+ * const entry: ScoredMember = { member: "ada", score: 10 };
+ * ```
+ */
 export interface ScoredMember {
   /** The member. */
   member: string;

@@ -27,7 +27,9 @@ export interface PubSubMessage {
 
 /**
  * Called with each message, in order; what it throws is reported as an
- * uncaught error. @example
+ * uncaught error.
+ *
+ * @example
  * ```ts
  * import type { MessageListener } from "./mod.ts";
  *

@@ -4,7 +4,17 @@ import { writeAll } from "../io/write_all.ts";
 import { splitFields } from "../protocol/split_fields.ts";
 import { WalkvError } from "./walkv_error.ts";
 
-/** Where {@linkcode TextClient} finds the server. */
+/**
+ * Where {@linkcode TextClient} finds the server.
+ *
+ * @example
+ * ```ts
+ * import { TextClient, type TextClientOptions } from "./mod.ts";
+ *
+ * const options: TextClientOptions = { hostname: "127.0.0.1", port: 4242 };
+ * using client = await TextClient.connect(options);
+ * ```
+ */
 export interface TextClientOptions {
   /** Default `127.0.0.1`. */
   hostname?: string;

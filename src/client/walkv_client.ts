@@ -1,4 +1,9 @@
-import { type ClientOptions, type ClientSettings, clientSettings } from "./client_options.ts";
+import {
+  type ClientOptions,
+  type ClientSettings,
+  clientSettings,
+  MAX_TIMER,
+} from "./client_options.ts";
 import { type CallOptions, Commands, type Decode } from "./commands.ts";
 import { ConnectionLostError } from "./connection_lost_error.ts";
 import { Pipeline, type QueuedCall } from "./pipeline.ts";
@@ -265,7 +270,9 @@ export class WalkvClient extends Commands implements AsyncDisposable {
     const { commandTimeout } = this.#settings;
     let timeout = commandTimeout;
     if (options.block !== undefined && commandTimeout > 0) {
-      timeout = options.block > 0 ? commandTimeout + Math.ceil(options.block * 1000) : 0;
+      timeout = options.block > 0
+        ? Math.min(commandTimeout + Math.ceil(options.block * 1000), MAX_TIMER)
+        : 0;
     }
     return { args, binary: options.binary ?? false, timeout };
   }

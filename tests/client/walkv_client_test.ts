@@ -251,6 +251,7 @@ Deno.test("WalkvClient.connect checks its options and names the bad one", async 
     [{ db: -1 }, "db must be an integer from 0"],
     [{ protocol: 4 }, "protocol must be 2 or 3, found 4"],
     [{ commandTimeout: -1 }, "commandTimeout must be an integer"],
+    [{ commandTimeout: 2 ** 31 }, "commandTimeout must be an integer from 0 to 2147483647"],
     [{ reconnect: { attempts: 0 } }, "reconnect.attempts must be an integer from 1"],
     [{ username: "ada" }, 'username "ada" needs a password'],
   ];
