@@ -70,6 +70,11 @@ export interface StartOptions {
   commandPrefix?: string[];
   /** How long the server may take to print its "listening" line (a long replay). Default 15 s. */
   readyTimeoutMs?: number;
+  /**
+   * Listen on this port instead of a free one, e.g. to restart a server where
+   * its clients will reconnect; no retry on another port if it is taken.
+   */
+  port?: number;
 }
 
 /** A running walkv. */
@@ -105,12 +110,13 @@ export interface ServerProcess extends AsyncDisposable {
  */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   for (let attempt = 1;; attempt++) {
-    const server = spawnServer(options, freePort());
+    const server = spawnServer(options, options.port ?? freePort());
     const outcome = await server.ready;
     if (outcome === "ready") return server;
     const status = await server.exited();
     const stderr = server.stderrText();
-    if (status.code === 1 && /already in use/.test(stderr) && attempt < PORT_ATTEMPTS) continue;
+    const retry = options.port === undefined && attempt < PORT_ATTEMPTS;
+    if (status.code === 1 && /already in use/.test(stderr) && retry) continue;
     throw new Error(
       `walkv did not start (${outcome}): exit code ${status.code}, signal ${status.signal}\n` +
         `--- stderr ---\n${stderr}\n--- stdout ---\n${server.stdoutText()}`,

@@ -1,9 +1,9 @@
 /**
  * Many clients at once against a real walkv, through the project's own
- * `WalkvClient`, with the single-map store and the sharded one.
+ * `TextClient`, with the single-map store and the sharded one.
  */
 import { assertEquals } from "@std/assert";
-import { WalkvClient } from "../../src/client/client.ts";
+import { TextClient } from "../../src/client/text_client.ts";
 import { startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { prng as random } from "../helpers/prng.ts";
@@ -20,7 +20,7 @@ const KEYS_PER_CLIENT = 12;
 async function runClient(port: number, id: number): Promise<Map<string, string>> {
   const model = new Map<string, string>();
   const next = random(1000 + id);
-  using client = await WalkvClient.connect({ port });
+  using client = await TextClient.connect({ port });
   for (let op = 0; op < OPERATIONS; op++) {
     const key = `c${id}:k${Math.floor(next() * KEYS_PER_CLIENT)}`;
     const roll = next();
@@ -54,7 +54,7 @@ for (const shards of [1, 8]) {
     );
 
     // A fresh client reads every key any client could have written.
-    using checker = await WalkvClient.connect({ port: server.port });
+    using checker = await TextClient.connect({ port: server.port });
     const commands: string[][] = [];
     const expected: string[] = [];
     for (let id = 0; id < CLIENTS; id++) {

@@ -1,12 +1,21 @@
-import { TextLineStream } from "@std/streams/text-line-stream";
 import { binaryFromText } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { splitFields } from "../protocol/split_fields.ts";
 import { WalkvError } from "./walkv_error.ts";
 
-/** Where to find the server. */
-export interface ClientOptions {
+/**
+ * Where {@linkcode TextClient} finds the server.
+ *
+ * @example
+ * ```ts
+ * import { TextClient, type TextClientOptions } from "./mod.ts";
+ *
+ * const options: TextClientOptions = { hostname: "127.0.0.1", port: 4242 };
+ * using client = await TextClient.connect(options);
+ * ```
+ */
+export interface TextClientOptions {
   /** Default `127.0.0.1`. */
   hostname?: string;
   /** Default 4242. */
@@ -14,11 +23,19 @@ export interface ClientOptions {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const LF = 0x0a;
+/** How many bytes one read takes from the socket at most. */
+const READ_CHUNK = 64 * 1024;
 
 /**
- * A client for walkv's text protocol. Calls may be made concurrently; they are
- * sent in call order and each gets its own reply. `pipeline` sends many
- * commands in one write and reads all their replies, which is how to go fast.
+ * A client for walkv's text protocol, the one `nc` speaks (`SET k v` →
+ * `+OK`, `GET k` → `+OK v`): walkv's original protocol, kept for tools and
+ * scripts written for it. Calls may be made concurrently; they are sent in
+ * call order and each gets its own reply. `pipeline` sends many commands in
+ * one write and reads all their replies, which is how to go fast. For
+ * everything else (binary values, other commands, pub/sub) use
+ * {@linkcode WalkvClient}.
  *
  * Keys and values must be non-empty and free of white space: the text
  * protocol has no way to carry them otherwise, so the client refuses them
@@ -26,7 +43,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * using client = await WalkvClient.connect({ port: 4242 });
+ * import { TextClient } from "./mod.ts";
+ *
+ * using client = await TextClient.connect({ port: 4242 });
  * await client.set("hello", "world");
  * await client.get("hello"); // "world"
  * await client.del("hello");
@@ -34,26 +53,32 @@ const encoder = new TextEncoder();
  * await client.pipeline([["SET", "a", "1"], ["GET", "a"]]); // ["+OK", "+OK 1"]
  * ```
  */
-export class WalkvClient implements Disposable {
+export class TextClient implements Disposable {
   readonly #conn: Deno.TcpConn;
-  readonly #lines: ReadableStreamDefaultReader<string>;
+  readonly #chunk = new Uint8Array(READ_CHUNK);
+  /** Bytes read after the last whole line. */
+  #rest = new Uint8Array(0);
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(conn: Deno.TcpConn) {
     this.#conn = conn;
-    const lines: TransformStream<string, string> = new TextLineStream();
-    this.#lines = conn.readable.pipeThrough(new TextDecoderStream()).pipeThrough(lines)
-      .getReader();
   }
 
-  /** Opens a connection, with Nagle off. */
-  static async connect(options: ClientOptions = {}): Promise<WalkvClient> {
+  /**
+   * Opens a connection, with Nagle off.
+   *
+   * @example
+   * ```ts
+   * using client = await TextClient.connect({ port: 4242 });
+   * ```
+   */
+  static async connect(options: TextClientOptions = {}): Promise<TextClient> {
     const conn = await Deno.connect({
       hostname: options.hostname ?? "127.0.0.1",
       port: options.port ?? 4242,
     });
     conn.setNoDelay(true);
-    return new WalkvClient(conn);
+    return new TextClient(conn);
   }
 
   /** Stores `value` under `key`; resolves once the server says it is durable. */
@@ -92,6 +117,7 @@ export class WalkvClient implements Disposable {
     closeQuietly(this.#conn);
   }
 
+  /** The same as {@linkcode close}, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }
@@ -105,15 +131,33 @@ export class WalkvClient implements Disposable {
     const turn = this.#queue.then(async () => {
       await writeAll(this.#conn, encoder.encode(text));
       const replies: string[] = [];
-      while (replies.length < count) {
-        const { value, done } = await this.#lines.read();
-        if (done) throw new Error("walkv closed the connection before replying");
-        replies.push(value);
-      }
+      while (replies.length < count) replies.push(await this.#line());
       return replies;
     });
     this.#queue = turn.catch(() => {});
     return turn;
+  }
+
+  /** The next reply line, without its LF (or CR LF). */
+  async #line(): Promise<string> {
+    for (;;) {
+      const end = this.#rest.indexOf(LF);
+      if (end !== -1) {
+        const line = this.#rest.subarray(
+          0,
+          end > 0 && this.#rest[end - 1] === 0x0d ? end - 1 : end,
+        );
+        const text = decoder.decode(line);
+        this.#rest = this.#rest.slice(end + 1);
+        return text;
+      }
+      const count = await this.#conn.read(this.#chunk);
+      if (count === null) throw new Error("walkv closed the connection before replying");
+      const joined = new Uint8Array(this.#rest.length + count);
+      joined.set(this.#rest);
+      joined.set(this.#chunk.subarray(0, count), this.#rest.length);
+      this.#rest = joined;
+    }
   }
 }
 

@@ -1,12 +1,12 @@
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
-import { WalkvClient } from "../../src/client/client.ts";
+import { TextClient } from "../../src/client/text_client.ts";
 import { startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
-Deno.test("WalkvClient sets, gets and deletes against a real server", async () => {
+Deno.test("TextClient sets, gets and deletes against a real server", async () => {
   await using dir = await tempDir();
   await using server = await startServer({ walDir: dir.path });
-  using client = await WalkvClient.connect({ port: server.port });
+  using client = await TextClient.connect({ port: server.port });
   await client.set("héllo", "wörld");
   assertEquals(await client.get("héllo"), "wörld");
   await client.del("héllo");
@@ -21,10 +21,10 @@ Deno.test("WalkvClient sets, gets and deletes against a real server", async () =
   assertEquals(error.message.includes('"x\u00a0y"'), true);
 });
 
-Deno.test("WalkvClient refuses exactly what the server would split into several fields", async () => {
+Deno.test("TextClient refuses exactly what the server would split into several fields", async () => {
   await using dir = await tempDir();
   await using server = await startServer({ walDir: dir.path });
-  using client = await WalkvClient.connect({ port: server.port });
+  using client = await TextClient.connect({ port: server.port });
   for (const bad of ["", "a b", "a\tb", "a\u00a0b", "a\u3000b", " a"]) {
     await assertRejects(() => client.set(bad, "v"), TypeError, "free of white space");
     assertThrows(() => client.pipeline([["GET", bad]]), TypeError);
