@@ -28,6 +28,7 @@ export {
   type ScoredMember,
   type SetOptions,
 } from "./commands.ts";
+export type { BatchSender, CommandBatch, Queued, QueuedCall } from "./command_batch.ts";
 export { ConnectionLostError } from "./connection_lost_error.ts";
 export { Pipeline } from "./pipeline.ts";
 export { type MessageListener, type PubSubMessage, Subscription } from "./subscription.ts";

@@ -1,25 +1,5 @@
-import { type CallOptions, Commands, type Decode } from "./commands.ts";
-import type { Argument, Reply } from "./reply.ts";
-import { WalkvError } from "./walkv_error.ts";
-
-/** A command collected by a {@linkcode Pipeline} or {@linkcode Transaction}. @internal */
-export interface QueuedCall {
-  args: readonly Argument[];
-  options: CallOptions;
-}
-
-/**
- * Sends collected commands in one write and gives one promise per command
- * for its reply; {@linkcode WalkvClient} makes it. @internal
- */
-export type BatchSender = (calls: readonly QueuedCall[]) => Promise<Promise<Reply>[]>;
-
-/** A collected command and how to settle its helper's promise. @internal */
-export interface Queued<T = unknown> extends QueuedCall {
-  decode: Decode<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
+import { type BatchSender, CommandBatch, rejectAll, settle } from "./command_batch.ts";
+import type { Reply } from "./reply.ts";
 
 /**
  * Commands collected, then sent in one write by `exec`, which resolves with
@@ -47,44 +27,26 @@ export interface Queued<T = unknown> extends QueuedCall {
  * await a; // 2
  * ```
  */
-export class Pipeline extends Commands {
-  readonly #sender: BatchSender;
-  #queued: Queued[] = [];
-
+export class Pipeline extends CommandBatch {
   /** Made by {@linkcode WalkvClient.pipeline}. @internal */
   constructor(sender: BatchSender) {
-    super();
-    this.#sender = sender;
-  }
-
-  /** How many commands are collected and not sent yet. */
-  get length(): number {
-    return this.#queued.length;
-  }
-
-  /** Collects one command; resolves once `exec` has its reply. @internal */
-  protected call<T>(
-    args: readonly Argument[],
-    decode: Decode<T>,
-    options: CallOptions = {},
-  ): Promise<T> {
-    return queue(this.#queued, args, decode, options);
+    super(sender);
   }
 
   /**
    * Sends every collected command in one write and resolves with their
    * results in order (an error reply as its {@linkcode WalkvError}). Rejects
    * only if a reply never came (the connection failed, or a command timed
-   * out), and then the promises of the commands without a reply reject too. The pipeline is empty afterwards and can be filled again.
+   * out), and then the promises of the commands without a reply reject too. The pipeline is empty
+   * afterwards and can be filled again.
    */
   async exec(): Promise<unknown[]> {
-    const queued = this.#queued;
-    this.#queued = [];
+    const queued = this.take();
     let replies: Promise<Reply>[];
     try {
-      replies = await this.#sender(queued);
+      replies = await this.sender(queued);
     } catch (error: unknown) {
-      for (const entry of queued) entry.reject(error);
+      rejectAll(queued, error);
       throw error;
     }
     const results: unknown[] = [];
@@ -102,37 +64,5 @@ export class Pipeline extends Commands {
     }
     if (failure !== null) throw failure;
     return results;
-  }
-}
-
-/** Adds a call to `queue`; its promise is marked handled, as callers may read `exec`'s array instead. @internal */
-export function queue<T>(
-  queued: Queued[],
-  args: readonly Argument[],
-  decode: Decode<T>,
-  options: CallOptions,
-): Promise<T> {
-  const { promise, resolve, reject } = Promise.withResolvers<T>();
-  promise.catch(() => {});
-  queued.push({ args, options, decode, resolve, reject } as Queued);
-  return promise;
-}
-
-/**
- * Settles one collected command with its reply and returns its result: the
- * decoded value, or the error reply (or decoding error) as a value. @internal
- */
-export function settle(entry: Queued, reply: Reply): unknown {
-  if (reply instanceof WalkvError) {
-    entry.reject(reply);
-    return reply;
-  }
-  try {
-    const value = entry.decode(reply);
-    entry.resolve(value);
-    return value;
-  } catch (error: unknown) {
-    entry.reject(error);
-    return error;
   }
 }

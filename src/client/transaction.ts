@@ -1,6 +1,5 @@
-import { type CallOptions, Commands, type Decode } from "./commands.ts";
-import { type BatchSender, queue, type Queued, settle } from "./pipeline.ts";
-import type { Argument, Reply } from "./reply.ts";
+import { type BatchSender, CommandBatch, rejectAll, settle } from "./command_batch.ts";
+import type { Reply } from "./reply.ts";
 import { WalkvError } from "./walkv_error.ts";
 
 /**
@@ -33,28 +32,10 @@ import { WalkvError } from "./walkv_error.ts";
  * const results = await transaction.exec(); // [true, 1], or null if balance changed meanwhile
  * ```
  */
-export class Transaction extends Commands {
-  readonly #sender: BatchSender;
-  #queued: Queued[] = [];
-
+export class Transaction extends CommandBatch {
   /** Made by {@linkcode WalkvClient.multi}. @internal */
   constructor(sender: BatchSender) {
-    super();
-    this.#sender = sender;
-  }
-
-  /** How many commands are collected and not sent yet. */
-  get length(): number {
-    return this.#queued.length;
-  }
-
-  /** Collects one command; resolves once EXEC has run it. @internal */
-  protected call<T>(
-    args: readonly Argument[],
-    decode: Decode<T>,
-    options: CallOptions = {},
-  ): Promise<T> {
-    return queue(this.#queued, args, decode, options);
+    super(sender);
   }
 
   /**
@@ -63,9 +44,7 @@ export class Transaction extends Commands {
    * reject.
    */
   discard(): void {
-    const error = new Error("The transaction was discarded");
-    for (const entry of this.#queued) entry.reject(error);
-    this.#queued = [];
+    rejectAll(this.take(), new Error("The transaction was discarded"));
   }
 
   /**
@@ -74,26 +53,25 @@ export class Transaction extends Commands {
    * empty afterwards.
    */
   async exec(): Promise<unknown[] | null> {
-    const queued = this.#queued;
-    this.#queued = [];
+    const queued = this.take();
     // EXEC's one reply holds every result: binary if any command wants bytes, decoded back for the rest.
     const binary = queued.some((entry) => entry.options.binary);
     let replies: Reply[];
     try {
-      const sent = await this.#sender([
+      const sent = await this.sender([
         { args: ["MULTI"], options: {} },
         ...queued,
         { args: ["EXEC"], options: { binary } },
       ]);
       replies = await Promise.all(sent);
     } catch (error: unknown) {
-      for (const entry of queued) entry.reject(error);
+      rejectAll(queued, error);
       throw error;
     }
     const multi = replies[0];
     const exec = replies[replies.length - 1];
     if (multi instanceof WalkvError) {
-      for (const entry of queued) entry.reject(multi);
+      rejectAll(queued, multi);
       throw multi;
     }
     if (exec instanceof WalkvError) {
@@ -106,14 +84,14 @@ export class Transaction extends Commands {
     }
     if (exec === null) {
       const aborted = new Error("The transaction did not run: a watched key changed");
-      for (const entry of queued) entry.reject(aborted);
+      rejectAll(queued, aborted);
       return null;
     }
     if (!Array.isArray(exec) || exec.length !== queued.length) {
       const error = new TypeError(
         `Expected ${queued.length} results from EXEC, found ${JSON.stringify(exec)}`,
       );
-      for (const entry of queued) entry.reject(error);
+      rejectAll(queued, error);
       throw error;
     }
     return exec.map((reply, i) =>

@@ -6,7 +6,8 @@ import {
 } from "./client_options.ts";
 import { type CallOptions, Commands, type Decode } from "./commands.ts";
 import { ConnectionLostError } from "./connection_lost_error.ts";
-import { Pipeline, type QueuedCall } from "./pipeline.ts";
+import type { QueuedCall } from "./command_batch.ts";
+import { Pipeline } from "./pipeline.ts";
 import { reconnect } from "./reconnect.ts";
 import type { Argument, Reply } from "./reply.ts";
 import { type Request, RespConnection } from "./resp_connection.ts";
