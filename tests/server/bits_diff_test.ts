@@ -12,11 +12,9 @@
  * Then walkv alone: SETBIT, BITOP and BITFIELD writes come back after a
  * SIGKILL, and after a compaction and a SIGKILL, byte for byte.
  */
-import { assertEquals } from "@std/assert";
 import { survivesKillAndCompaction } from "../helpers/kill_and_compact.ts";
-import { startRedisServer } from "../helpers/redis_server.ts";
-import { RawConnection, startServer } from "../helpers/server_process.ts";
-import { tempDir } from "../helpers/temp_dir.ts";
+import { assertSameAsRedis } from "../helpers/same_as_redis.ts";
+import { RawConnection } from "../helpers/server_process.ts";
 import { normaliseHello } from "../helpers/transcript.ts";
 import { ByteTranscript } from "../helpers/byte_transcript.ts";
 
@@ -591,15 +589,10 @@ async function bitScenario(port: number, protocol: 2 | 3): Promise<string[]> {
 
 for (const protocol of [2, 3] as const) {
   Deno.test(`bits: every command answers as redis-server's over RESP${protocol}`, async () => {
-    await using redis = await startRedisServer({ args: ["--proto-max-bulk-len", String(LIMIT)] });
-    const expected = await bitScenario(redis.port, protocol);
-    await using dir = await tempDir();
-    await using walkv = await startServer({
-      walDir: dir.path,
-      args: ["--max-bulk", String(LIMIT)],
+    await assertSameAsRedis((port) => bitScenario(port, protocol), {
+      redisArgs: ["--proto-max-bulk-len", String(LIMIT)],
+      walkvArgs: ["--max-bulk", String(LIMIT)],
     });
-    const actual = await bitScenario(walkv.port, protocol);
-    assertEquals(actual, expected);
   });
 }
 
