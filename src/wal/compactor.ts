@@ -354,6 +354,10 @@ export class Compactor implements CompactionControl {
       const snapshot = this.#snapshot = new Snapshot(stores);
       await this.#step("started");
       const { size, longestSlice } = await this.#writeSnapshot(file, epoch, stores, snapshot);
+      // Most of the tail goes out off the event loop, leaving join a little.
+      if (!recovering && !(await wal.catchUp(file))) {
+        throw new Abandoned("the WAL failed meanwhile");
+      }
       // Flush the snapshot now, while writes go to the old WAL only: once
       // joined, every write waits for both files' syncs, and the first of
       // those would otherwise carry the whole snapshot.
