@@ -36,6 +36,8 @@ export interface CompactionControl {
   readonly lastOk: boolean;
   /** The WAL's size in bytes now. */
   readonly walBytes: number;
+  /** The WAL's syncs and records written since the start ({@linkcode FileWal.commits}). */
+  readonly walCommits: { syncs: number; records: number };
   /** The snapshot being written, for container changes to consult; `null` when none is. */
   readonly snapshot: SnapshotSink | null;
 }
@@ -262,6 +264,10 @@ export class Compactor implements CompactionControl {
 
   get walBytes(): number {
     return this.#wal.size.bytes;
+  }
+
+  get walCommits(): { syncs: number; records: number } {
+    return this.#wal.commits;
   }
 
   get snapshot(): SnapshotSink | null {

@@ -135,6 +135,8 @@ export class FileWal implements Wal {
   /** Batches written since {@linkcode FileWal.keep}, for the compaction's file. */
   #kept: RecordBatch[] | null = null;
   #keptRecords = 0;
+  #syncs = 0;
+  #recordsWritten = 0;
   /** Bytes of kept batches {@linkcode FileWal.catchUp} has written to the compaction's file. */
   #caughtUpBytes = 0;
   /** The compaction's file while it receives every batch too. */
@@ -224,6 +226,14 @@ export class FileWal implements Wal {
       if (seq > ranges[i].after && seq <= ranges[i].through) return ranges[i].error;
     }
     return null;
+  }
+
+  /**
+   * Syncs of the WAL completed, and records written, since the start: their
+   * ratio is how many writes a group commit's `fdatasync` covers (INFO).
+   */
+  get commits(): { syncs: number; records: number } {
+    return { syncs: this.#syncs, records: this.#recordsWritten };
   }
 
   /** Starts keeping every batch written from now on, for a compaction. */
@@ -432,6 +442,7 @@ export class FileWal implements Wal {
     });
     this.#size.bytes += bytes;
     this.#size.records += records;
+    this.#recordsWritten += records;
     if (this.#kept) {
       this.#kept.push(batch.records);
       this.#keptRecords += records;
@@ -451,6 +462,7 @@ export class FileWal implements Wal {
     try {
       const results = await Promise.allSettled(files.map((file) => file.syncData()));
       if (results[0].status === "rejected") throw results[0].reason;
+      this.#syncs++;
       if (results[1]?.status === "rejected" && this.#joined === joined) {
         if (this.#joinedPinned) throw results[1].reason;
         this.abandon();
