@@ -11,6 +11,11 @@
  *   the canned server's, says how much of walkv's time is its own code.
  * - **One `fdatasync`:** a 64-byte append then `syncData` on a file in the
  *   temporary directory the bench's WALs use, repeated; median and p99.
+ * - **SET by fsync policy:** unpipelined `redis-benchmark -t set` against
+ *   walkv under each `--fsync` policy and `--no-persist`, and redis-server
+ *   under each `appendfsync`; for walkv's `always`, how many records one
+ *   group commit's `fdatasync` covered (INFO's `wal_records_written` over
+ *   `wal_syncs` across the run).
  *
  * @example
  * ```ts
@@ -22,6 +27,7 @@
 import { median } from "./median.ts";
 import { preloadKeys } from "./preload_keys.ts";
 import { formatRate, type Run, runTest, type Test } from "./redis_benchmark_bench.ts";
+import { RespConnection } from "./resp_connection.ts";
 import { ServerProcess } from "./server_process.ts";
 
 /** Options for {@linkcode floorBench}. */
@@ -49,6 +55,76 @@ interface Side {
   label: string;
   server: ServerProcess;
   runs: Map<Test, Run[]>;
+}
+
+/** The fsync-policy table's test: durable-or-not SETs, one at a time per client. */
+const POLICY_TEST: Test = { command: "set", pipeline: 1, requests: 100_000 };
+/** walkv's WAL never compacts by itself during the bench. */
+const NO_COMPACTION = ["--compact-min-size", String(1024 ** 3)];
+
+/** A server of the fsync-policy table and how to start it. */
+interface PolicySide {
+  label: string;
+  start: () => Promise<ServerProcess>;
+  runs: Run[];
+  /** walkv's records per fdatasync in each run (`always` only). */
+  recordsPerSync: number[];
+}
+
+function policySides(): PolicySide[] {
+  const walkv = (fsync: string) => () =>
+    ServerProcess.walkv({ shards: 8, args: ["--fsync", fsync, ...NO_COMPACTION] });
+  const redis = (fsync: string) => () =>
+    ServerProcess.redis({
+      fsyncAlways: fsync === "always",
+      args: ["--appendonly", "yes", "--appendfsync", fsync, "--auto-aof-rewrite-percentage", "0"],
+    });
+  const side = (label: string, start: () => Promise<ServerProcess>): PolicySide => ({
+    label,
+    start,
+    runs: [],
+    recordsPerSync: [],
+  });
+  return [
+    side("walkv --fsync always", walkv("always")),
+    side("walkv --fsync everysec", walkv("everysec")),
+    side("walkv --fsync no", walkv("no")),
+    side("walkv --no-persist", () => ServerProcess.walkv({ shards: 8, persist: false })),
+    side("redis appendfsync always", redis("always")),
+    side("redis appendfsync everysec", redis("everysec")),
+    side("redis appendfsync no", redis("no")),
+  ];
+}
+
+/** walkv's `wal_syncs` and `wal_records_written` (INFO persistence). */
+async function walCommits(port: number): Promise<{ syncs: number; records: number }> {
+  using connection = await RespConnection.connect(port);
+  const reply = await connection.command(["INFO", "persistence"]);
+  const text = reply.kind === "bulk" ? reply.text ?? "" : "";
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(text)?.[1]);
+  return { syncs: field("wal_syncs"), records: field("wal_records_written") };
+}
+
+/** Runs the fsync-policy table's test against each side in turn, `rounds` times. */
+async function policyRounds(rounds: number, progress: (m: string) => void): Promise<PolicySide[]> {
+  const sides = policySides();
+  for (let round = 1; round <= rounds; round++) {
+    progress(`floor: fsync policies, round ${round} of ${rounds}`);
+    const shift = (round - 1) % sides.length;
+    for (const side of [...sides.slice(shift), ...sides.slice(0, shift)]) {
+      await using server = await side.start();
+      const always = side.label === "walkv --fsync always";
+      const before = always ? await walCommits(server.port) : null;
+      const run = await runTest(server, POLICY_TEST);
+      side.runs.push(run);
+      if (before !== null) {
+        const after = await walCommits(server.port);
+        side.recordsPerSync.push((after.records - before.records) / (after.syncs - before.syncs));
+      }
+      progress(`  ${side.label.padEnd(27)} ${formatRate(run.requestsPerSecond).padStart(6)}/s`);
+    }
+  }
+  return sides;
 }
 
 /** Runs the part and returns its report section as Markdown; every server is stopped. */
@@ -86,9 +162,10 @@ export async function floorBench(options: FloorBenchOptions): Promise<string> {
   } finally {
     for (const { server } of sides) await server.stop();
   }
+  const policies = await policyRounds(options.rounds, progress);
   progress(`floor: timing ${SYNCS} fdatasyncs`);
   const syncs = await timeSyncs();
-  return report(options, sides, syncs);
+  return report(options, sides, syncs) + "\n\n" + policyReport(options, policies);
 }
 
 /** Milliseconds each of {@linkcode SYNCS} append-then-`syncData` rounds took. */
@@ -150,5 +227,28 @@ function report(options: FloorBenchOptions, sides: Side[], syncs: number[]): str
     `One 64-byte append + \`fdatasync\` in the bench's temporary directory (${SYNCS} in a ` +
       `row): median ${median(syncs).toFixed(3)} ms, p99 ${p99.toFixed(3)} ms.`,
   );
+  return lines.join("\n");
+}
+
+function policyReport(options: FloorBenchOptions, sides: PolicySide[]): string {
+  const lines = [
+    "### SET by fsync policy",
+    "",
+    "- client: `redis-benchmark -h 127.0.0.1 -p PORT -c 50 -n 100000 -r 10000 -d 16 -t set " +
+    "-P 1 --csv`; walkv RESP `--shards 8`, no automatic compaction; redis-server " +
+    '`appendonly yes` with each `appendfsync`, `save ""`; each server started afresh for ' +
+    `its run; ${options.rounds} round(s), interleaved; medians`,
+    "",
+    "| server | SET/s | range | records per fdatasync |",
+    "| --- | --- | --- | --- |",
+  ];
+  for (const side of sides) {
+    const rates = side.runs.map((run) => run.requestsPerSecond);
+    lines.push(
+      `| ${side.label} | ${formatRate(median(rates))} | ` +
+        `${formatRate(Math.min(...rates))}–${formatRate(Math.max(...rates))} | ` +
+        `${side.recordsPerSync.length > 0 ? median(side.recordsPerSync).toFixed(1) : "—"} |`,
+    );
+  }
   return lines.join("\n");
 }
