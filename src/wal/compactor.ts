@@ -45,7 +45,10 @@ export interface CompactionControl {
 export interface CompactionHooks {
   /** Stop at this step for good (the process is meant to be killed there). */
   pauseAt?: CompactionStep;
-  /** Write at most this many keys per slice, and wait ~1 ms between slices. */
+  /**
+   * Write at most this many keys per slice (and one chunk of a large
+   * container), and wait ~1 ms between slices.
+   */
   sliceKeys?: number;
 }
 
@@ -471,6 +474,7 @@ export class Compactor implements CompactionControl {
           records.add(held.index === 0 ? next.value : encodeInDb(held.index, next.value));
           chars += piecesLength(next.value);
           if (chars >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS) break;
+          if (this.#hooks.sliceKeys !== undefined) break;
           continue;
         }
         const next = entries.next();
