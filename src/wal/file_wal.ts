@@ -137,6 +137,13 @@ export class FileWal implements Wal {
   #keptRecords = 0;
   #syncs = 0;
   #recordsWritten = 0;
+  /**
+   * The batch that was open when {@linkcode FileWal.keep} was called, and the
+   * records appended to it since: only those are the tail's. The ones before
+   * changed memory before the compaction began, so its snapshot holds them
+   * already, and a container change (an LPOP) kept too would replay twice.
+   */
+  #straddling: { batch: Batch; tail: RecordBatch } | null = null;
   /** Bytes of kept batches {@linkcode FileWal.catchUp} has written to the compaction's file. */
   #caughtUpBytes = 0;
   /** The compaction's file while it receives every batch too. */
@@ -201,6 +208,9 @@ export class FileWal implements Wal {
     if (this.#closed) throw new Error(`WAL "${this.#path}" is closed`);
     const batch = this.#open ??= newBatch();
     batch.records.add(record);
+    if (this.#straddling !== null && this.#straddling.batch === batch) {
+      this.#straddling.tail.add(record);
+    }
     batch.rollbacks.push(rollback);
     batch.last = ++this.#appended;
     if (this.#wake && batch.rollbacks.length >= this.#target) this.#wake();
@@ -240,6 +250,7 @@ export class FileWal implements Wal {
   keep(): void {
     this.#kept = [];
     this.#keptRecords = 0;
+    this.#straddling = this.#open ? { batch: this.#open, tail: new RecordBatch() } : null;
     this.#caughtUpBytes = 0;
   }
 
@@ -280,6 +291,7 @@ export class FileWal implements Wal {
   join(file: WalFile, snapshot: WalSize): boolean {
     const kept = this.#kept;
     this.#kept = null;
+    this.#straddling = null;
     if (kept === null || this.#failure) {
       file.close();
       return false;
@@ -328,6 +340,7 @@ export class FileWal implements Wal {
   /** Stops keeping and writing to a compaction's file (it is closed). */
   abandon(): void {
     this.#kept = null;
+    this.#straddling = null;
     if (this.#joined) this.#retire(this.#joined);
     this.#joined = null;
     this.#joinedPinned = false;
@@ -444,8 +457,11 @@ export class FileWal implements Wal {
     this.#size.records += records;
     this.#recordsWritten += records;
     if (this.#kept) {
-      this.#kept.push(batch.records);
-      this.#keptRecords += records;
+      const straddling = this.#straddling;
+      const kept = straddling?.batch === batch ? straddling.tail : batch.records;
+      this.#straddling = null;
+      this.#kept.push(kept);
+      this.#keptRecords += kept.count;
     }
     if (this.#joined) {
       this.#joinedSize.bytes += bytes;

@@ -454,6 +454,28 @@ Deno.test("FileWal keeps batches for a compaction, then writes and syncs to both
   }
 });
 
+Deno.test("FileWal keeps only what was appended after keep, though its batch was open then", async () => {
+  // A record appended before keep changed memory before the compaction began,
+  // so its snapshot holds it: kept too, an LPOP would replay twice.
+  await using temp = await tempDir();
+  const { wal, append } = await countedWal(temp.path);
+  const newPath = `${temp.path}/new`;
+  const joined = new CountingFile(await openWal(newPath));
+  try {
+    append("before", "1"); // in the open batch, not yet written
+    wal.keep();
+    append("after", "2"); // the same batch
+    await durable(wal);
+    append("later", "3");
+    await durable(wal);
+    assert(wal.join(joined.asFsFile(), { bytes: 0, records: 0 }));
+    assertEquals(await Deno.readTextFile(newPath), "3SET5after12\n3SET5later13\n");
+    assertEquals(wal.size.records, 3);
+  } finally {
+    await wal.close();
+  }
+});
+
 Deno.test("FileWal catches a compaction file up off the event loop, leaving join a little", async () => {
   await using temp = await tempDir();
   const { path, wal, append } = await countedWal(temp.path);
