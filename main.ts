@@ -2,11 +2,11 @@
  * walkv's entry point: flags → server → signals → exit code.
  *
  * Exit codes: 0 after a clean shutdown, 1 when the server cannot start or
- * fails, 2 for a bad command line (before anything is opened).
+ * fails, 2 for a bad command line or config file (before anything is opened).
  *
  * @module
  */
-import { parseConfig, USAGE, UsageError } from "./src/config.ts";
+import { parseConfig, USAGE, UsageError, VERSION_TEXT } from "./src/config.ts";
 import { log } from "./src/server/log.ts";
 import { Shutdown } from "./src/server/shutdown.ts";
 import { startServer } from "./src/server/start_server.ts";
@@ -30,8 +30,8 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     console.error(`walkv: ${error.message}\nRun walkv --help for the flags.`);
     return 2;
   }
-  if (config === "help") {
-    console.log(USAGE);
+  if (config === "help" || config === "version") {
+    console.log(config === "help" ? USAGE : VERSION_TEXT);
     return 0;
   }
 
