@@ -67,7 +67,9 @@ export function splitConfigLine(line: string): string[] | null {
     for (; i < text.length; i++) {
       const c = text[i];
       if (quote === '"') {
-        if (c === "\\" && text[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+        if (
+          c === "\\" && text[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))
+        ) {
           word += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
           i += 3;
         } else if (c === "\\" && i + 1 < text.length) {
