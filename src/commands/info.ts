@@ -69,6 +69,8 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `aof_current_size:${compaction?.walBytes ?? 0}`,
       `wal_fsync:${server.config.persist ? server.config.fsync : "off"}`,
       `wal_replayed_records:${server.replayedRecords}`,
+      `wal_syncs:${compaction?.walCommits.syncs ?? 0}`,
+      `wal_records_written:${compaction?.walCommits.records ?? 0}`,
     ];
   },
   stats(server) {

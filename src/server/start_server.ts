@@ -50,6 +50,7 @@ export async function startServer(
   let wal: Wal = new NoopWal();
   let compactor: Compactor | null = null;
   let lock: Deno.FsFile | null = null;
+  let replayed = 0;
   // Made once the WAL is open; the compactor reads its stores only later.
   let databases: Databases = null as unknown as Databases;
   try {
@@ -57,6 +58,7 @@ export async function startServer(
       lock = await lockWal(config.wal);
       const fileWal = await openDurableWal(config, stores);
       wal = fileWal;
+      replayed = fileWal.size.records;
       compactor = new Compactor(() => databases.stores(), fileWal, {
         log,
         hooks: compactionHooks,
@@ -76,6 +78,7 @@ export async function startServer(
   );
   databases = new Databases(stores, wal, Date.now, compactor);
   const server = new ServerState(config, port, databases);
+  server.replayedRecords = replayed;
   const listener = new Listener(tcp, shutdown, {
     server,
     gate: new CommandGate(),

@@ -36,6 +36,8 @@ export interface CompactionControl {
   readonly lastOk: boolean;
   /** The WAL's size in bytes now. */
   readonly walBytes: number;
+  /** The WAL's syncs and records written since the start ({@linkcode FileWal.commits}). */
+  readonly walCommits: { syncs: number; records: number };
   /** The snapshot being written, for container changes to consult; `null` when none is. */
   readonly snapshot: SnapshotSink | null;
 }
@@ -264,6 +266,10 @@ export class Compactor implements CompactionControl {
     return this.#wal.size.bytes;
   }
 
+  get walCommits(): { syncs: number; records: number } {
+    return this.#wal.commits;
+  }
+
   get snapshot(): SnapshotSink | null {
     return this.#snapshot;
   }
@@ -354,6 +360,10 @@ export class Compactor implements CompactionControl {
       const snapshot = this.#snapshot = new Snapshot(stores);
       await this.#step("started");
       const { size, longestSlice } = await this.#writeSnapshot(file, epoch, stores, snapshot);
+      // Most of the tail goes out off the event loop, leaving join a little.
+      if (!recovering && !(await wal.catchUp(file))) {
+        throw new Abandoned("the WAL failed meanwhile");
+      }
       // Flush the snapshot now, while writes go to the old WAL only: once
       // joined, every write waits for both files' syncs, and the first of
       // those would otherwise carry the whole snapshot.

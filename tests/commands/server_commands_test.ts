@@ -561,6 +561,7 @@ class CompactionStub implements CompactionControl {
   rewrites = 4;
   lastOk = true;
   walBytes = 1234;
+  walCommits = { syncs: 0, records: 0 };
   snapshot = null;
   reasons: string[] = [];
 
