@@ -15,10 +15,10 @@ import {
   type ServerProcess,
   startServer,
 } from "../helpers/server_process.ts";
+import { startTaskInPty } from "../helpers/pty_session.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 const PIPELINED = 20_000;
 
 Deno.test("StopSignals takes a signal within the window for the first, forces on a later one", () => {
@@ -38,18 +38,6 @@ Deno.test("StopSignals takes a signal within the window for the first, forces on
   signals.receive("SIGINT");
   assertEquals(forced, 1);
 });
-
-/** Waits until `text()` holds `wanted`, or fails after `ms` quoting it. */
-async function waitFor(text: () => string, wanted: string | RegExp, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  const found = () => typeof wanted === "string" ? text().includes(wanted) : wanted.test(text());
-  while (!found()) {
-    if (Date.now() > deadline) {
-      throw new Error(`no ${String(wanted)} within ${ms} ms; got ${JSON.stringify(text())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Sends a long text pipeline of SETs and resolves once the first replies are back. */
 async function pipelineInFlight(client: RawConnection): Promise<Promise<void>> {
@@ -85,57 +73,28 @@ Deno.test("Ctrl-C at a terminal under deno task start shuts down cleanly, exit 0
   const walDir = `${REPO_ROOT}wal_files`;
   const walName = `stop_signals_test_${Deno.pid}_${Date.now()}`;
   const port = freePort();
-  const child = new Deno.Command("python3", {
-    args: [
-      "tests/helpers/pty_run.py",
-      Deno.execPath(),
-      "task",
-      "start",
-      "--port",
-      String(port),
-      "--wal",
-      `wal_files/${walName}`,
-    ],
-    cwd: REPO_ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let terminal = "";
-  const drained = Promise.all([
-    (async () => {
-      for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) terminal += text;
-    })(),
-    child.stderr.cancel(),
-  ]);
-  const keys = child.stdin.getWriter();
   try {
-    await waitFor(() => terminal, `listening on 127.0.0.1:${port}`);
+    await using task = startTaskInPty(["--port", String(port), "--wal", `wal_files/${walName}`]);
+    await task.waitFor(`listening on 127.0.0.1:${port}`);
     let answered: number;
     {
       using client = await RawConnection.connect(port);
       const closed = client.readToEnd(20_000);
       const sent = await pipelineInFlight(client);
-      await keys.write(encoder.encode("ctrl-c\n"));
-      await waitFor(() => terminal, /\nEXIT -?\d+\n/);
+      await task.ctrlC();
+      assertEquals(await task.exitCode(), 0, task.text());
       await sent;
       const replies = decoder.decode(await closed);
       answered = replies.length / 4;
       assert(answered >= 1 && Number.isInteger(answered), JSON.stringify(replies.slice(-40)));
       assertEquals(replies, "+OK\n".repeat(answered), "only whole +OK replies, in order");
     }
+    const terminal = task.text();
     assertStringIncludes(terminal, "SIGINT received");
     assertStringIncludes(terminal, "shut down cleanly");
     assert(!terminal.includes("exiting now"), terminal);
-    assertStringIncludes(terminal, "\nEXIT 0\n");
     await assertDurable(walDir, walName, answered);
   } finally {
-    await keys.close().catch(() => {});
-    try {
-      child.kill("SIGKILL");
-    } catch { /* exited */ }
-    await child.status;
-    await drained;
     for (const suffix of ["", ".lock", ".compact"]) {
       await Deno.remove(`${walDir}/${walName}${suffix}`).catch(() => {});
     }
