@@ -142,6 +142,8 @@ export interface CommandEntry<R extends ReplyBase = Reply> {
   readonly spec: CommandSpec<R>;
   readonly writes: boolean;
   readonly noAuth: boolean;
+  /** Has Redis's `loading` flag: runs while the WAL replays. */
+  readonly runsWhileLoading: boolean;
   readonly stats: CommandStats;
 }
 
@@ -154,6 +156,8 @@ export interface Dialect<R extends ReplyBase> {
   unknownCommand(args: string[], reply: R): void;
   /** The wrong number of fields for `spec`. */
   wrongArity(spec: CommandSpec<R>, reply: R): void;
+  /** `spec` refused because the WAL is still being replayed. */
+  loading(spec: CommandSpec<R>, reply: R): void;
   /** A write refused because the WAL failed with `failure`. */
   refusedWrite(spec: CommandSpec<R>, failure: Error, reply: R): void;
   /** `spec` threw `error`; its changes were undone. */

@@ -40,6 +40,7 @@ export class CommandTable<R extends ReplyBase> implements CommandRegistry<R> {
       spec,
       writes: spec.flags.includes("write"),
       noAuth: spec.flags.includes("no_auth"),
+      runsWhileLoading: spec.flags.includes("loading"),
       stats: statsFor(book, spec.name),
     }]));
   }

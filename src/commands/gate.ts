@@ -10,6 +10,7 @@ import type {
 } from "./command_spec.ts";
 import type { ClientState } from "./client_state.ts";
 import type { QueuedCommand } from "./command_spec.ts";
+import { LOADING } from "./loading_state.ts";
 import type { Reply, ReplyBase } from "./reply.ts";
 
 /** The reply a command gets before AUTH, in both protocols. */
@@ -30,6 +31,12 @@ const RUN_WHILE_SUBSCRIBED = new Set([
   "RESET",
 ]);
 /**
+ * The containers whose every subcommand carries Redis's `loading` flag
+ * (Redis flags each subcommand; walkv's registry flags the container), so
+ * they run while the WAL replays.
+ */
+const LOADING_CONTAINERS = new Set(["CONFIG", "CLIENT", "PUBSUB", "COMMAND", "SLOWLOG", "LATENCY"]);
+/**
  * The queued fields one transaction may hold. Redis bounds them only by the
  * client's memory; a stranger's MULTI must not grow the server's without
  * bound, so past this the transaction is refused at EXEC.
@@ -46,8 +53,8 @@ const TIME_ONE_IN = 32;
 /**
  * The one path every command takes, for both protocols (Redis's
  * `processCommand` and `call`): look the name up, check the arity, check
- * authentication, refuse what a subscribed RESP2 client may not run, queue
- * it inside MULTI, refuse a write once the WAL has
+ * authentication, refuse what a subscribed RESP2 client may not run, refuse
+ * what Redis refuses while the WAL replays (`-LOADING`), queue it inside MULTI, refuse a write once the WAL has
  * failed, then run it against the client's database, count it, and commit
  * its changes to the WAL as one record. A command that throws is undone and
  * answered with an error instead of whatever it had written.
@@ -97,6 +104,14 @@ export class CommandGate implements CommandCaller {
     if (client.subscriptions !== 0 && this.#refusedWhileSubscribed(entry, args, context)) {
       entry.stats.rejected++;
       return;
+    }
+    if (
+      context.server.loading.active && !entry.runsWhileLoading && !LOADING_CONTAINERS.has(spec.name)
+    ) {
+      // Redis's processCommand: refused before queueing, and a refusal inside MULTI aborts EXEC.
+      entry.stats.rejected++;
+      this.#flagTransaction(client);
+      return dialect.loading(spec, reply);
     }
     if (client.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
       return this.#queue(entry as unknown as CommandEntry<Reply>, args, client, reply);
@@ -266,6 +281,9 @@ export const RESP_DIALECT: Dialect<Reply> = {
   },
   wrongArity(spec, reply) {
     reply.error(`ERR wrong number of arguments for '${spec.name.toLowerCase()}' command`);
+  },
+  loading(_spec, reply) {
+    reply.error(LOADING);
   },
   refusedWrite(_spec, failure, reply) {
     reply.error(

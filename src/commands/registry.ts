@@ -218,5 +218,5 @@ export const TEXT_COMMANDS: readonly CommandSpec<TextReply>[] = [
   { name: "SET", arity: 3, usage: "expected 2 arguments KEY and VALUE", flags: ["write", "denyoom"], acl: ["@write", "@string", "@slow"], keys: [1, 1, 1], group: "string", since: "1.0.0", summary: "Sets the value of a key.", args: ARGUMENTS.set, run: text.set },
   { name: "DEL", arity: 2, usage: "expected 1 argument KEY", flags: ["write"], acl: ["@keyspace", "@write", "@slow"], keys: [1, 1, 1], group: "generic", since: "1.0.0", summary: "Deletes a key.", args: ARGUMENTS.del, run: text.del },
   { name: "COMPACT", arity: 1, usage: "expected no arguments", flags: ["admin"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Compacts the WAL.", args: [], run: text.compact },
-  { name: "AUTH", arity: 2, usage: "expected 1 argument PASSWORD", flags: ["no_auth", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: text.auth },
+  { name: "AUTH", arity: 2, usage: "expected 1 argument PASSWORD", flags: ["no_auth", "loading", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: text.auth },
 ];

@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import type { Databases } from "../db/databases.ts";
 import { ScanCursors } from "../db/scan_cursors.ts";
 import { PubSub } from "../pubsub/pub_sub.ts";
+import { LoadingState } from "./loading_state.ts";
 
 /** Counters per command, for INFO commandstats. */
 export interface CommandStats {
@@ -63,6 +64,8 @@ export class ServerState {
   keyspaceMisses = 0;
   /** Keys removed by the expiry sweep. */
   expiredKeys = 0;
+  /** The WAL replay at start: whether it is running (commands get -LOADING) and its progress. */
+  readonly loading = new LoadingState();
   /** Records replayed from the WAL at start. */
   replayedRecords = 0;
   #nextClientId = 1;

@@ -1,3 +1,6 @@
+import { DEFAULT_CONFIG, SETTINGS } from "../config.ts";
+import { rewriteConfigFile, type RewriteValue } from "../config_rewrite.ts";
+import { errorMessage } from "../io/error_message.ts";
 import { splitPath } from "../io/split_path.ts";
 import { parseInteger } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
@@ -63,6 +66,23 @@ const SETTERS: Readonly<
   },
 };
 
+/**
+ * Every setting's value now, for CONFIG REWRITE: as CONFIG GET reports it
+ * where Redis has the parameter (so a value changed by CONFIG SET is the one
+ * written), else as the server started with it.
+ */
+function currentSettings(server: ServerState): RewriteValue[] {
+  const live = new Map(parameters(server));
+  return SETTINGS.map((setting) => {
+    const names = setting.directive === undefined
+      ? [setting.flag]
+      : [setting.directive, setting.flag];
+    const value = (setting.directive !== undefined ? live.get(setting.directive) : undefined) ??
+      setting.format(server.config);
+    return { names, value, isDefault: value === setting.format(DEFAULT_CONFIG) };
+  });
+}
+
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   GET: {
     arity: -3,
@@ -125,8 +145,19 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   },
   REWRITE: {
     arity: 2,
-    run(_args, { reply }) {
-      reply.error("ERR The server is running without a config file");
+    run(_args, { reply, server }) {
+      const path = server.config.configFile;
+      if (path === null) return reply.error("ERR The server is running without a config file");
+      return rewriteConfigFile(path, currentSettings(server)).then(
+        () => reply.ok(),
+        // The OS's words, as Redis's strerror: "No such file or directory".
+        (error: unknown) =>
+          reply.error(
+            `ERR Rewriting config file: ${
+              errorMessage(error).replace(/ \(os error \d+\)[^]*$/, "")
+            }`,
+          ),
+      );
     },
   },
   HELP: helpSubcommand("CONFIG", [
@@ -136,6 +167,8 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     "    Refused: walkv's parameters are fixed by its command line.",
     "RESETSTAT",
     "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
   ]),
 };
 
@@ -155,6 +188,6 @@ export const CONFIG_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
  * // *6 appendonly yes appendfsync always appendfilename wal
  * ```
  */
-export function config(args: string[], context: Context): void {
-  runSubcommand("CONFIG", SUBCOMMANDS, args, context);
+export function config(args: string[], context: Context): void | Promise<void> {
+  return runSubcommand("CONFIG", SUBCOMMANDS, args, context);
 }

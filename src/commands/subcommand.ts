@@ -8,8 +8,8 @@ import type { Context } from "./command_spec.ts";
 export interface Subcommand {
   /** Field count including both names; negative means "at least". */
   readonly arity: number;
-  /** Runs with the whole request: `args[1]` is the subcommand as sent. */
-  run(args: string[], context: Context): void;
+  /** Runs with the whole request: `args[1]` is the subcommand as sent; may be async. */
+  run(args: string[], context: Context): void | Promise<void>;
 }
 
 /**
@@ -29,7 +29,7 @@ export function runSubcommand(
   table: Readonly<Record<string, Subcommand>>,
   args: string[],
   context: Context,
-): void {
+): void | Promise<void> {
   const name = args[1].toUpperCase();
   const subcommand = Object.hasOwn(table, name) ? table[name] : undefined;
   if (subcommand === undefined) {
@@ -43,7 +43,7 @@ export function runSubcommand(
       `ERR wrong number of arguments for '${container.toLowerCase()}|${name.toLowerCase()}' command`,
     );
   }
-  subcommand.run(args, context);
+  return subcommand.run(args, context);
 }
 
 /**

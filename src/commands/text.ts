@@ -92,6 +92,9 @@ export const TEXT_DIALECT: Dialect<TextReply> = {
   wrongArity(spec, reply) {
     reply.error(`${spec.name} ${spec.usage}`);
   },
+  loading(spec, reply) {
+    reply.error(`${spec.name} refused, the server is loading the WAL`);
+  },
   refusedWrite(spec, failure, reply) {
     reply.error(
       `${spec.name} refused, the server is read-only: ${binaryFromText(failure.message)}`,

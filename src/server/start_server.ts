@@ -5,7 +5,6 @@ import { ServerState } from "../commands/server_state.ts";
 import type { Config } from "../config.ts";
 import { Databases } from "../db/databases.ts";
 import { createStore } from "../store/create_store.ts";
-import type { Store } from "../store/store.ts";
 import { type CompactionHooks, Compactor } from "../wal/compactor.ts";
 import { FileWal } from "../wal/file_wal.ts";
 import { NoopWal } from "../wal/noop_wal.ts";
@@ -14,7 +13,8 @@ import type { Wal } from "../wal/wal.ts";
 import { Listener } from "./listener.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
-import type { Shutdown } from "./shutdown.ts";
+import { Shutdown } from "./shutdown.ts";
+import { replayProgress, ReplayStopped } from "./replay_progress.ts";
 import { StartupError } from "./startup_error.ts";
 import { lockWal, openWal, removeStaleFile } from "./wal_files.ts";
 
@@ -28,8 +28,13 @@ export interface RunningServer {
 
 /**
  * Starts walkv as `config` says: binds the port first (so a busy port fails
- * before the WAL is touched), replays the WAL into a fresh store, opens it for
- * group-committed appends, then serves until `shutdown` is requested.
+ * before the WAL is touched), opens and locks the WAL, and starts serving at
+ * once; while the WAL replays into the stores, clients get `-LOADING` for
+ * everything but what Redis allows while loading (PING is not: it answers
+ * `-LOADING` in Redis too). Once the replay is done, the WAL takes
+ * group-committed appends, and "listening on HOST:PORT" is logged: from
+ * then on every command runs. Serves until `shutdown` is requested; a
+ * request during the replay stops it there.
  *
  * @throws {StartupError} with advice, for a busy port, a denied address, or a
  *   WAL that cannot be opened; a {@linkcode WalCorruptionError} for a corrupt WAL.
@@ -47,24 +52,13 @@ export async function startServer(
   const tcp = listen(config);
   const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
   const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
-  let wal: Wal = new NoopWal();
-  let compactor: Compactor | null = null;
   let lock: Deno.FsFile | null = null;
-  let replayed = 0;
-  // Made once the WAL is open; the compactor reads its stores only later.
-  let databases: Databases = null as unknown as Databases;
+  let file: Deno.FsFile | null = null;
   try {
     if (config.persist) {
       lock = await lockWal(config.wal);
-      const fileWal = await openDurableWal(config, stores);
-      wal = fileWal;
-      replayed = fileWal.size.records;
-      compactor = new Compactor(() => databases.stores(), fileWal, {
-        log,
-        hooks: compactionHooks,
-        minBytes: config.compactMinBytes,
-        ratio: config.compactRatio,
-      });
+      await removeUnfinishedCompaction(config.wal);
+      file = await openWal(config.wal);
     }
   } catch (error: unknown) {
     lock?.close();
@@ -72,14 +66,14 @@ export async function startServer(
     throw error;
   }
   const port = (tcp.addr as Deno.NetAddr).port;
-  log.info(
-    `listening on ${config.host}:${port} (store: ${storeKind}; ` +
-      `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
-  );
-  databases = new Databases(stores, wal, Date.now, compactor);
+  // The databases exist before the WAL is replayed into their stores, so
+  // clients connected meanwhile have them; nothing writes until it is done.
+  const databases = new Databases(stores, new NoopWal(), Date.now, null);
   const server = new ServerState(config, port, databases);
-  server.replayedRecords = replayed;
-  const listener = new Listener(tcp, shutdown, {
+  // The listener's own stop, so a failed replay can stop it too.
+  const stop = new Shutdown();
+  shutdown.requestedPromise.then(() => stop.request());
+  const listener = new Listener(tcp, stop, {
     server,
     gate: new CommandGate(),
     resp: new CommandTable(RESP_COMMANDS, server.commandStats, { caseSensitive: false }),
@@ -88,8 +82,42 @@ export async function startServer(
     maxBulkBytes: config.maxBulkBytes,
     idleTimeoutMs: config.timeoutSeconds * 1000,
   });
+  const serving = listener.run();
+
+  let wal: Wal = new NoopWal();
+  let compactor: Compactor | null = null;
+  if (file !== null) {
+    let fileWal: FileWal | null;
+    try {
+      fileWal = await replayDurableWal(config, file, server, shutdown, `${config.host}:${port}`);
+    } catch (error: unknown) {
+      stop.request();
+      await serving;
+      file.close();
+      lock?.close();
+      throw error;
+    }
+    if (fileWal === null) { // stopped during the replay
+      file.close();
+      lock?.close();
+      return { port, finished: serving };
+    }
+    wal = fileWal;
+    compactor = new Compactor(() => databases.stores(), fileWal, {
+      log,
+      hooks: compactionHooks,
+      minBytes: config.compactMinBytes,
+      ratio: config.compactRatio,
+    });
+    databases.attachWal(wal, compactor);
+    server.replayedRecords = fileWal.size.records;
+  }
+  log.info(
+    `listening on ${config.host}:${port} (store: ${storeKind}; ` +
+      `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
+  );
   const stopSweep = startExpirySweep(server);
-  const finished = listener.run().finally(async () => {
+  const finished = serving.finally(async () => {
     stopSweep();
     await compactor?.stop();
     await wal.close();
@@ -98,45 +126,67 @@ export async function startServer(
   return { port, finished };
 }
 
-/**
- * Removes what a compaction cut short left behind, replays the WAL into
- * `store` and opens it for appends.
- */
-async function openDurableWal(config: Config, stores: Store[]): Promise<FileWal> {
-  const temp = Compactor.tempPath(config.wal);
+/** Removes what a compaction cut short left behind, saying so. */
+async function removeUnfinishedCompaction(walPath: string): Promise<void> {
+  const temp = Compactor.tempPath(walPath);
   if (await removeStaleFile(temp)) {
     log.info(
       `removed an unfinished compaction file "${temp}" (the process stopped during a ` +
-        `compaction; "${config.wal}" holds every acknowledged write)`,
+        `compaction; "${walPath}" holds every acknowledged write)`,
     );
   }
-  const file = await openWal(config.wal);
+}
+
+/**
+ * Replays the WAL open in `file` into the server's stores, with the server
+ * loading meanwhile (`server.loading`), and opens it for appends. Returns
+ * `null` when `shutdown` was requested during the replay.
+ */
+async function replayDurableWal(
+  config: Config,
+  file: Deno.FsFile,
+  server: ServerState,
+  shutdown: Shutdown,
+  address: string,
+): Promise<FileWal | null> {
+  const loading = server.loading;
+  const totalBytes = (await file.stat()).size;
+  loading.start(totalBytes);
+  log.info(
+    `accepting connections on ${address} while replaying "${config.wal}" ` +
+      `(${totalBytes} bytes); until it is done, commands get -LOADING`,
+  );
+  let replay;
   try {
-    const replay = await replayWal(file, config.wal, stores);
-    if (replay.tornAt !== null) {
-      log.warn(
-        `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
-          `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
-      );
-    }
-    log.info(
-      `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
-        `${stores.reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
-        `${replay.millis.toFixed(1)} ms`,
-    );
-    return new FileWal(file, config.wal, {
-      fsync: config.fsync,
-      size: { bytes: replay.bytes, records: replay.records },
-      onFailure: (error) => {
-        log.error(
-          `${error.message}; refusing writes (reads go on) until the WAL is rewritten from memory`,
-        );
-      },
+    replay = await replayWal(file, config.wal, server.databases.stores(), {
+      onProgress: replayProgress(loading, config.wal, shutdown),
     });
   } catch (error: unknown) {
-    file.close();
+    if (error instanceof ReplayStopped) return null;
     throw error;
+  } finally {
+    loading.finish();
   }
+  if (replay.tornAt !== null) {
+    log.warn(
+      `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
+        `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
+    );
+  }
+  log.info(
+    `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
+      `${server.databases.stores().reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
+      `${replay.millis.toFixed(1)} ms`,
+  );
+  return new FileWal(file, config.wal, {
+    fsync: config.fsync,
+    size: { bytes: replay.bytes, records: replay.records },
+    onFailure: (error) => {
+      log.error(
+        `${error.message}; refusing writes (reads go on) until the WAL is rewritten from memory`,
+      );
+    },
+  });
 }
 
 function listen(config: Config): Deno.TcpListener {
