@@ -4,7 +4,7 @@ import { MAX_FIELD_BYTES } from "./wal/record.ts";
 
 /** Everything walkv is told on its command line, validated. */
 export interface Config {
-  /** TCP port, 1–65535. */
+  /** TCP port, 1–65535; 0 serves TLS only (then `tlsPort` is set). */
   port: number;
   /** Address to listen on; loopback unless asked otherwise. */
   host: string;
@@ -39,6 +39,12 @@ export interface Config {
   protectedMode: boolean;
   /** How many databases SELECT can choose from (Redis's `databases`). */
   databases: number;
+  /** The TLS port (Redis's `tls-port`); 0, the default, serves no TLS. */
+  tlsPort: number;
+  /** The TLS listener's certificate chain, a PEM file (Redis's `tls-cert-file`). */
+  tlsCertFile: string | null;
+  /** The TLS listener's private key, a PEM file (Redis's `tls-key-file`). */
+  tlsKeyFile: string | null;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -59,6 +65,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   requirePass: null,
   protectedMode: true,
   databases: 16,
+  tlsPort: 0,
+  tlsCertFile: null,
+  tlsKeyFile: null,
 };
 
 /** The `--help` text. */
@@ -67,7 +76,8 @@ export const USAGE = `walkv: a small Redis-like key-value server with a write-ah
 Usage: walkv [flags]        (deno task start [flags] from a clone)
 
 Flags (Go-style single-dash spellings such as -port 4242 work too):
-  --port N        TCP port to listen on, 1-65535             (default ${DEFAULT_CONFIG.port})
+  --port N        TCP port to listen on, 1-65535; 0 for TLS only
+                                                             (default ${DEFAULT_CONFIG.port})
   --host ADDR     address to listen on; 0.0.0.0 serves other machines
                                                              (default ${DEFAULT_CONFIG.host})
   --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
@@ -97,6 +107,9 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
                   with no password set, refuse clients from other hosts
                                                              (default yes)
   --databases N   databases SELECT can choose, 1-1000000    (default ${DEFAULT_CONFIG.databases})
+  --tls-port N    also serve TLS on port N, 1-65535          (default: no TLS)
+  --tls-cert-file PATH, --tls-key-file PATH
+                  the TLS certificate chain and private key, PEM files
   --help          print this and exit
 `;
 
@@ -127,6 +140,10 @@ const STRING_FLAGS = [
   "requirepass",
   "protected-mode",
   "databases",
+  "tls-port",
+  "tls-cert-file",
+  "tls-key-file",
+  "tls-ca-cert-file",
 ] as const;
 const BOOLEAN_FLAGS = ["persist", "help"] as const;
 
@@ -149,6 +166,10 @@ interface ParsedFlags {
   requirepass?: string;
   "protected-mode"?: string;
   databases?: string;
+  "tls-port"?: string;
+  "tls-cert-file"?: string;
+  "tls-key-file"?: string;
+  "tls-ca-cert-file"?: string;
 }
 
 /**
@@ -221,8 +242,16 @@ export function parseConfig(args: string[]): Config | "help" {
       `invalid value for --protected-mode: ${JSON.stringify(protectedMode)} (expected yes or no)`,
     );
   }
+  const port = integerFlag("port", parsed.port, DEFAULT_CONFIG.port, 0, 65535);
+  const tls = tlsFlags(parsed);
+  if (port === 0 && tls.tlsPort === 0) {
+    throw new UsageError(
+      `invalid value for --port: "0" (0 turns the TCP port off, which leaves nowhere to listen ` +
+        `without --tls-port)`,
+    );
+  }
   return {
-    port: integerFlag("port", parsed.port, DEFAULT_CONFIG.port, 1, 65535),
+    port,
     host,
     wal,
     shards: integerFlag("shards", parsed.shards, DEFAULT_CONFIG.shards, 1, 65536),
@@ -271,7 +300,27 @@ export function parseConfig(args: string[]): Config | "help" {
       : parsed.requirepass,
     protectedMode: protectedMode === "yes",
     databases: integerFlag("databases", parsed.databases, DEFAULT_CONFIG.databases, 1, 1_000_000),
+    ...tls,
   };
+}
+
+/** The TLS flags, as Redis spells them; a TLS port needs a certificate and a key. */
+function tlsFlags(parsed: ParsedFlags): Pick<Config, "tlsPort" | "tlsCertFile" | "tlsKeyFile"> {
+  if (parsed["tls-ca-cert-file"] !== undefined) {
+    throw new UsageError(
+      `--tls-ca-cert-file ${JSON.stringify(parsed["tls-ca-cert-file"])} is not supported: ` +
+        `Deno.listenTls cannot ask for or verify client certificates, so walkv cannot check ` +
+        `them (use --requirepass over TLS instead)`,
+    );
+  }
+  const tlsPort = integerFlag("tls-port", parsed["tls-port"], DEFAULT_CONFIG.tlsPort, 0, 65535);
+  const tlsCertFile = parsed["tls-cert-file"] || null;
+  const tlsKeyFile = parsed["tls-key-file"] || null;
+  if (tlsPort !== 0 && (tlsCertFile === null || tlsKeyFile === null)) {
+    const missing = tlsCertFile === null ? "--tls-cert-file" : "--tls-key-file";
+    throw new UsageError(`--tls-port ${tlsPort} needs ${missing} (a PEM file)`);
+  }
+  return { tlsPort, tlsCertFile, tlsKeyFile };
 }
 
 function ratioFlag(name: string, text: string | undefined, fallback: number): number {

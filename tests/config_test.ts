@@ -20,6 +20,9 @@ const DEFAULTS: Config = {
   requirePass: null,
   protectedMode: true,
   databases: 16,
+  tlsPort: 0,
+  tlsCertFile: null,
+  tlsKeyFile: null,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -85,6 +88,12 @@ Deno.test("parseConfig reads every flag", () => {
       "no",
       "--databases",
       "4",
+      "--tls-port",
+      "6001",
+      "--tls-cert-file",
+      "/tmp/c.pem",
+      "--tls-key-file",
+      "/tmp/k.pem",
     ]),
     {
       port: 6000,
@@ -103,6 +112,9 @@ Deno.test("parseConfig reads every flag", () => {
       requirePass: "s3cret",
       protectedMode: false,
       databases: 4,
+      tlsPort: 6001,
+      tlsCertFile: "/tmp/c.pem",
+      tlsKeyFile: "/tmp/k.pem",
     },
   );
 });

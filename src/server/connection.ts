@@ -9,6 +9,9 @@ import { serveText } from "./text_session.ts";
 
 const READ_BUFFER_BYTES = 64 * 1024;
 
+/** A client's socket: plain TCP, or TLS from the `--tls-port` listener. */
+export type ClientConn = Deno.TcpConn | Deno.TlsConn;
+
 /**
  * One client: owns its socket and its read buffer, and serves the protocol
  * its first bytes pick ({@linkcode chooseProtocol}): a RESP array or an
@@ -29,7 +32,7 @@ const READ_BUFFER_BYTES = 64 * 1024;
 export class Connection implements SessionConnection {
   readonly options: ConnectionOptions;
   readonly client: ClientState<QueuedCommand>;
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: ClientConn;
   #busy = false;
   #writing: Promise<void> | null = null;
   #stopping = false;
@@ -48,7 +51,7 @@ export class Connection implements SessionConnection {
     },
   };
 
-  constructor(conn: Deno.TcpConn, options: ConnectionOptions) {
+  constructor(conn: ClientConn, options: ConnectionOptions) {
     this.#conn = conn;
     this.options = options;
     const peer = conn.remoteAddr as Deno.NetAddr;
@@ -66,6 +69,7 @@ export class Connection implements SessionConnection {
     server.connectedClients++;
     server.totalConnections++;
     try {
+      if ("handshake" in this.#conn && !await this.#handshake(this.#conn)) return;
       const first = new Uint8Array(READ_BUFFER_BYTES);
       let n = 0;
       let protocol = null;
@@ -172,6 +176,22 @@ export class Connection implements SessionConnection {
     this.#close();
   }
 
+  /**
+   * Runs a TLS client's handshake before anything is read, so a client that
+   * fails it (a plain-TCP client on the TLS port, a certificate it does not
+   * trust) ends here, quietly, as Redis logs it only at verbose level.
+   */
+  async #handshake(conn: Deno.TlsConn): Promise<boolean> {
+    try {
+      await conn.handshake();
+      this.#activeAt = performance.now();
+      return true;
+    } catch (error: unknown) {
+      if (isDisconnect(error)) return false;
+      throw error;
+    }
+  }
+
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -179,9 +199,16 @@ export class Connection implements SessionConnection {
   }
 }
 
-/** Errors that only mean the client went away. */
+/**
+ * Errors that only mean the client went away, or (over TLS) broke the
+ * session: `InvalidData` for a failed handshake or a corrupt record,
+ * `UnexpectedEof` for a client that hung up without TLS's close_notify, as
+ * redis-cli does.
+ */
 function isDisconnect(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.InvalidData ||
+    error instanceof Deno.errors.UnexpectedEof ||
     error instanceof Deno.errors.BrokenPipe ||
     error instanceof Deno.errors.ConnectionAborted ||
     error instanceof Deno.errors.BadResource ||

@@ -11,6 +11,7 @@ import { FileWal } from "../wal/file_wal.ts";
 import { NoopWal } from "../wal/noop_wal.ts";
 import { replayWal } from "../wal/replay.ts";
 import type { Wal } from "../wal/wal.ts";
+import { errorMessage } from "../io/error_message.ts";
 import { Listener } from "./listener.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
@@ -20,19 +21,21 @@ import { lockWal, openWal, removeStaleFile } from "./wal_files.ts";
 
 /** A started server. */
 export interface RunningServer {
-  /** The port actually bound. */
+  /** The TCP port actually bound; 0 with `--port 0` (TLS only). */
   port: number;
+  /** The TLS port, or 0 without `--tls-port`. */
+  tlsPort: number;
   /** Settles after `shutdown` is requested and every client and the WAL are done. */
   finished: Promise<void>;
 }
 
 /**
- * Starts walkv as `config` says: binds the port first (so a busy port fails
- * before the WAL is touched), replays the WAL into a fresh store, opens it for
+ * Starts walkv as `config` says: binds the port (and the TLS port) first, so
+ * a busy port or a bad certificate fails before the WAL is touched, replays the WAL into a fresh store, opens it for
  * group-committed appends, then serves until `shutdown` is requested.
  *
- * @throws {StartupError} with advice, for a busy port, a denied address, or a
- *   WAL that cannot be opened; a {@linkcode WalCorruptionError} for a corrupt WAL.
+ * @throws {StartupError} with advice, for a busy port, a denied address, a
+ *   certificate or key that cannot be read or used, or a WAL that cannot be opened; a {@linkcode WalCorruptionError} for a corrupt WAL.
  * @example
  * ```ts
  * const server = await startServer(parseConfig(Deno.args) as Config, new Shutdown());
@@ -44,7 +47,14 @@ export async function startServer(
   shutdown: Shutdown,
   compactionHooks: CompactionHooks = {},
 ): Promise<RunningServer> {
-  const tcp = listen(config);
+  const tcp = config.port === 0 ? null : listen(config);
+  let tls: Deno.TlsListener | null = null;
+  try {
+    tls = config.tlsPort === 0 ? null : await listenTls(config);
+  } catch (error: unknown) {
+    tcp?.close();
+    throw error;
+  }
   const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
   const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
   let wal: Wal = new NoopWal();
@@ -66,17 +76,24 @@ export async function startServer(
     }
   } catch (error: unknown) {
     lock?.close();
-    tcp.close();
+    tcp?.close();
+    tls?.close();
     throw error;
   }
-  const port = (tcp.addr as Deno.NetAddr).port;
+  const port = tcp === null ? 0 : (tcp.addr as Deno.NetAddr).port;
+  const tlsPort = tls === null ? 0 : (tls.addr as Deno.NetAddr).port;
+  const where = [
+    ...(tcp === null ? [] : [`${config.host}:${port}`]),
+    ...(tls === null ? [] : [`${config.host}:${tlsPort} with TLS`]),
+  ];
   log.info(
-    `listening on ${config.host}:${port} (store: ${storeKind}; ` +
+    `listening on ${where.join(" and on ")} (store: ${storeKind}; ` +
       `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
   );
   databases = new Databases(stores, wal, Date.now, compactor);
   const server = new ServerState(config, port, databases);
-  const listener = new Listener(tcp, shutdown, {
+  // Both ports serve both protocols through the same gate and tables.
+  const options = {
     server,
     gate: new CommandGate(),
     resp: new CommandTable(RESP_COMMANDS, server.commandStats, { caseSensitive: false }),
@@ -84,15 +101,18 @@ export async function startServer(
     maxLineBytes: config.maxLineBytes,
     maxBulkBytes: config.maxBulkBytes,
     idleTimeoutMs: config.timeoutSeconds * 1000,
-  });
+  };
+  const listeners = [tcp, tls].filter((socket) => socket !== null)
+    .map((socket) => new Listener(socket, shutdown, options));
   const stopSweep = startExpirySweep(server);
-  const finished = listener.run().finally(async () => {
+  const served = Promise.all(listeners.map((listener) => listener.run()));
+  const finished = served.then(() => {}).finally(async () => {
     stopSweep();
     await compactor?.stop();
     await wal.close();
     lock?.close();
   });
-  return { port, finished };
+  return { port, tlsPort, finished };
 }
 
 /**
@@ -133,6 +153,50 @@ async function openDurableWal(config: Config, stores: Store[]): Promise<FileWal>
   } catch (error: unknown) {
     file.close();
     throw error;
+  }
+}
+
+/**
+ * Binds the TLS port with the certificate and key read from their files
+ * (Deno.listenTls takes PEM text, not paths).
+ */
+async function listenTls(config: Config): Promise<Deno.TlsListener> {
+  const cert = await readPem(config.tlsCertFile!, "--tls-cert-file");
+  const key = await readPem(config.tlsKeyFile!, "--tls-key-file");
+  try {
+    return Deno.listenTls({ hostname: config.host, port: config.tlsPort, cert, key });
+  } catch (error: unknown) {
+    const where = `${config.host}:${config.tlsPort}`;
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StartupError(
+        `port ${config.tlsPort} is already in use on ${config.host}; ` +
+          `stop the other server or choose another port with --tls-port`,
+      );
+    }
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `Deno denied network access to ${where}; run with --allow-net=${config.host}`,
+      );
+    }
+    throw new StartupError(
+      `cannot serve TLS on ${where} with --tls-cert-file "${config.tlsCertFile}" and ` +
+        `--tls-key-file "${config.tlsKeyFile}": ${errorMessage(error)}`,
+    );
+  }
+}
+
+/** The text of a PEM file named by `flag`, or a StartupError that names the file. */
+async function readPem(path: string, flag: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `cannot read ${flag} "${path}": permission denied; grant --allow-read=${path} ` +
+          `(and make the file readable by this user)`,
+      );
+    }
+    throw new StartupError(`cannot read ${flag} "${path}": ${errorMessage(error)}`);
   }
 }
 
