@@ -6,7 +6,7 @@ import { MAX_FIELD_BYTES } from "./wal/record.ts";
 
 /** Everything walkv is told on its command line, validated. */
 export interface Config {
-  /** TCP port, 1–65535. */
+  /** TCP port, 1–65535; 0 serves TLS only (then `tlsPort` is set). */
   port: number;
   /** Address to listen on; loopback unless asked otherwise. */
   host: string;
@@ -43,6 +43,12 @@ export interface Config {
   databases: number;
   /** The config file read at start (`--config`), which CONFIG REWRITE rewrites; `null` for none. */
   configFile: string | null;
+  /** The TLS port (Redis's `tls-port`); 0, the default, serves no TLS. */
+  tlsPort: number;
+  /** The TLS listener's certificate chain, a PEM file (Redis's `tls-cert-file`). */
+  tlsCertFile: string | null;
+  /** The TLS listener's private key, a PEM file (Redis's `tls-key-file`). */
+  tlsKeyFile: string | null;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -64,6 +70,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   protectedMode: true,
   databases: 16,
   configFile: null,
+  tlsPort: 0,
+  tlsCertFile: null,
+  tlsKeyFile: null,
 };
 
 /**
@@ -149,13 +158,13 @@ function text(
     key,
     expected,
     parse: (value) => value === "" ? undefined : value,
-    format: (config) => String(config[key]),
+    format: (config) => String(config[key] ?? ""),
   };
 }
 
 /** Every setting, in the order `--help` and CONFIG REWRITE list them. */
 export const SETTINGS: readonly Setting[] = [
-  integer("port", "port", 1, 65535, "port"),
+  integer("port", "port", 0, 65535, "port"),
   text("host", "host", "an address", "bind"),
   text("wal", "wal", "a file path"),
   integer("shards", "shards", 1, 65536),
@@ -201,6 +210,9 @@ export const SETTINGS: readonly Setting[] = [
   },
   boolean("protected-mode", "protectedMode", "protected-mode"),
   integer("databases", "databases", 1, 1_000_000, "databases"),
+  integer("tls-port", "tlsPort", 0, 65535, "tls-port"),
+  text("tls-cert-file", "tlsCertFile", "a PEM file path", "tls-cert-file"),
+  text("tls-key-file", "tlsKeyFile", "a PEM file path", "tls-key-file"),
 ];
 
 /** Settings by every name they answer to (flag and Redis directive). */
@@ -233,7 +245,8 @@ A flag given twice: the last one wins. Booleans are yes, no, true or false
 Flags:
   --config FILE   read settings from FILE first, one "name value" per line
                   (the names below or Redis's); flags override it
-  --port N        [port] TCP port to listen on, 1-65535     (default ${DEFAULT_CONFIG.port})
+  --port N        [port] TCP port to listen on, 1-65535; 0 for TLS only
+                                                             (default ${DEFAULT_CONFIG.port})
   --host ADDR     [bind] address to listen on; 0.0.0.0 serves other machines
                                                              (default ${DEFAULT_CONFIG.host})
   --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
@@ -265,6 +278,10 @@ Flags:
                   other hosts                                (default yes)
   --databases N   [databases] databases SELECT can choose, 1-1000000
                                                              (default ${DEFAULT_CONFIG.databases})
+  --tls-port N    [tls-port] also serve TLS on port N, 1-65535 (default: no TLS)
+  --tls-cert-file PATH, --tls-key-file PATH
+                  [tls-cert-file, tls-key-file] the TLS certificate chain and
+                  private key, PEM files
   --version, -v   print walkv's version and the Redis version it follows, and exit
   --help, -h      print this and exit
 `;
@@ -327,6 +344,7 @@ export function parseConfig(
       fromFlags.push({ setting: negated, text: "no", where: typed });
       continue;
     }
+    if (name === "tls-ca-cert-file" || name === "tls-ca-cert-dir") refuseClientCertificates(typed);
     const setting = BY_NAME.get(name);
     if (setting === undefined && name !== "config") {
       throw new UsageError(`unknown flag ${JSON.stringify(typed)}`);
@@ -365,7 +383,30 @@ export function parseConfig(
     }
     values[setting.key] = value;
   }
+  checkListeners(config);
   return config;
+}
+
+/** A TLS port needs a certificate and a key; port 0 (no TCP) needs a TLS port. */
+function checkListeners(config: Config): void {
+  if (config.tlsPort !== 0 && (config.tlsCertFile === null || config.tlsKeyFile === null)) {
+    const missing = config.tlsCertFile === null ? "--tls-cert-file" : "--tls-key-file";
+    throw new UsageError(`--tls-port ${config.tlsPort} needs ${missing} (a PEM file)`);
+  }
+  if (config.port === 0 && config.tlsPort === 0) {
+    throw new UsageError(
+      `invalid value for --port: "0" (0 turns the TCP port off, which leaves nowhere to listen ` +
+        `without --tls-port)`,
+    );
+  }
+}
+
+/** Client certificates: Redis's `tls-ca-cert-file`, which walkv cannot honour. */
+function refuseClientCertificates(where: string): never {
+  throw new UsageError(
+    `${where} is not supported: Deno.listenTls cannot ask for or verify client certificates, ` +
+      `so walkv cannot check them (use --requirepass over TLS instead)`,
+  );
 }
 
 /** The assignments in the config file at `path`, in file order. */
@@ -396,6 +437,9 @@ function readConfigFile(path: string, readFile: (path: string) => string): Assig
   }
   return directives.map(({ name, args, line }) => {
     const where = `${path}:${line}: ${name}`;
+    if (name === "tls-ca-cert-file" || name === "tls-ca-cert-dir") {
+      refuseClientCertificates(`${path}:${line}: ${name}`);
+    }
     const setting = BY_NAME.get(name);
     if (setting === undefined) {
       throw new UsageError(`${path}:${line}: unknown directive ${JSON.stringify(name)}`);

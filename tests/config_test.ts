@@ -21,6 +21,9 @@ const DEFAULTS: Config = {
   protectedMode: true,
   databases: 16,
   configFile: null,
+  tlsPort: 0,
+  tlsCertFile: null,
+  tlsKeyFile: null,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -86,6 +89,12 @@ Deno.test("parseConfig reads every flag", () => {
       "no",
       "--databases",
       "4",
+      "--tls-port",
+      "6001",
+      "--tls-cert-file",
+      "/tmp/c.pem",
+      "--tls-key-file",
+      "/tmp/k.pem",
     ]),
     {
       port: 6000,
@@ -105,6 +114,9 @@ Deno.test("parseConfig reads every flag", () => {
       protectedMode: false,
       databases: 4,
       configFile: null,
+      tlsPort: 6001,
+      tlsCertFile: "/tmp/c.pem",
+      tlsKeyFile: "/tmp/k.pem",
     },
   );
 });

@@ -1,23 +1,23 @@
 import { ClientState } from "../commands/client_state.ts";
 import type { QueuedCommand } from "../commands/command_spec.ts";
-import { binaryFromBytes } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
+import { chooseProtocol } from "./choose_protocol.ts";
 import { serveResp } from "./resp_session.ts";
 import type { ConnectionOptions, SessionConnection } from "./session_connection.ts";
 import { serveText } from "./text_session.ts";
 
 const READ_BUFFER_BYTES = 64 * 1024;
-const STAR = 0x2a;
-const NEWLINE = 0x0a;
+
+/** A client's socket: plain TCP, or TLS from the `--tls-port` listener. */
+export type ClientConn = Deno.TcpConn | Deno.TlsConn;
 
 /**
  * One client: owns its socket and its read buffer, and serves the protocol
- * the client's first byte picks: `*` starts a RESP array, so the client
- * speaks Redis ({@linkcode serveResp}); anything else is the seed's text
- * protocol ({@linkcode serveText}), so `nc` users see no change. One
- * exception: a first line that is a Redis inline command the text protocol
- * lacks (`PING`) starts a RESP connection.
+ * its first bytes pick ({@linkcode chooseProtocol}): a RESP array or an
+ * inline command that changes nothing (`PING`) makes it a Redis client
+ * ({@linkcode serveResp}); anything else is the seed's text protocol
+ * ({@linkcode serveText}), so `nc` users see no change.
  *
  * A session reads through {@linkcode Connection.read} and writes each batch
  * of replies with one {@linkcode Connection.write}, after waiting for the
@@ -32,7 +32,7 @@ const NEWLINE = 0x0a;
 export class Connection implements SessionConnection {
   readonly options: ConnectionOptions;
   readonly client: ClientState<QueuedCommand>;
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: ClientConn;
   #busy = false;
   #writing: Promise<void> | null = null;
   #stopping = false;
@@ -51,7 +51,7 @@ export class Connection implements SessionConnection {
     },
   };
 
-  constructor(conn: Deno.TcpConn, options: ConnectionOptions) {
+  constructor(conn: ClientConn, options: ConnectionOptions) {
     this.#conn = conn;
     this.options = options;
     const peer = conn.remoteAddr as Deno.NetAddr;
@@ -69,14 +69,22 @@ export class Connection implements SessionConnection {
     server.connectedClients++;
     server.totalConnections++;
     try {
+      if ("handshake" in this.#conn && !await this.#handshake(this.#conn)) return;
       const first = new Uint8Array(READ_BUFFER_BYTES);
-      const n = await this.read(first);
-      if (n === null) return;
-      if (first[0] === STAR || this.#opensWithRedisInline(first, n)) {
-        await serveResp(this, first, n);
-      } else {
-        await serveText(this, first, n);
+      let n = 0;
+      let protocol = null;
+      // The first word may come in pieces. Only white space before it can
+      // keep it undecided: past the longest text line allowed, that is text.
+      const limit = Math.min(first.length, this.options.maxLineBytes + 1);
+      while (protocol === null && n < limit) {
+        const count = await this.read(first.subarray(n, limit));
+        if (count === null) break;
+        n += count;
+        protocol = chooseProtocol(first.subarray(0, n), this.options);
       }
+      if (n === 0) return;
+      if (protocol === "resp") await serveResp(this, first, n);
+      else await serveText(this, first, n);
     } catch (error: unknown) {
       if (!isDisconnect(error)) throw error;
     } finally {
@@ -169,20 +177,19 @@ export class Connection implements SessionConnection {
   }
 
   /**
-   * Whether the first line is a Redis inline command the text protocol
-   * does not have, e.g. the bare `PING\r\n` redis-benchmark and health
-   * checks send. The seed answered those `-INVALID COMMAND`; a Redis
-   * client needs a RESP reply. Any case of a text command's name (SET, GET,
-   * DEL, COMPACT, AUTH) stays text, so nothing the seed accepted or refused
-   * changes, and `AUTH password` as a first line opens a text connection.
+   * Runs a TLS client's handshake before anything is read, so a client that
+   * fails it (a plain-TCP client on the TLS port, a certificate it does not
+   * trust) ends here, quietly, as Redis logs it only at verbose level.
    */
-  #opensWithRedisInline(bytes: Uint8Array, n: number): boolean {
-    const lineEnd = bytes.subarray(0, n).indexOf(NEWLINE);
-    if (lineEnd === -1) return false;
-    const line = binaryFromBytes(bytes, 0, lineEnd).trim();
-    const name = line.split(/[ \t]/, 1)[0].toUpperCase();
-    if (name === "" || this.options.text.get(name) !== undefined) return false;
-    return this.options.resp.get(name) !== undefined;
+  async #handshake(conn: Deno.TlsConn): Promise<boolean> {
+    try {
+      await conn.handshake();
+      this.#activeAt = performance.now();
+      return true;
+    } catch (error: unknown) {
+      if (isDisconnect(error)) return false;
+      throw error;
+    }
   }
 
   #close(): void {
@@ -192,9 +199,16 @@ export class Connection implements SessionConnection {
   }
 }
 
-/** Errors that only mean the client went away. */
+/**
+ * Errors that only mean the client went away, or (over TLS) broke the
+ * session: `InvalidData` for a failed handshake or a corrupt record,
+ * `UnexpectedEof` for a client that hung up without TLS's close_notify, as
+ * redis-cli does.
+ */
 function isDisconnect(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.InvalidData ||
+    error instanceof Deno.errors.UnexpectedEof ||
     error instanceof Deno.errors.BrokenPipe ||
     error instanceof Deno.errors.ConnectionAborted ||
     error instanceof Deno.errors.BadResource ||

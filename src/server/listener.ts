@@ -1,6 +1,6 @@
 import { closeQuietly } from "../io/close_quietly.ts";
 import { errorMessage } from "../io/error_message.ts";
-import { Connection } from "./connection.ts";
+import { type ClientConn, Connection } from "./connection.ts";
 import type { ConnectionOptions } from "./session_connection.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
@@ -80,7 +80,7 @@ const PEER_ERROR_CODES: ReadonlySet<string> = new Set([
  * ```
  */
 export class Listener {
-  readonly #listener: Deno.TcpListener;
+  readonly #listener: Deno.TcpListener | Deno.TlsListener;
   readonly #shutdown: Shutdown;
   readonly #options: ConnectionOptions;
   readonly #idleTimeoutMs: number;
@@ -95,7 +95,7 @@ export class Listener {
   #spare: Deno.Listener | null = null;
 
   constructor(
-    listener: Deno.TcpListener,
+    listener: Deno.TcpListener | Deno.TlsListener,
     shutdown: Shutdown,
     options: ListenerOptions,
   ) {
@@ -129,7 +129,7 @@ export class Listener {
 
   async #acceptLoop(): Promise<void> {
     while (!this.#shutdown.requested) {
-      let conn: Deno.TcpConn;
+      let conn: ClientConn;
       try {
         conn = await this.#listener.accept();
       } catch (error: unknown) {
@@ -149,7 +149,8 @@ export class Listener {
         this.#refuse(conn, DENIED);
         continue;
       }
-      if (this.#connections.size >= server.maxClients) {
+      // Counted across listeners: the TCP and the TLS port share maxclients.
+      if (server.connectedClients >= server.maxClients) {
         server.rejectedConnections++;
         this.#refuse(conn, TOO_MANY_CLIENTS);
         continue;
@@ -158,10 +159,11 @@ export class Listener {
     }
   }
 
-  #serve(conn: Deno.TcpConn): void {
+  #serve(conn: ClientConn): void {
     let connection: Connection;
     try {
-      conn.setNoDelay(true);
+      // Deno has no such switch for a TLS connection.
+      if ("setNoDelay" in conn) conn.setNoDelay(true);
       connection = new Connection(conn, this.#options);
     } catch (error: unknown) {
       // The client may be gone already; that must not stop the accept loop.
@@ -186,10 +188,10 @@ export class Listener {
    */
   async #refuseOneOverLimit(): Promise<void> {
     const server = this.#options.server;
-    const fits = Math.max(1, this.#connections.size - DESCRIPTOR_RESERVE);
+    const fits = Math.max(1, server.connectedClients - DESCRIPTOR_RESERVE);
     if (server.maxClients > fits) {
       log.warn(
-        `Current maximum open files reached with ${this.#connections.size} clients connected. ` +
+        `Current maximum open files reached with ${server.connectedClients} clients connected. ` +
           `maxclients has been reduced to ${fits} to compensate for low ulimit. ` +
           `If you need higher maxclients increase 'ulimit -n'.`,
       );
@@ -200,7 +202,7 @@ export class Listener {
     try {
       const conn = await this.#listener.accept();
       // The accept may have waited: by now the client may fit after all.
-      if (this.#connections.size < server.maxClients) {
+      if (server.connectedClients < server.maxClients) {
         this.#serve(conn);
       } else {
         server.rejectedConnections++;
@@ -215,7 +217,7 @@ export class Listener {
   }
 
   /** Tells a client why it is refused, as Redis does, and closes it. */
-  #refuse(conn: Deno.TcpConn, reason: Uint8Array): void {
+  #refuse(conn: ClientConn, reason: Uint8Array): void {
     conn.write(reason).catch(() => {}).finally(() => closeQuietly(conn));
   }
 
@@ -287,7 +289,7 @@ function isPeerError(error: unknown): boolean {
 const DESCRIPTOR_RESERVE = 16;
 
 /** A listening socket on the same host, held only for its descriptor; `null` if none can be had. */
-function openSpare(listener: Deno.TcpListener): Deno.Listener | null {
+function openSpare(listener: Deno.TcpListener | Deno.TlsListener): Deno.Listener | null {
   try {
     return Deno.listen({ hostname: (listener.addr as Deno.NetAddr).hostname, port: 0 });
   } catch {
@@ -303,7 +305,7 @@ function isOutOfDescriptors(error: unknown): boolean {
 }
 
 /** Whether the peer is this host, as Redis's protected mode counts it: 127.0.0.1 or ::1 exactly. */
-function isLocal(conn: Deno.TcpConn): boolean {
+function isLocal(conn: ClientConn): boolean {
   const host = (conn.remoteAddr as Deno.NetAddr).hostname;
   return host === "127.0.0.1" || host === "::1" || host === "::ffff:127.0.0.1";
 }

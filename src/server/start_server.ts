@@ -10,6 +10,7 @@ import { FileWal } from "../wal/file_wal.ts";
 import { NoopWal } from "../wal/noop_wal.ts";
 import { replayWal } from "../wal/replay.ts";
 import type { Wal } from "../wal/wal.ts";
+import { errorMessage } from "../io/error_message.ts";
 import { Listener } from "./listener.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
@@ -20,15 +21,17 @@ import { lockWal, openWal, removeStaleFile } from "./wal_files.ts";
 
 /** A started server. */
 export interface RunningServer {
-  /** The port actually bound. */
+  /** The TCP port actually bound; 0 with `--port 0` (TLS only). */
   port: number;
+  /** The TLS port, or 0 without `--tls-port`. */
+  tlsPort: number;
   /** Settles after `shutdown` is requested and every client and the WAL are done. */
   finished: Promise<void>;
 }
 
 /**
- * Starts walkv as `config` says: binds the port first (so a busy port fails
- * before the WAL is touched), opens and locks the WAL, and starts serving at
+ * Starts walkv as `config` says: binds the port and the TLS port first (so a
+ * busy port or a bad certificate fails before the WAL is touched), opens and locks the WAL, and starts serving at
  * once; while the WAL replays into the stores, clients get `-LOADING` for
  * everything but what Redis allows while loading (PING is not: it answers
  * `-LOADING` in Redis too). Once the replay is done, the WAL takes
@@ -49,7 +52,14 @@ export async function startServer(
   shutdown: Shutdown,
   compactionHooks: CompactionHooks = {},
 ): Promise<RunningServer> {
-  const tcp = listen(config);
+  const tcp = config.port === 0 ? null : listen(config);
+  let tls: Deno.TlsListener | null = null;
+  try {
+    tls = config.tlsPort === 0 ? null : await listenTls(config);
+  } catch (error: unknown) {
+    tcp?.close();
+    throw error;
+  }
   const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
   const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
   let lock: Deno.FsFile | null = null;
@@ -62,10 +72,16 @@ export async function startServer(
     }
   } catch (error: unknown) {
     lock?.close();
-    tcp.close();
+    tcp?.close();
+    tls?.close();
     throw error;
   }
-  const port = (tcp.addr as Deno.NetAddr).port;
+  const port = tcp === null ? 0 : (tcp.addr as Deno.NetAddr).port;
+  const tlsPort = tls === null ? 0 : (tls.addr as Deno.NetAddr).port;
+  const address = [
+    ...(tcp === null ? [] : [`${config.host}:${port}`]),
+    ...(tls === null ? [] : [`${config.host}:${tlsPort} with TLS`]),
+  ].join(" and on ");
   // The databases exist before the WAL is replayed into their stores, so
   // clients connected meanwhile have them; nothing writes until it is done.
   const databases = new Databases(stores, new NoopWal(), Date.now, null);
@@ -73,7 +89,8 @@ export async function startServer(
   // The listener's own stop, so a failed replay can stop it too.
   const stop = new Shutdown();
   shutdown.requestedPromise.then(() => stop.request());
-  const listener = new Listener(tcp, stop, {
+  // Both ports serve both protocols through the same gate and tables.
+  const options = {
     server,
     gate: new CommandGate(),
     resp: new CommandTable(RESP_COMMANDS, server.commandStats, { caseSensitive: false }),
@@ -81,15 +98,17 @@ export async function startServer(
     maxLineBytes: config.maxLineBytes,
     maxBulkBytes: config.maxBulkBytes,
     idleTimeoutMs: config.timeoutSeconds * 1000,
-  });
-  const serving = listener.run();
+  };
+  const listeners = [tcp, tls].filter((socket) => socket !== null)
+    .map((socket) => new Listener(socket, stop, options));
+  const serving = Promise.all(listeners.map((listener) => listener.run())).then(() => {});
 
   let wal: Wal = new NoopWal();
   let compactor: Compactor | null = null;
   if (file !== null) {
     let fileWal: FileWal | null;
     try {
-      fileWal = await replayDurableWal(config, file, server, shutdown, `${config.host}:${port}`);
+      fileWal = await replayDurableWal(config, file, server, shutdown, address);
     } catch (error: unknown) {
       stop.request();
       await serving;
@@ -100,7 +119,7 @@ export async function startServer(
     if (fileWal === null) { // stopped during the replay
       file.close();
       lock?.close();
-      return { port, finished: serving };
+      return { port, tlsPort, finished: serving };
     }
     wal = fileWal;
     compactor = new Compactor(() => databases.stores(), fileWal, {
@@ -113,7 +132,7 @@ export async function startServer(
     server.replayedRecords = fileWal.size.records;
   }
   log.info(
-    `listening on ${config.host}:${port} (store: ${storeKind}; ` +
+    `listening on ${address} (store: ${storeKind}; ` +
       `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
   );
   const stopSweep = startExpirySweep(server);
@@ -123,7 +142,7 @@ export async function startServer(
     await wal.close();
     lock?.close();
   });
-  return { port, finished };
+  return { port, tlsPort, finished };
 }
 
 /** Removes what a compaction cut short left behind, saying so. */
@@ -187,6 +206,46 @@ async function replayDurableWal(
       );
     },
   });
+}
+
+async function listenTls(config: Config): Promise<Deno.TlsListener> {
+  const cert = await readPem(config.tlsCertFile!, "--tls-cert-file");
+  const key = await readPem(config.tlsKeyFile!, "--tls-key-file");
+  try {
+    return Deno.listenTls({ hostname: config.host, port: config.tlsPort, cert, key });
+  } catch (error: unknown) {
+    const where = `${config.host}:${config.tlsPort}`;
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StartupError(
+        `port ${config.tlsPort} is already in use on ${config.host}; ` +
+          `stop the other server or choose another port with --tls-port`,
+      );
+    }
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `Deno denied network access to ${where}; run with --allow-net=${config.host}`,
+      );
+    }
+    throw new StartupError(
+      `cannot serve TLS on ${where} with --tls-cert-file "${config.tlsCertFile}" and ` +
+        `--tls-key-file "${config.tlsKeyFile}": ${errorMessage(error)}`,
+    );
+  }
+}
+
+/** The text of a PEM file named by `flag`, or a StartupError that names the file. */
+async function readPem(path: string, flag: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `cannot read ${flag} "${path}": permission denied; grant --allow-read=${path} ` +
+          `(and make the file readable by this user)`,
+      );
+    }
+    throw new StartupError(`cannot read ${flag} "${path}": ${errorMessage(error)}`);
+  }
 }
 
 function listen(config: Config): Deno.TcpListener {

@@ -268,12 +268,12 @@ export async function runWalkv(args: string[], permissions: string[]): Promise<R
  * splitting or trimming on the client side to hide a framing bug.
  */
 export class RawConnection implements Disposable {
-  readonly conn: Deno.TcpConn;
+  readonly conn: Deno.TcpConn | Deno.TlsConn;
   /** Bytes received but not yet returned by a read method. */
   #pending = new Uint8Array(0);
   #closed = false;
 
-  private constructor(conn: Deno.TcpConn) {
+  private constructor(conn: Deno.TcpConn | Deno.TlsConn) {
     this.conn = conn;
   }
 
@@ -281,6 +281,13 @@ export class RawConnection implements Disposable {
   static async connect(port: number): Promise<RawConnection> {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     conn.setNoDelay(true);
+    return new RawConnection(conn);
+  }
+
+  /** Connects over TLS to walkv's `--tls-port` on loopback, trusting `caPem`'s certificate. */
+  static async connectTls(port: number, caPem: string): Promise<RawConnection> {
+    const conn = await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts: [caPem] });
+    await conn.handshake();
     return new RawConnection(conn);
   }
 

@@ -75,7 +75,7 @@ function percentile(values: number[], q: number): number {
  * and how many distinct keys came back among the first batch.
  */
 async function pipelineRandomKeys(
-  connection: Deno.TcpConn,
+  connection: Deno.Conn,
   running: () => boolean,
 ): Promise<{ answered: number; distinctInFirstBatch: number }> {
   const one = frame("RANDOMKEY");
