@@ -39,6 +39,10 @@ export interface Config {
   protectedMode: boolean;
   /** How many databases SELECT can choose from (Redis's `databases`). */
   databases: number;
+  /** Log commands that take at least this many µs; below 0 logs none (`slowlog-log-slower-than`). */
+  slowlogSlowerThan: number;
+  /** How many slow commands are kept (`slowlog-max-len`). */
+  slowlogMaxLen: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -59,6 +63,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   requirePass: null,
   protectedMode: true,
   databases: 16,
+  slowlogSlowerThan: 10_000,
+  slowlogMaxLen: 128,
 };
 
 /** The `--help` text. */
@@ -97,6 +103,10 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
                   with no password set, refuse clients from other hosts
                                                              (default yes)
   --databases N   databases SELECT can choose, 1-1000000    (default ${DEFAULT_CONFIG.databases})
+  --slowlog-log-slower-than MICROS
+                  SLOWLOG keeps commands this slow; -1: none (default ${DEFAULT_CONFIG.slowlogSlowerThan})
+  --slowlog-max-len N
+                  how many slow commands SLOWLOG keeps       (default ${DEFAULT_CONFIG.slowlogMaxLen})
   --help          print this and exit
 `;
 
@@ -127,6 +137,8 @@ const STRING_FLAGS = [
   "requirepass",
   "protected-mode",
   "databases",
+  "slowlog-log-slower-than",
+  "slowlog-max-len",
 ] as const;
 const BOOLEAN_FLAGS = ["persist", "help"] as const;
 
@@ -149,6 +161,8 @@ interface ParsedFlags {
   requirepass?: string;
   "protected-mode"?: string;
   databases?: string;
+  "slowlog-log-slower-than"?: string;
+  "slowlog-max-len"?: string;
 }
 
 /**
@@ -271,6 +285,22 @@ export function parseConfig(args: string[]): Config | "help" {
       : parsed.requirepass,
     protectedMode: protectedMode === "yes",
     databases: integerFlag("databases", parsed.databases, DEFAULT_CONFIG.databases, 1, 1_000_000),
+    slowlogSlowerThan: /^-\d+$/.test(parsed["slowlog-log-slower-than"] ?? "")
+      ? Number(parsed["slowlog-log-slower-than"])
+      : integerFlag(
+        "slowlog-log-slower-than",
+        parsed["slowlog-log-slower-than"],
+        DEFAULT_CONFIG.slowlogSlowerThan,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ),
+    slowlogMaxLen: integerFlag(
+      "slowlog-max-len",
+      parsed["slowlog-max-len"],
+      DEFAULT_CONFIG.slowlogMaxLen,
+      0,
+      2 ** 31 - 1,
+    ),
   };
 }
 

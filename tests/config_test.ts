@@ -20,6 +20,8 @@ const DEFAULTS: Config = {
   requirePass: null,
   protectedMode: true,
   databases: 16,
+  slowlogSlowerThan: 10000,
+  slowlogMaxLen: 128,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -85,6 +87,10 @@ Deno.test("parseConfig reads every flag", () => {
       "no",
       "--databases",
       "4",
+      "--slowlog-log-slower-than",
+      "-1",
+      "--slowlog-max-len",
+      "7",
     ]),
     {
       port: 6000,
@@ -103,6 +109,8 @@ Deno.test("parseConfig reads every flag", () => {
       requirePass: "s3cret",
       protectedMode: false,
       databases: 4,
+      slowlogSlowerThan: -1,
+      slowlogMaxLen: 7,
     },
   );
 });

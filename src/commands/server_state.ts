@@ -2,6 +2,10 @@ import type { Config } from "../config.ts";
 import type { Databases } from "../db/databases.ts";
 import { ScanCursors } from "../db/scan_cursors.ts";
 import { PubSub } from "../pubsub/pub_sub.ts";
+import type { FsyncPolicy } from "../wal/fsync_policy.ts";
+import type { ClientState } from "./client_state.ts";
+import { ClientPause } from "./client_pause.ts";
+import { SlowLog } from "./slow_log.ts";
 
 /** Counters per command, for INFO commandstats. */
 export interface CommandStats {
@@ -12,6 +16,14 @@ export interface CommandStats {
   rejected: number;
   /** Ran and answered an error. */
   failed: number;
+}
+
+/** What CONFIG and INFO may see and change of the WAL file (a `FileWal`). */
+export interface WalControl {
+  /** The fsync policy, changeable at run time (CONFIG SET appendfsync). */
+  fsync: FsyncPolicy;
+  /** Bytes and records in the file. */
+  readonly size: { readonly bytes: number; readonly records: number };
 }
 
 /** Per-command counters by lower-case name, shared by every table of one server. */
@@ -50,6 +62,8 @@ export class ServerState {
   protectedMode: boolean;
   /** Clients served at once; one more is refused. */
   maxClients: number;
+  /** Close a client idle for longer than this; 0 never does (Redis's `timeout`). */
+  timeoutSeconds: number;
   /** Clients connected now. */
   connectedClients = 0;
   /** Connections accepted since start. */
@@ -65,6 +79,18 @@ export class ServerState {
   expiredKeys = 0;
   /** Records replayed from the WAL at start. */
   replayedRecords = 0;
+  /** Every connected client by id, in the order they connected (CLIENT LIST, KILL). */
+  readonly clients = new Map<number, ClientState<unknown>>();
+  /** The clients in MONITOR mode. */
+  readonly monitors = new Set<ClientState<unknown>>();
+  /** CLIENT PAUSE's state. */
+  readonly pause = new ClientPause();
+  /** The slow log (SLOWLOG), with its threshold and length from the flags. */
+  readonly slowlog: SlowLog;
+  /** The WAL file, or `null` with `--no-persist`; set by the server. */
+  wal: WalControl | null = null;
+  /** Set by the server: asks it to stop as on SIGTERM (SHUTDOWN). */
+  requestShutdown: () => void = () => {};
   #nextClientId = 1;
 
   constructor(config: Readonly<Config>, port: number, databases: Databases) {
@@ -74,6 +100,8 @@ export class ServerState {
     this.requirePass = config.requirePass;
     this.protectedMode = config.protectedMode;
     this.maxClients = config.maxClients;
+    this.timeoutSeconds = config.timeoutSeconds;
+    this.slowlog = new SlowLog(config.slowlogSlowerThan, config.slowlogMaxLen);
   }
 
   /**

@@ -76,6 +76,11 @@ export async function startServer(
   );
   databases = new Databases(stores, wal, Date.now, compactor);
   const server = new ServerState(config, port, databases);
+  server.wal = wal instanceof FileWal ? wal : null;
+  server.requestShutdown = () => {
+    log.info("SHUTDOWN requested by a client: finishing commands in hand, then exiting");
+    shutdown.request();
+  };
   const listener = new Listener(tcp, shutdown, {
     server,
     gate: new CommandGate(),
@@ -83,7 +88,6 @@ export async function startServer(
     text: new CommandTable(TEXT_COMMANDS, server.commandStats, { caseSensitive: true }),
     maxLineBytes: config.maxLineBytes,
     maxBulkBytes: config.maxBulkBytes,
-    idleTimeoutMs: config.timeoutSeconds * 1000,
   });
   const stopSweep = startExpirySweep(server);
   const finished = listener.run().finally(async () => {

@@ -563,12 +563,21 @@ class CompactionStub implements CompactionControl {
   walBytes = 1234;
   snapshot = null;
   reasons: string[] = [];
+  reason: string | null = null;
+  lastSuccessAt = 0;
+  minBytes = 64 << 20;
+  ratio = 2;
 
   start(reason: string): boolean {
     if (this.running) return false;
     this.reasons.push(reason);
+    this.reason = reason;
     this.running = true;
     return true;
+  }
+
+  idle(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
