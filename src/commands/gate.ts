@@ -201,7 +201,7 @@ export class CommandGate implements CommandCaller {
       slowlog.add(redacted(args), micros, client);
     }
     if (server.monitors.size !== 0 && !entry.admin) {
-      feedMonitors(server, client, entry.spec.adminSubcommands, args);
+      feedMonitors(server, client, entry.spec, args);
     }
   }
 

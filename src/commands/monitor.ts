@@ -25,6 +25,12 @@ export function monitor(_args: string[], { reply, client, server }: Context): vo
   reply.ok();
 }
 
+/** What the feed needs of a command's spec: its subcommands, and which are admin. */
+export interface MonitoredCommand {
+  readonly subcommands?: readonly string[];
+  readonly adminSubcommands?: readonly string[];
+}
+
 /** Leaves MONITOR mode (RESET, disconnect). */
 export function stopMonitoring(client: ClientState<unknown>, server: ServerState): void {
   client.monitoring = false;
@@ -36,23 +42,27 @@ export function stopMonitoring(client: ClientState<unknown>, server: ServerState
  * `replicationFeedMonitors`: the time to the microsecond, the database
  * the client is in after it, its address, and each argument quoted (see
  * {@linkcode quoted}), secrets redacted. Admin commands (CONFIG SET,
- * CLIENT LIST, SHUTDOWN, …; `admin` names a container's admin
- * subcommands) are never shown, nor are requests refused
+ * CLIENT LIST, SHUTDOWN, …) are never shown, nor are requests refused
  * before they ran (unknown, wrong arity, NOAUTH); queued commands are shown
  * when EXEC runs them.
  *
  * @example
  * ```ts
- * feedMonitors(server, client, undefined, ["SET", "k", "v"]);
+ * feedMonitors(server, client, spec, ["SET", "k", "v"]);
  * ```
  */
 export function feedMonitors(
   server: ServerState,
   client: ClientState<unknown>,
-  admin: readonly string[] | undefined,
+  spec: MonitoredCommand,
   args: readonly string[],
 ): void {
-  if (admin !== undefined && args.length > 1 && admin.includes(args[1].toUpperCase())) return;
+  if (spec.subcommands !== undefined) {
+    // An unknown subcommand was refused; an admin one is never shown.
+    const subcommand = args.length > 1 ? args[1].toUpperCase() : "";
+    if (!spec.subcommands.includes(subcommand)) return;
+    if (spec.adminSubcommands?.includes(subcommand)) return;
+  }
   const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   let line = `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")} ` +
     `[${client.db} ${client.address}]`;

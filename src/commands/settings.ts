@@ -3,7 +3,7 @@ import { parseInteger } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
 import type { ServerState } from "./server_state.ts";
 import { globMatch } from "../io/glob_match.ts";
-import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
+import { adminSubcommands, helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
 /**
  * The parameters CONFIG GET reports, as Redis names them, with walkv's
@@ -65,6 +65,7 @@ const SETTERS: Readonly<
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   GET: {
+    admin: true,
     arity: -3,
     run(args, { reply, server }) {
       // Redis matches parameter names without regard to case.
@@ -78,6 +79,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     },
   },
   SET: {
+    admin: true,
     arity: -4,
     run(args, { reply, server }) {
       if (args.length % 2 !== 0) {
@@ -110,6 +112,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     },
   },
   RESETSTAT: {
+    admin: true,
     arity: 2,
     run(_args, { reply, server }) {
       server.commandsProcessed = 0;
@@ -124,6 +127,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     },
   },
   REWRITE: {
+    admin: true,
     arity: 2,
     run(_args, { reply }) {
       reply.error("ERR The server is running without a config file");
@@ -141,6 +145,8 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
 
 /** The subcommands of CONFIG, for the registry. */
 export const CONFIG_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
+/** Those Redis flags `admin`, which MONITOR does not show. */
+export const CONFIG_ADMIN: readonly string[] = adminSubcommands(SUBCOMMANDS);
 
 /**
  * `CONFIG GET pattern [pattern ...] | SET parameter value | RESETSTAT |
