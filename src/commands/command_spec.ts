@@ -149,6 +149,8 @@ export interface CommandEntry<R extends ReplyBase = Reply> {
   readonly noAuth: boolean;
   /** Redis's `admin` flag: never shown to MONITOR. */
   readonly admin: boolean;
+  /** Redis's `readonly`: its key lookups count as keyspace hits and misses. */
+  readonly reads: boolean;
   /** Refused inside MULTI (SAVE, SHUTDOWN). */
   readonly noMulti: boolean;
   /** Never in the slow log (EXEC: its commands are, one by one). */

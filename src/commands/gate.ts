@@ -156,9 +156,12 @@ export class CommandGate implements CommandCaller {
     const started = client.activeAt;
     server.commandsProcessed++;
     stats.calls++;
+    const reads = server.databases.reads;
     // No closures on the common, synchronous path: it runs per request.
     try {
+      reads.counting = entry.reads;
       const running = entry.spec.run(args, context);
+      reads.counting = false;
       if (running) {
         // Only a blocking command that blocked returns a promise; KEYS's slices are work.
         const waited = client.blocked !== null;
@@ -171,6 +174,7 @@ export class CommandGate implements CommandCaller {
         );
       }
     } catch (error: unknown) {
+      reads.counting = false;
       this.#failed(entry, dialect, context, error, mark, savepoint);
     }
     this.#counted(entry, context, args, started, errors, false);

@@ -36,7 +36,7 @@ export type StatsBook = Map<string, CommandStats>;
  * @example
  * ```ts
  * const state = new ServerState(config, 4242, databases);
- * state.countRead(db.get("k")); // counts a keyspace hit or miss
+ * state.nextClientId(); // 1, then 2, …
  * ```
  */
 export class ServerState {
@@ -72,9 +72,6 @@ export class ServerState {
   rejectedConnections = 0;
   /** Commands run since start, both protocols. */
   commandsProcessed = 0;
-  /** Reads that found their key / did not. */
-  keyspaceHits = 0;
-  keyspaceMisses = 0;
   /** Keys removed by the expiry sweep. */
   expiredKeys = 0;
   /** Records replayed from the WAL at start. */
@@ -91,7 +88,13 @@ export class ServerState {
   wal: WalControl | null = null;
   /** Set by the server: asks it to stop as on SIGTERM (SHUTDOWN). */
   requestShutdown: () => void = () => {};
+  /** Bytes read from clients, and written to them, since start (INFO stats). */
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  /** Error replies sent since start (INFO's `total_error_replies`). */
+  errorReplies = 0;
   #nextClientId = 1;
+  #fsync: FsyncPolicy;
 
   constructor(config: Readonly<Config>, port: number, databases: Databases) {
     this.config = config;
@@ -101,29 +104,61 @@ export class ServerState {
     this.protectedMode = config.protectedMode;
     this.maxClients = config.maxClients;
     this.timeoutSeconds = config.timeoutSeconds;
+    this.#fsync = config.fsync;
     this.slowlog = new SlowLog(config.slowlogSlowerThan, config.slowlogMaxLen);
-  }
-
-  /**
-   * Counts a read of a key as a keyspace hit or miss (INFO's
-   * `keyspace_hits`/`keyspace_misses`) and hands the value back.
-   *
-   * @example
-   * ```ts
-   * const value = server.countRead(db.get(key));
-   * ```
-   */
-  countRead<V>(value: V | undefined): V | undefined {
-    if (value === undefined) this.keyspaceMisses++;
-    else this.keyspaceHits++;
-    return value;
   }
 
   /** Counts an error reply under its code, the first word (INFO errorstats). */
   countError(message: string): void {
+    this.errorReplies++;
     const space = message.indexOf(" ");
     const code = space === -1 ? message : message.slice(0, space);
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  /** The fsync policy in force: the WAL's, or with `--no-persist` the one set (no effect). */
+  get fsync(): FsyncPolicy {
+    return this.wal?.fsync ?? this.#fsync;
+  }
+
+  set fsync(policy: FsyncPolicy) {
+    this.#fsync = policy;
+    if (this.wal !== null) this.wal.fsync = policy;
+  }
+
+  /**
+   * Zeroes every counter INFO shows (CONFIG RESETSTAT): commands, errors,
+   * connections, keyspace hits and misses, expired keys, network bytes.
+   * Each command's counters are zeroed in place, as the tables hold them.
+   */
+  resetStats(): void {
+    this.commandsProcessed = 0;
+    this.totalConnections = 0;
+    this.databases.reads.hits = 0;
+    this.databases.reads.misses = 0;
+    this.expiredKeys = 0;
+    this.rejectedConnections = 0;
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.errorReplies = 0;
+    for (const stats of this.commandStats.values()) {
+      stats.calls =
+        stats.usec =
+        stats.rejected =
+        stats.failed =
+          0;
+    }
+    this.errorStats.clear();
+  }
+
+  /** Reads that found their key (INFO `keyspace_hits`): every read-only command's lookups. */
+  get keyspaceHits(): number {
+    return this.databases.reads.hits;
+  }
+
+  /** Reads that did not find their key (INFO `keyspace_misses`). */
+  get keyspaceMisses(): number {
+    return this.databases.reads.misses;
   }
 
   /** A fresh client id: 1, 2, 3, … as Redis numbers them. */

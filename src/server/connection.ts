@@ -119,6 +119,7 @@ export class Connection implements SessionConnection {
     try {
       const n = await this.#conn.read(buffer);
       this.client.activeAt = performance.now();
+      if (n !== null) this.options.server.netInputBytes += n;
       return n;
     } catch (error: unknown) {
       // `stop` closed the socket under a pending read.
@@ -133,6 +134,7 @@ export class Connection implements SessionConnection {
   /** Writes all of `bytes`; a session has at most one write in flight. */
   async write(bytes: Uint8Array): Promise<void> {
     this.client.activeAt = performance.now();
+    this.options.server.netOutputBytes += bytes.length;
     const writing = this.#writing = writeAll(this.#progressWriter, bytes);
     try {
       await writing;
