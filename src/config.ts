@@ -49,6 +49,10 @@ export interface Config {
   tlsCertFile: string | null;
   /** The TLS listener's private key, a PEM file (Redis's `tls-key-file`). */
   tlsKeyFile: string | null;
+  /** Log commands that take at least this many µs; below 0 logs none (`slowlog-log-slower-than`). */
+  slowlogSlowerThan: number;
+  /** How many slow commands are kept (`slowlog-max-len`). */
+  slowlogMaxLen: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -73,6 +77,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   tlsPort: 0,
   tlsCertFile: null,
   tlsKeyFile: null,
+  slowlogSlowerThan: 10_000,
+  slowlogMaxLen: 128,
 };
 
 /**
@@ -127,7 +133,7 @@ function integer(
     key,
     expected: `an integer from ${min} to ${max}`,
     parse(text) {
-      const value = /^\d+$/.test(text) ? Number(text) : NaN;
+      const value = (min < 0 ? /^-?\d+$/ : /^\d+$/).test(text) ? Number(text) : NaN;
       return value >= min && value <= max ? value : undefined;
     },
     format: (config) => String(config[key]),
@@ -213,6 +219,14 @@ export const SETTINGS: readonly Setting[] = [
   integer("tls-port", "tlsPort", 0, 65535, "tls-port"),
   text("tls-cert-file", "tlsCertFile", "a PEM file path", "tls-cert-file"),
   text("tls-key-file", "tlsKeyFile", "a PEM file path", "tls-key-file"),
+  integer(
+    "slowlog-log-slower-than",
+    "slowlogSlowerThan",
+    -Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER,
+    "slowlog-log-slower-than",
+  ),
+  integer("slowlog-max-len", "slowlogMaxLen", 0, 2 ** 31 - 1, "slowlog-max-len"),
 ];
 
 /** Settings by every name they answer to (flag and Redis directive). */
@@ -282,6 +296,12 @@ Flags:
   --tls-cert-file PATH, --tls-key-file PATH
                   [tls-cert-file, tls-key-file] the TLS certificate chain and
                   private key, PEM files
+  --slowlog-log-slower-than MICROS
+                  [slowlog-log-slower-than] SLOWLOG keeps commands this slow;
+                  below 0: none                              (default ${DEFAULT_CONFIG.slowlogSlowerThan})
+  --slowlog-max-len N
+                  [slowlog-max-len] how many slow commands SLOWLOG keeps
+                                                             (default ${DEFAULT_CONFIG.slowlogMaxLen})
   --version, -v   print walkv's version and the Redis version it follows, and exit
   --help, -h      print this and exit
 `;

@@ -24,6 +24,8 @@ const DEFAULTS: Config = {
   tlsPort: 0,
   tlsCertFile: null,
   tlsKeyFile: null,
+  slowlogSlowerThan: 10000,
+  slowlogMaxLen: 128,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -95,6 +97,10 @@ Deno.test("parseConfig reads every flag", () => {
       "/tmp/c.pem",
       "--tls-key-file",
       "/tmp/k.pem",
+      "--slowlog-log-slower-than",
+      "-1",
+      "--slowlog-max-len",
+      "7",
     ]),
     {
       port: 6000,
@@ -117,6 +123,8 @@ Deno.test("parseConfig reads every flag", () => {
       tlsPort: 6001,
       tlsCertFile: "/tmp/c.pem",
       tlsKeyFile: "/tmp/k.pem",
+      slowlogSlowerThan: -1,
+      slowlogMaxLen: 7,
     },
   );
 });

@@ -21,8 +21,8 @@ type TextContext = Context<TextReply>;
  * get(["GET", "hello"], context); // "+OK world\n"
  * ```
  */
-export function get(fields: string[], { db, reply, server }: TextContext): void {
-  const value = server.countRead(db.value(fields[1]));
+export function get(fields: string[], { db, reply }: TextContext): void {
+  const value = db.value(fields[1]);
   if (value === undefined) reply.missing("GET", fields[1]);
   else if (typeof value === "string") reply.value(value);
   else reply.error(`GET ${fields[1]} holds a ${value.type}, not a string`);

@@ -4,6 +4,7 @@ import { encodeFlushAll, encodeSwapDb } from "../wal/record.ts";
 import type { Wal } from "../wal/wal.ts";
 import { Db } from "./db.ts";
 import { Journal } from "./journal.ts";
+import { ReadCounter } from "./read_counter.ts";
 
 /**
  * Every database (`--databases`, Redis's 16 by default) over one WAL, and
@@ -44,7 +45,7 @@ export class Databases {
     const snapshot = () => this.#compaction?.snapshot ?? null;
     const ready = (db: Db, key: string) => this.#ready.push(db, key);
     this.#dbs = stores.map((store, index) =>
-      new Db(index, store, this.#journal, clock, snapshot, ready)
+      new Db(index, store, this.#journal, clock, snapshot, ready, this.reads)
     );
     this.#compaction = compaction;
   }
@@ -60,6 +61,8 @@ export class Databases {
     this.#journal.wal = wal;
     this.#compaction = compaction;
   }
+  /** Keyspace hits and misses of every database. */
+  readonly reads: ReadCounter = new ReadCounter();
 
   /** How many databases there are. */
   get length(): number {

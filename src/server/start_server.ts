@@ -86,6 +86,10 @@ export async function startServer(
   // clients connected meanwhile have them; nothing writes until it is done.
   const databases = new Databases(stores, new NoopWal(), Date.now, null);
   const server = new ServerState(config, port, databases);
+  server.requestShutdown = () => {
+    log.info("SHUTDOWN requested by a client: finishing commands in hand, then exiting");
+    shutdown.request();
+  };
   // The listener's own stop, so a failed replay can stop it too.
   const stop = new Shutdown();
   shutdown.requestedPromise.then(() => stop.request());
@@ -129,6 +133,7 @@ export async function startServer(
       ratio: config.compactRatio,
     });
     databases.attachWal(wal, compactor);
+    server.wal = fileWal;
     server.replayedRecords = fileWal.size.records;
   }
   log.info(

@@ -41,6 +41,15 @@ export interface CompactionControl {
   readonly walCommits: { syncs: number; records: number };
   /** The snapshot being written, for container changes to consult; `null` when none is. */
   readonly snapshot: SnapshotSink | null;
+  /** What started the compaction running (`BGSAVE`, `automatic`, …); `null` when none runs. */
+  readonly reason: string | null;
+  /** When the last compaction that succeeded finished, in ms since the epoch; 0 for none yet. */
+  readonly lastSuccessAt: number;
+  /** Settles once no compaction runs (at once if none does). */
+  idle(): Promise<void>;
+  /** Automatic compaction's triggers, changeable at run time (CONFIG SET auto-aof-rewrite-*). */
+  minBytes: number;
+  ratio: number;
 }
 
 /** Test-only knobs, from `WALKV_TEST_COMPACTION_*` environment variables. */
@@ -240,9 +249,11 @@ export class Compactor implements CompactionControl {
   readonly #temp: string;
   readonly #log: CompactionLog;
   readonly #hooks: CompactionHooks;
-  readonly #minBytes: number;
-  readonly #ratio: number;
+  minBytes: number;
+  ratio: number;
   #run: Promise<void> | null = null;
+  #reason: string | null = null;
+  #lastSuccessAt = 0;
   /** The minimum duration of the compaction in progress; see `start`. */
   #floor: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | null = null;
   #rewrites = 0;
@@ -261,8 +272,8 @@ export class Compactor implements CompactionControl {
     this.#temp = Compactor.tempPath(wal.path);
     this.#log = options.log;
     this.#hooks = options.hooks ?? {};
-    this.#minBytes = options.minBytes ?? Infinity;
-    this.#ratio = options.ratio ?? 2;
+    this.minBytes = options.minBytes ?? Infinity;
+    this.ratio = options.ratio ?? 2;
     try {
       this.#inode = Deno.statSync(this.#path).ino;
     } catch { /* checked on the first tick */ }
@@ -298,6 +309,18 @@ export class Compactor implements CompactionControl {
     return this.#snapshot;
   }
 
+  get reason(): string | null {
+    return this.#reason;
+  }
+
+  get lastSuccessAt(): number {
+    return this.#lastSuccessAt;
+  }
+
+  async idle(): Promise<void> {
+    while (this.#run !== null) await this.#run;
+  }
+
   start(reason: string): boolean {
     if (this.#run || this.#stopping) return false;
     // A small WAL rewrites in a few ms; without a floor, a client repeating
@@ -310,9 +333,11 @@ export class Compactor implements CompactionControl {
       }, MIN_REWRITE_MS);
       this.#floor = { timer, resolve };
     });
-    this.#run = Promise.all([this.#compact(reason), floor]).then(() => {}).finally(() =>
-      this.#run = null
-    );
+    this.#reason = reason;
+    this.#run = Promise.all([this.#compact(reason), floor]).then(() => {}).finally(() => {
+      this.#run = null;
+      this.#reason = null;
+    });
     return true;
   }
 
@@ -337,7 +362,7 @@ export class Compactor implements CompactionControl {
       return;
     }
     const bytes = this.#wal.size.bytes;
-    if (bytes >= this.#minBytes && bytes > this.#ratio * estimateSnapshotBytes(this.#stores())) {
+    if (bytes >= this.minBytes && bytes > this.ratio * estimateSnapshotBytes(this.#stores())) {
       this.start("automatic");
       return;
     }
@@ -416,6 +441,7 @@ export class Compactor implements CompactionControl {
       const after = wal.size;
       this.#rewrites++;
       this.#lastOk = true;
+      this.#lastSuccessAt = Date.now();
       this.#log.info(
         `compaction finished in ${(performance.now() - started).toFixed(1)} ms: ` +
           `${before.records} -> ${after.records} records, ${before.bytes} -> ${after.bytes} bytes, ` +

@@ -117,7 +117,8 @@ function cut(file: WalFile, length: number): void {
  */
 export class FileWal implements Wal {
   readonly #path: string;
-  readonly #policy: FsyncPolicy;
+  #policy: FsyncPolicy;
+  readonly #syncIntervalMs: number;
   readonly #onFailure: (error: Error) => void;
   #file: WalFile;
   #size: WalSize;
@@ -174,8 +175,9 @@ export class FileWal implements Wal {
     this.#policy = options.fsync ?? "always";
     this.#size = { ...(options.size ?? { bytes: 0, records: 0 }) };
     this.#onFailure = options.onFailure ?? (() => {});
+    this.#syncIntervalMs = options.syncIntervalMs ?? SECOND;
     if (this.#policy === "everysec") {
-      this.#timer = setInterval(() => this.#backgroundSync(), options.syncIntervalMs ?? SECOND);
+      this.#timer = setInterval(() => this.#backgroundSync(), this.#syncIntervalMs);
     }
   }
 
@@ -191,6 +193,22 @@ export class FileWal implements Wal {
   /** The fsync policy in force. */
   get fsync(): FsyncPolicy {
     return this.#policy;
+  }
+
+  /**
+   * Changes the fsync policy for the batches from now on (CONFIG SET
+   * appendfsync). Writes acknowledged under the old policy keep its
+   * promise; anything written but not yet synced is synced now, so a switch
+   * to `always` leaves nothing unsynced behind.
+   */
+  set fsync(policy: FsyncPolicy) {
+    if (policy === this.#policy || this.#closed) return;
+    this.#policy = policy;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = policy === "everysec"
+      ? setInterval(() => this.#backgroundSync(), this.#syncIntervalMs)
+      : null;
+    this.#backgroundSync();
   }
 
   /** Bytes and records in the file, as written so far. */
