@@ -1,7 +1,6 @@
 import { ClientState } from "../commands/client_state.ts";
 import type { QueuedCommand } from "../commands/command_spec.ts";
 import { stopMonitoring } from "../commands/monitor.ts";
-import { binaryFromBytes } from "../io/binary.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { chooseProtocol } from "./choose_protocol.ts";
