@@ -93,6 +93,15 @@ export class Databases {
     });
   }
 
+  /**
+   * Gives database `i` the store `stores[i]`: the WAL's replay works on the
+   * array `stores()` returned, and its SWAPDB records exchange the stores in
+   * that array only.
+   */
+  adoptStores(stores: readonly Store[]): void {
+    this.#dbs.forEach((db, index) => db.adoptStore(stores[index]));
+  }
+
   /** Exchanges the contents of databases `a` and `b` (SWAPDB). */
   swap(a: number, b: number): void {
     const first = this.#dbs[a];

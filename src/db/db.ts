@@ -400,6 +400,11 @@ export class Db {
    * Exchanges this database's store with `other`'s (SWAPDB); the caller
    * logs it. Watchers stay with their database number.
    */
+  /** Makes `store` this database's (after a replay whose SWAPDBs reordered the stores). */
+  adoptStore(store: Store): void {
+    this.#store = store;
+  }
+
   swapStores(other: Db): void {
     const store = this.#store;
     this.#store = other.#store;

@@ -181,10 +181,13 @@ async function replayDurableWal(
       `(${totalBytes} bytes); until it is done, commands get -LOADING`,
   );
   let replay;
+  const stores = server.databases.stores();
   try {
-    replay = await replayWal(file, config.wal, server.databases.stores(), {
+    replay = await replayWal(file, config.wal, stores, {
       onProgress: replayProgress(loading, config.wal, shutdown),
     });
+    // SWAPDB records exchanged the stores in `stores` only.
+    server.databases.adoptStores(stores);
   } catch (error: unknown) {
     if (error instanceof ReplayStopped) return null;
     throw error;
