@@ -1,3 +1,4 @@
+import { parseMemoryAmount } from "./io/memory_amount.ts";
 import { FSYNC_POLICIES, type FsyncPolicy } from "./wal/fsync_policy.ts";
 import { REDIS_VERSION } from "./commands/redis_version.ts";
 import { parseConfigFile } from "./config_file.ts";
@@ -53,6 +54,8 @@ export interface Config {
   slowlogSlowerThan: number;
   /** How many slow commands are kept (`slowlog-max-len`). */
   slowlogMaxLen: number;
+  /** A client whose unparsed input passes this many bytes is closed (`client-query-buffer-limit`). */
+  queryBufferLimit: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -79,6 +82,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   tlsKeyFile: null,
   slowlogSlowerThan: 10_000,
   slowlogMaxLen: 128,
+  queryBufferLimit: 1024 ** 3,
 };
 
 /**
@@ -222,11 +226,22 @@ export const SETTINGS: readonly Setting[] = [
   integer(
     "slowlog-log-slower-than",
     "slowlogSlowerThan",
-    -Number.MAX_SAFE_INTEGER,
+    -1,
     Number.MAX_SAFE_INTEGER,
     "slowlog-log-slower-than",
   ),
   integer("slowlog-max-len", "slowlogMaxLen", 0, 2 ** 31 - 1, "slowlog-max-len"),
+  {
+    flag: "client-query-buffer-limit",
+    directive: "client-query-buffer-limit",
+    key: "queryBufferLimit",
+    expected: "bytes, at least 1mb, with an optional unit (k, kb, m, mb, g, gb)",
+    parse(value) {
+      const bytes = parseMemoryAmount(value);
+      return bytes !== null && bytes >= 1024 * 1024 ? bytes : undefined;
+    },
+    format: (config) => String(config.queryBufferLimit),
+  },
 ];
 
 /** Settings by every name they answer to (flag and Redis directive). */
@@ -302,6 +317,9 @@ Flags:
   --slowlog-max-len N
                   [slowlog-max-len] how many slow commands SLOWLOG keeps
                                                              (default ${DEFAULT_CONFIG.slowlogMaxLen})
+  --client-query-buffer-limit BYTES
+                  [client-query-buffer-limit] close a client whose unparsed input
+                  passes BYTES (units: k kb m mb g gb), >= 1mb  (default 1gb)
   --version, -v   print walkv's version and the Redis version it follows, and exit
   --help, -h      print this and exit
 `;

@@ -26,6 +26,7 @@ const DEFAULTS: Config = {
   tlsKeyFile: null,
   slowlogSlowerThan: 10000,
   slowlogMaxLen: 128,
+  queryBufferLimit: 1073741824,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -101,6 +102,8 @@ Deno.test("parseConfig reads every flag", () => {
       "-1",
       "--slowlog-max-len",
       "7",
+      "--client-query-buffer-limit",
+      "2mb",
     ]),
     {
       port: 6000,
@@ -125,6 +128,7 @@ Deno.test("parseConfig reads every flag", () => {
       tlsKeyFile: "/tmp/k.pem",
       slowlogSlowerThan: -1,
       slowlogMaxLen: 7,
+      queryBufferLimit: 2097152,
     },
   );
 });

@@ -65,6 +65,8 @@ export class ServerState {
   maxClients: number;
   /** Close a client idle for longer than this; 0 never does (Redis's `timeout`). */
   timeoutSeconds: number;
+  /** Close a client whose unparsed input passes this many bytes (`client-query-buffer-limit`). */
+  queryBufferLimit: number;
   /** Clients connected now. */
   connectedClients = 0;
   /** Connections accepted since start. */
@@ -107,6 +109,7 @@ export class ServerState {
     this.protectedMode = config.protectedMode;
     this.maxClients = config.maxClients;
     this.timeoutSeconds = config.timeoutSeconds;
+    this.queryBufferLimit = config.queryBufferLimit;
     this.#fsync = config.fsync;
     this.slowlog = new SlowLog(config.slowlogSlowerThan, config.slowlogMaxLen);
   }

@@ -1,3 +1,4 @@
+import { parseMemoryAmount } from "../io/memory_amount.ts";
 import { DEFAULT_CONFIG, SETTINGS } from "../config.ts";
 import { rewriteConfigFile, type RewriteValue } from "../config_rewrite.ts";
 import { errorMessage } from "../io/error_message.ts";
@@ -45,6 +46,7 @@ function parameters(server: ServerState): [string, string][] {
     ["cluster-enabled", "no"],
     ["slowlog-log-slower-than", String(server.slowlog.threshold)],
     ["slowlog-max-len", String(server.slowlog.maxLen)],
+    ["client-query-buffer-limit", String(server.queryBufferLimit)],
   ];
 }
 
@@ -65,24 +67,9 @@ function integerSetting(
   };
 }
 
-/** Redis's bytes with an optional unit: `100`, `1k` (1000), `1kb` (1024), `64mb`, `1gb`. */
-function parseMemory(value: string): number | null {
-  const match = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(value);
-  if (match === null) return null;
-  const units: Record<string, number> = {
-    b: 1,
-    k: 1000,
-    kb: 1024,
-    m: 1000 ** 2,
-    mb: 1024 ** 2,
-    g: 1000 ** 3,
-    gb: 1024 ** 3,
-  };
-  const bytes = Number(match[1]) * units[(match[2] ?? "b").toLowerCase()];
-  return Number.isSafeInteger(bytes) ? bytes : null;
-}
-
 const INT_MAX = 2 ** 31 - 1;
+/** Redis's smallest `client-query-buffer-limit`: 1 MiB. */
+const MIN_QUERY_BUFFER_LIMIT = 1024 * 1024;
 const LONG_MAX = "9223372036854775807";
 
 /**
@@ -111,7 +98,7 @@ const SETTERS: Readonly<Record<string, Setter>> = {
     return () => server.fsync = policy as FsyncPolicy;
   },
   "auto-aof-rewrite-min-size"(value, server) {
-    const bytes = parseMemory(value);
+    const bytes = parseMemoryAmount(value);
     if (bytes === null) return "argument must be a memory value";
     return () => {
       const compaction = server.databases.compaction;
@@ -127,6 +114,14 @@ const SETTERS: Readonly<Record<string, Setter>> = {
     if (n === null) return "argument couldn't be parsed into an integer";
     if (n < -1) return `argument must be between -1 and ${LONG_MAX} inclusive`;
     return () => server.slowlog.threshold = n;
+  },
+  "client-query-buffer-limit"(value, server) {
+    const bytes = parseMemoryAmount(value);
+    if (bytes === null) return "argument must be a memory value";
+    if (bytes < MIN_QUERY_BUFFER_LIMIT) {
+      return `argument must be between ${MIN_QUERY_BUFFER_LIMIT} and ${LONG_MAX} inclusive`;
+    }
+    return () => server.queryBufferLimit = bytes;
   },
   "slowlog-max-len"(value, server) {
     const n = parseLong(value);

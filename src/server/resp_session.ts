@@ -152,6 +152,16 @@ export async function serveResp(
     return false;
   };
 
+  /** Redis's answer to a client past `client-query-buffer-limit`: a log line and no reply. */
+  const overLimit = async () => {
+    log.warn(
+      `closing client id=${client.id} addr=${client.address} that reached max query buffer ` +
+        `length (qbuf=${end - start}, limit ${server.queryBufferLimit})`,
+    );
+    await barrier.drain();
+    connection.abort();
+  };
+
   while (true) {
     let broken = false;
     while (start < end && !client.closing && !barrier.full) {
@@ -208,11 +218,13 @@ export async function serveResp(
       const count = await settle(reading);
       if (count === null) return await barrier.drain();
       keep(count);
+      if (end - start > server.queryBufferLimit) return await overLimit();
       continue;
     }
     const count = await settle(connection.read(buffer.subarray(end)));
     if (count === null) return await barrier.drain();
     end += count;
+    if (end - start > server.queryBufferLimit) return await overLimit();
     if (end - start > peak) peak = end - start;
   }
 }
