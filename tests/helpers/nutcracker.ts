@@ -28,6 +28,8 @@ export interface PoolOptions {
   serverRetryTimeoutMs?: number;
   /** `server_failure_limit`. Default 1. */
   serverFailureLimit?: number;
+  /** `server_connections`: connections to each node. Default nutcracker's, 1. */
+  serverConnections?: number;
 }
 
 /** A running nutcracker. */
@@ -61,6 +63,9 @@ export function nutcrackerConfig(
       `  server_retry_timeout: ${pool.serverRetryTimeoutMs ?? 30_000}`,
       `  server_failure_limit: ${pool.serverFailureLimit ?? 1}`,
       `  timeout: 5000`,
+      ...(pool.serverConnections === undefined
+        ? []
+        : [`  server_connections: ${pool.serverConnections}`]),
       `  servers:`,
       ...nodes.map((node) => `    - 127.0.0.1:${node.port}:1 ${node.name}`),
       "",

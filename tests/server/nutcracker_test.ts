@@ -167,6 +167,14 @@ Deno.test("nutcracker spreads a mixed load over 3 walkv nodes and serves on when
       ["HELLO", "3"],
       ["ECHO", "hi"],
       ["TIME"],
+      ["SWAPDB", "0", "1"],
+      ["OBJECT", "ENCODING", "str:1"],
+      ["EXPIRETIME", "str:1"],
+      ["LCS", "str:1", "str:2"],
+      ["LMPOP", "1", "list:1", "LEFT"],
+      ["SINTERCARD", "1", "set:1"],
+      ["BITFIELD_RO", "str:1", "GET", "u8", "0"],
+      ["RESET"],
     ]
   ) {
     using connection = await RawConnection.connect(ejecting);
