@@ -9,6 +9,20 @@
 import { frame } from "./resp_frames.ts";
 import { freePort, RawConnection } from "./server_process.ts";
 
+/**
+ * The binary: Debian installs it as /usr/sbin/nutcracker, which is not on
+ * an ordinary user's PATH; elsewhere, whatever PATH finds.
+ */
+const NUTCRACKER = (() => {
+  try {
+    Deno.statSync("/usr/sbin/nutcracker");
+    return "/usr/sbin/nutcracker";
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return "nutcracker";
+    throw error;
+  }
+})();
+
 /** How often nutcracker refreshes its stats (`-i`; its default is 30 s). */
 export const STATS_INTERVAL_MS = 100;
 
@@ -76,7 +90,7 @@ export function nutcrackerConfig(
 /** Runs nutcracker to completion with `args` (for `-t`, `-V`). */
 async function runNutcracker(args: string[]): Promise<Deno.CommandOutput> {
   try {
-    return await new Deno.Command("nutcracker", {
+    return await new Deno.Command(NUTCRACKER, {
       args,
       stdin: "null",
       stdout: "piped",
@@ -116,7 +130,7 @@ export async function startNutcracker(
   if (!check.success || !checked.includes("syntax is ok")) {
     throw new Error(`nutcracker -t refused the config:\n${checked}\n--- config ---\n${config}`);
   }
-  const child = new Deno.Command("nutcracker", {
+  const child = new Deno.Command(NUTCRACKER, {
     args: [
       "-c",
       configPath,
