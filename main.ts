@@ -2,14 +2,15 @@
  * walkv's entry point: flags → server → signals → exit code.
  *
  * Exit codes: 0 after a clean shutdown, 1 when the server cannot start or
- * fails, 2 for a bad command line (before anything is opened).
+ * fails, 2 for a bad command line or config file (before anything is opened).
  *
  * @module
  */
-import { parseConfig, USAGE, UsageError } from "./src/config.ts";
+import { parseConfig, USAGE, UsageError, VERSION_TEXT } from "./src/config.ts";
 import { log } from "./src/server/log.ts";
 import { Shutdown } from "./src/server/shutdown.ts";
 import { startServer } from "./src/server/start_server.ts";
+import { StopSignals } from "./src/server/stop_signals.ts";
 import { StartupError } from "./src/server/startup_error.ts";
 import type { CompactionHooks } from "./src/wal/compactor.ts";
 import { WalCorruptionError } from "./src/wal/wal_corruption_error.ts";
@@ -29,24 +30,13 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     console.error(`walkv: ${error.message}\nRun walkv --help for the flags.`);
     return 2;
   }
-  if (config === "help") {
-    console.log(USAGE);
+  if (config === "help" || config === "version") {
+    console.log(config === "help" ? USAGE : VERSION_TEXT);
     return 0;
   }
 
   const shutdown = new Shutdown();
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  const onSignal = (signal: Deno.Signal) => {
-    if (shutdown.requested) {
-      log.warn(`second ${signal}: exiting now`);
-      Deno.exit(1);
-    }
-    log.info(`${signal} received: finishing commands in hand, then exiting`);
-    shutdown.request();
-  };
-  const handlers = signals.map((signal) => [signal, () => onSignal(signal)] as const);
-  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
-
+  using _signals = new StopSignals(shutdown);
   try {
     const server = await startServer(config, shutdown, options.compactionHooks);
     await server.finished;
@@ -58,8 +48,6 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
       return 1;
     }
     throw error;
-  } finally {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   }
 }
 

@@ -1,5 +1,7 @@
-import { parseArgs } from "@std/cli/parse-args";
 import { FSYNC_POLICIES, type FsyncPolicy } from "./wal/fsync_policy.ts";
+import { REDIS_VERSION } from "./commands/redis_version.ts";
+import { parseConfigFile } from "./config_file.ts";
+import { WALKV_VERSION } from "./version.ts";
 import { MAX_FIELD_BYTES } from "./wal/record.ts";
 
 /** Everything walkv is told on its command line, validated. */
@@ -39,12 +41,18 @@ export interface Config {
   protectedMode: boolean;
   /** How many databases SELECT can choose from (Redis's `databases`). */
   databases: number;
+  /** The config file read at start (`--config`), which CONFIG REWRITE rewrites; `null` for none. */
+  configFile: string | null;
   /** The TLS port (Redis's `tls-port`); 0, the default, serves no TLS. */
   tlsPort: number;
   /** The TLS listener's certificate chain, a PEM file (Redis's `tls-cert-file`). */
   tlsCertFile: string | null;
   /** The TLS listener's private key, a PEM file (Redis's `tls-key-file`). */
   tlsKeyFile: string | null;
+  /** Log commands that take at least this many µs; below 0 logs none (`slowlog-log-slower-than`). */
+  slowlogSlowerThan: number;
+  /** How many slow commands are kept (`slowlog-max-len`). */
+  slowlogMaxLen: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -65,57 +73,17 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   requirePass: null,
   protectedMode: true,
   databases: 16,
+  configFile: null,
   tlsPort: 0,
   tlsCertFile: null,
   tlsKeyFile: null,
+  slowlogSlowerThan: 10_000,
+  slowlogMaxLen: 128,
 };
 
-/** The `--help` text. */
-export const USAGE = `walkv: a small Redis-like key-value server with a write-ahead log
-
-Usage: walkv [flags]        (deno task start [flags] from a clone)
-
-Flags (Go-style single-dash spellings such as -port 4242 work too):
-  --port N        TCP port to listen on, 1-65535; 0 for TLS only
-                                                             (default ${DEFAULT_CONFIG.port})
-  --host ADDR     address to listen on; 0.0.0.0 serves other machines
-                                                             (default ${DEFAULT_CONFIG.host})
-  --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
-  --shards N      store shards, N >= 1; 1 is a single map    (default ${DEFAULT_CONFIG.shards})
-  --persist BOOL  log writes to the WAL; --no-persist or --persist=false
-                  runs in memory only and opens no file      (default true)
-  --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})
-  --max-line N    longest accepted text-protocol line, bytes (default ${DEFAULT_CONFIG.maxLineBytes})
-  --max-bulk N    largest accepted RESP bulk string, bytes   (default ${DEFAULT_CONFIG.maxBulkBytes})
-  --fsync POLICY  always: acknowledge a write once it is synced to disk;
-                  everysec: once written, syncing at least once a second;
-                  no: once written, syncing left to the OS  (default ${DEFAULT_CONFIG.fsync})
-  --compact-min-size N
-                  compact the WAL automatically once it is at least N bytes
-                                                             (default ${DEFAULT_CONFIG.compactMinBytes})
-  --compact-ratio R
-                  ...and more than R times the size of the live data, R >= 1
-                                                             (default ${DEFAULT_CONFIG.compactRatio})
-  --timeout SECONDS
-                  close a connection idle for more than SECONDS; 0 never does
-                                                             (default ${DEFAULT_CONFIG.timeoutSeconds})
-  --maxclients N  clients served at once, N >= 1; one more is refused
-                                                             (default ${DEFAULT_CONFIG.maxClients})
-  --requirepass PASSWORD
-                  clients must AUTH with PASSWORD first     (default: none)
-  --protected-mode yes|no
-                  with no password set, refuse clients from other hosts
-                                                             (default yes)
-  --databases N   databases SELECT can choose, 1-1000000    (default ${DEFAULT_CONFIG.databases})
-  --tls-port N    also serve TLS on port N, 1-65535          (default: no TLS)
-  --tls-cert-file PATH, --tls-key-file PATH
-                  the TLS certificate chain and private key, PEM files
-  --help          print this and exit
-`;
-
 /**
- * A command line walkv cannot start with. `main` prints the message and exits
- * with code 2 before opening anything.
+ * A command line or config file walkv cannot start with. `main` prints the
+ * message and exits with code 2 before opening anything.
  */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -124,243 +92,383 @@ export class UsageError extends Error {
   }
 }
 
-const STRING_FLAGS = [
-  "port",
-  "host",
-  "wal",
-  "shards",
-  "size",
-  "max-line",
-  "max-bulk",
-  "fsync",
-  "compact-min-size",
-  "compact-ratio",
-  "timeout",
-  "maxclients",
-  "requirepass",
-  "protected-mode",
-  "databases",
-  "tls-port",
-  "tls-cert-file",
-  "tls-key-file",
-  "tls-ca-cert-file",
-] as const;
-const BOOLEAN_FLAGS = ["persist", "help"] as const;
+/**
+ * One setting: its flag, the Redis directive naming the same thing (the
+ * config file and the command line accept both names), the field of
+ * {@linkcode Config} it sets, and how its text is read and written back.
+ */
+export interface Setting {
+  /** walkv's name, as the flag `--name` and the directive `name`. */
+  readonly flag: string;
+  /** Redis's name for it, when Redis has the same setting. */
+  readonly directive?: string;
+  readonly key: keyof Config;
+  /** A boolean may be given without a value (`--persist`) and negated (`--no-persist`). */
+  readonly boolean?: boolean;
+  /** What a valid value looks like, for the error message. */
+  readonly expected: string;
+  /** The value for `text`, or `undefined` when it is not valid. */
+  parse(text: string): Config[keyof Config] | undefined;
+  /** The setting's value in `config` as a file would spell it (unquoted). */
+  format(config: Readonly<Config>): string;
+}
 
-interface ParsedFlags {
-  _: (string | number)[];
-  help?: boolean;
-  persist?: boolean;
-  port?: string;
-  host?: string;
-  wal?: string;
-  shards?: string;
-  size?: string;
-  "max-line"?: string;
-  "max-bulk"?: string;
-  fsync?: string;
-  "compact-min-size"?: string;
-  "compact-ratio"?: string;
-  timeout?: string;
-  maxclients?: string;
-  requirepass?: string;
-  "protected-mode"?: string;
-  databases?: string;
-  "tls-port"?: string;
-  "tls-cert-file"?: string;
-  "tls-key-file"?: string;
-  "tls-ca-cert-file"?: string;
+/** The spellings of a boolean, in any case: yes/true and no/false. */
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  yes: true,
+  true: true,
+  no: false,
+  false: false,
+};
+function integer(
+  flag: string,
+  key: keyof Config,
+  min: number,
+  max: number,
+  directive?: string,
+): Setting {
+  return {
+    flag,
+    directive,
+    key,
+    expected: `an integer from ${min} to ${max}`,
+    parse(text) {
+      const value = (min < 0 ? /^-?\d+$/ : /^\d+$/).test(text) ? Number(text) : NaN;
+      return value >= min && value <= max ? value : undefined;
+    },
+    format: (config) => String(config[key]),
+  };
+}
+
+function boolean(flag: string, key: keyof Config, directive?: string): Setting {
+  return {
+    flag,
+    directive,
+    key,
+    boolean: true,
+    expected: "yes, no, true or false",
+    parse: (text) => BOOLEAN_WORDS[text.toLowerCase()],
+    format: (config) => config[key] ? "yes" : "no",
+  };
+}
+
+function text(
+  flag: string,
+  key: keyof Config,
+  expected: string,
+  directive?: string,
+): Setting {
+  return {
+    flag,
+    directive,
+    key,
+    expected,
+    parse: (value) => value === "" ? undefined : value,
+    format: (config) => String(config[key] ?? ""),
+  };
+}
+
+/** Every setting, in the order `--help` and CONFIG REWRITE list them. */
+export const SETTINGS: readonly Setting[] = [
+  integer("port", "port", 0, 65535, "port"),
+  text("host", "host", "an address", "bind"),
+  text("wal", "wal", "a file path"),
+  integer("shards", "shards", 1, 65536),
+  boolean("persist", "persist", "appendonly"),
+  integer("size", "size", 1, 2 ** 31 - 1),
+  integer("max-line", "maxLineBytes", 16, MAX_FIELD_BYTES),
+  integer("max-bulk", "maxBulkBytes", 1, MAX_FIELD_BYTES, "proto-max-bulk-len"),
+  {
+    flag: "fsync",
+    directive: "appendfsync",
+    key: "fsync",
+    expected: FSYNC_POLICIES.join(", "),
+    parse: (value) => (FSYNC_POLICIES as readonly string[]).includes(value) ? value : undefined,
+    format: (config) => config.fsync,
+  },
+  integer(
+    "compact-min-size",
+    "compactMinBytes",
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "auto-aof-rewrite-min-size",
+  ),
+  {
+    flag: "compact-ratio",
+    key: "compactRatio",
+    expected: "a number from 1 to 1000",
+    parse(value) {
+      const ratio = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+      return ratio >= 1 && ratio <= 1000 ? ratio : undefined;
+    },
+    format: (config) => String(config.compactRatio),
+  },
+  integer("timeout", "timeoutSeconds", 0, 2 ** 31 - 1, "timeout"),
+  integer("maxclients", "maxClients", 1, 2 ** 31 - 1, "maxclients"),
+  {
+    flag: "requirepass",
+    directive: "requirepass",
+    key: "requirePass",
+    expected: "a password",
+    // As in Redis, an empty password is no password.
+    parse: (value) => value === "" ? null : value,
+    format: (config) => config.requirePass ?? "",
+  },
+  boolean("protected-mode", "protectedMode", "protected-mode"),
+  integer("databases", "databases", 1, 1_000_000, "databases"),
+  integer("tls-port", "tlsPort", 0, 65535, "tls-port"),
+  text("tls-cert-file", "tlsCertFile", "a PEM file path", "tls-cert-file"),
+  text("tls-key-file", "tlsKeyFile", "a PEM file path", "tls-key-file"),
+  integer(
+    "slowlog-log-slower-than",
+    "slowlogSlowerThan",
+    -Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER,
+    "slowlog-log-slower-than",
+  ),
+  integer("slowlog-max-len", "slowlogMaxLen", 0, 2 ** 31 - 1, "slowlog-max-len"),
+];
+
+/** Settings by every name they answer to (flag and Redis directive). */
+const BY_NAME = new Map<string, Setting>(
+  SETTINGS.flatMap((setting) => [
+    [setting.flag, setting] as const,
+    ...(setting.directive === undefined ? [] : [[setting.directive, setting] as const]),
+  ]),
+);
+
+/** The `--version` text: walkv's version and the Redis version it follows. */
+export const VERSION_TEXT =
+  `walkv ${WALKV_VERSION} (compatible with Redis ${REDIS_VERSION}, protocol RESP2/RESP3)`;
+
+/** The `--help` text. */
+export const USAGE =
+  `walkv ${WALKV_VERSION}: a small Redis-like key-value server with a write-ahead log
+
+Usage:
+  walkv [flags]                     the compiled binary (deno task compile)
+  deno task start [flags]           from a clone; deno task start -- [flags] works too
+  deno run --allow-net=127.0.0.1 --allow-read=DIR --allow-write=DIR main.ts [flags]
+
+Each flag takes its value after a space or "=" (--port 5000, --port=5000); the
+seed's Go spellings with one dash (-port 5000) work too, and so do Redis's
+names where Redis has the setting (shown in brackets: --appendfsync always).
+A flag given twice: the last one wins. Booleans are yes, no, true or false
+(any case); --persist alone means yes, --no-persist means no.
+
+Flags:
+  --config FILE   read settings from FILE first, one "name value" per line
+                  (the names below or Redis's); flags override it
+  --port N        [port] TCP port to listen on, 1-65535; 0 for TLS only
+                                                             (default ${DEFAULT_CONFIG.port})
+  --host ADDR     [bind] address to listen on; 0.0.0.0 serves other machines
+                                                             (default ${DEFAULT_CONFIG.host})
+  --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
+  --shards N      store shards, N >= 1; 1 is a single map    (default ${DEFAULT_CONFIG.shards})
+  --persist BOOL  [appendonly] log writes to the WAL; no runs in memory only
+                  and opens no file                          (default yes)
+  --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})
+  --max-line N    longest accepted text-protocol line, bytes (default ${DEFAULT_CONFIG.maxLineBytes})
+  --max-bulk N    [proto-max-bulk-len] largest accepted RESP bulk string, bytes,
+                  at most V8's longest string                (default ${DEFAULT_CONFIG.maxBulkBytes})
+  --fsync POLICY  [appendfsync] always: acknowledge a write once it is synced
+                  to disk; everysec: once written, syncing at least once a second;
+                  no: once written, syncing left to the OS  (default ${DEFAULT_CONFIG.fsync})
+  --compact-min-size N
+                  [auto-aof-rewrite-min-size] compact the WAL automatically once
+                  it is at least N bytes                     (default ${DEFAULT_CONFIG.compactMinBytes})
+  --compact-ratio R
+                  ...and more than R times the size of the live data, R >= 1
+                                                             (default ${DEFAULT_CONFIG.compactRatio})
+  --timeout SECONDS
+                  [timeout] close a connection idle for more than SECONDS;
+                  0 never does                               (default ${DEFAULT_CONFIG.timeoutSeconds})
+  --maxclients N  [maxclients] clients served at once, N >= 1; one more is refused
+                                                             (default ${DEFAULT_CONFIG.maxClients})
+  --requirepass PASSWORD
+                  [requirepass] clients must AUTH with PASSWORD first (default: none)
+  --protected-mode BOOL
+                  [protected-mode] with no password set, refuse clients from
+                  other hosts                                (default yes)
+  --databases N   [databases] databases SELECT can choose, 1-1000000
+                                                             (default ${DEFAULT_CONFIG.databases})
+  --tls-port N    [tls-port] also serve TLS on port N, 1-65535 (default: no TLS)
+  --tls-cert-file PATH, --tls-key-file PATH
+                  [tls-cert-file, tls-key-file] the TLS certificate chain and
+                  private key, PEM files
+  --slowlog-log-slower-than MICROS
+                  [slowlog-log-slower-than] SLOWLOG keeps commands this slow;
+                  below 0: none                              (default ${DEFAULT_CONFIG.slowlogSlowerThan})
+  --slowlog-max-len N
+                  [slowlog-max-len] how many slow commands SLOWLOG keeps
+                                                             (default ${DEFAULT_CONFIG.slowlogMaxLen})
+  --version, -v   print walkv's version and the Redis version it follows, and exit
+  --help, -h      print this and exit
+`;
+
+/** One value to set, and where it came from for the error message. */
+interface Assignment {
+  setting: Setting;
+  text: string;
+  /** `--port` as typed, or `walkv.conf:3: port`. */
+  where: string;
+}
+
+/** Options for {@linkcode parseConfig}. */
+export interface ParseOptions {
+  /** Reads the `--config` file; default `Deno.readTextFileSync`. */
+  readFile?: (path: string) => string;
 }
 
 /**
- * Parses and validates walkv's flags. Returns `"help"` for `--help`.
+ * Parses and validates walkv's command line, and the config file it names.
+ * Returns `"help"` for `--help` and `"version"` for `--version`.
  *
- * The seed's Go spellings (`-port 4242`, `-wal=./x`) are rewritten to
- * `--port`, `--wal=./x` first, because `parseArgs` reads `-port` as the four
- * short flags `-p -o -r -t`.
+ * Settings come from the config file first, then from the flags, in order:
+ * a later value replaces an earlier one (as Redis reads its config), so
+ * flags override the file. Every value is checked, even one replaced later.
  *
- * @throws {UsageError} naming the flag and the value found.
+ * @throws {UsageError} naming the flag (or the file and line) and quoting the value found.
  * @example
  * ```ts
  * parseConfig(["-port", "5000", "--no-persist"]); // { port: 5000, persist: false, ... }
  * ```
  */
-export function parseConfig(args: string[]): Config | "help" {
+export function parseConfig(
+  args: string[],
+  options: ParseOptions = {},
+): Config | "help" | "version" {
   // `deno task start -- --port 5000` (an npm habit) passes the "--" along.
-  if (args[0] === "--") args = args.slice(1);
-  const unknown: string[] = [];
-  const spelled = new Map<string, string>(); // rewritten flag -> as the user typed it
-  const rewritten: string[] = [];
+  args = args.filter((arg) => arg !== "--");
+  const fromFlags: Assignment[] = [];
+  let configFile: string | null = null;
+  let help = false;
+  let version = false;
   for (let i = 0; i < args.length; i++) {
-    const long = goStyleToLong(args[i]);
-    if (long !== args[i]) spelled.set(long.split("=")[0], args[i].split("=")[0]);
-    // parseArgs would take "-1" in "--port -1" for a flag, and "" for an
-    // argument; keep either as the value.
-    const next = args[i + 1];
-    if (isStringFlag(long) && next !== undefined && (/^-\d/.test(next) || next === "")) {
-      rewritten.push(`${long}=${next}`);
-      i++;
+    const arg = args[i];
+    const match = /^--?([A-Za-z][A-Za-z0-9-]*)(?:=([^]*))?$/.exec(arg);
+    if (match === null) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const name = match[1];
+    const inline = match[2];
+    const typed = arg.split("=")[0];
+    if (name === "help" || name === "h") {
+      help = true;
+      continue;
+    }
+    if (name === "version" || name === "v") {
+      version = true;
+      continue;
+    }
+    const negated = name.startsWith("no-") ? BY_NAME.get(name.slice(3)) : undefined;
+    if (negated?.boolean && inline === undefined) {
+      fromFlags.push({ setting: negated, text: "no", where: typed });
+      continue;
+    }
+    if (name === "tls-ca-cert-file" || name === "tls-ca-cert-dir") refuseClientCertificates(typed);
+    const setting = BY_NAME.get(name);
+    if (setting === undefined && name !== "config") {
+      throw new UsageError(`unknown flag ${JSON.stringify(typed)}`);
+    }
+    let value = inline;
+    if (value === undefined && setting?.boolean) {
+      // A bare boolean means yes; a following word is its value (checked).
+      const next = args[i + 1];
+      value = next !== undefined && !next.startsWith("-") ? args[++i] : "yes";
+    }
+    if (value === undefined) {
+      if (i + 1 === args.length) throw new UsageError(`missing value for ${typed}`);
+      value = args[++i];
+    }
+    if (setting === undefined) {
+      if (value === "") throw new UsageError(`invalid value for ${typed}: "" (expected a file)`);
+      configFile = value;
     } else {
-      rewritten.push(long);
+      fromFlags.push({ setting, text: value, where: typed });
     }
   }
-  const parsed = (parseArgs as (args: string[], options: object) => ParsedFlags)(
-    rewritten,
-    {
-      string: STRING_FLAGS,
-      boolean: BOOLEAN_FLAGS,
-      negatable: ["persist"],
-      default: { persist: DEFAULT_CONFIG.persist },
-      alias: { h: "help" },
-      unknown: (arg: string, key?: string) => {
-        const flag = arg.split("=")[0];
-        if (key !== undefined) unknown.push(spelled.get(flag) ?? flag);
-        return key === undefined; // keep positionals, to complain about them below
-      },
-    },
-  );
-  if (unknown.length > 0) {
-    throw new UsageError(`unknown flag ${JSON.stringify(unknown[0])}`);
+  if (help) return "help";
+  if (version) return "version";
+
+  const fromFile = configFile === null
+    ? []
+    : readConfigFile(configFile, options.readFile ?? Deno.readTextFileSync);
+  const config: Config = { ...DEFAULT_CONFIG, configFile };
+  const values = config as unknown as Record<string, unknown>;
+  for (const { setting, text, where } of [...fromFile, ...fromFlags]) {
+    const value = setting.parse(text);
+    if (value === undefined) {
+      throw new UsageError(
+        `invalid value for ${where}: ${JSON.stringify(text)} (expected ${setting.expected})`,
+      );
+    }
+    values[setting.key] = value;
   }
-  if (parsed._.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(String(parsed._[0]))}`);
+  checkListeners(config);
+  return config;
+}
+
+/** A TLS port needs a certificate and a key; port 0 (no TCP) needs a TLS port. */
+function checkListeners(config: Config): void {
+  if (config.tlsPort !== 0 && (config.tlsCertFile === null || config.tlsKeyFile === null)) {
+    const missing = config.tlsCertFile === null ? "--tls-cert-file" : "--tls-key-file";
+    throw new UsageError(`--tls-port ${config.tlsPort} needs ${missing} (a PEM file)`);
   }
-  if (parsed.help) return "help";
-  const host = parsed.host ?? DEFAULT_CONFIG.host;
-  if (host === "") throw new UsageError(`invalid value for --host: "" (expected an address)`);
-  const wal = parsed.wal ?? DEFAULT_CONFIG.wal;
-  if (wal === "") throw new UsageError(`invalid value for --wal: "" (expected a file path)`);
-  const fsync = parsed.fsync ?? DEFAULT_CONFIG.fsync;
-  if (!(FSYNC_POLICIES as readonly string[]).includes(fsync)) {
-    throw new UsageError(
-      `invalid value for --fsync: ${JSON.stringify(fsync)} (expected ${FSYNC_POLICIES.join(", ")})`,
-    );
-  }
-  const protectedMode = parsed["protected-mode"] ?? "yes";
-  if (protectedMode !== "yes" && protectedMode !== "no") {
-    throw new UsageError(
-      `invalid value for --protected-mode: ${JSON.stringify(protectedMode)} (expected yes or no)`,
-    );
-  }
-  const port = integerFlag("port", parsed.port, DEFAULT_CONFIG.port, 0, 65535);
-  const tls = tlsFlags(parsed);
-  if (port === 0 && tls.tlsPort === 0) {
+  if (config.port === 0 && config.tlsPort === 0) {
     throw new UsageError(
       `invalid value for --port: "0" (0 turns the TCP port off, which leaves nowhere to listen ` +
         `without --tls-port)`,
     );
   }
-  return {
-    port,
-    host,
-    wal,
-    shards: integerFlag("shards", parsed.shards, DEFAULT_CONFIG.shards, 1, 65536),
-    persist: parsed.persist ?? DEFAULT_CONFIG.persist,
-    size: integerFlag("size", parsed.size, DEFAULT_CONFIG.size, 1, 2 ** 31 - 1),
-    maxLineBytes: integerFlag(
-      "max-line",
-      parsed["max-line"],
-      DEFAULT_CONFIG.maxLineBytes,
-      16,
-      MAX_FIELD_BYTES,
-    ),
-    maxBulkBytes: integerFlag(
-      "max-bulk",
-      parsed["max-bulk"],
-      DEFAULT_CONFIG.maxBulkBytes,
-      1,
-      MAX_FIELD_BYTES,
-    ),
-    fsync: fsync as FsyncPolicy,
-    compactMinBytes: integerFlag(
-      "compact-min-size",
-      parsed["compact-min-size"],
-      DEFAULT_CONFIG.compactMinBytes,
-      0,
-      Number.MAX_SAFE_INTEGER,
-    ),
-    compactRatio: ratioFlag("compact-ratio", parsed["compact-ratio"], DEFAULT_CONFIG.compactRatio),
-    timeoutSeconds: integerFlag(
-      "timeout",
-      parsed.timeout,
-      DEFAULT_CONFIG.timeoutSeconds,
-      0,
-      2 ** 31 - 1,
-    ),
-    maxClients: integerFlag(
-      "maxclients",
-      parsed.maxclients,
-      DEFAULT_CONFIG.maxClients,
-      1,
-      2 ** 31 - 1,
-    ),
-    // As in Redis, an empty password is no password.
-    requirePass: parsed.requirepass === undefined || parsed.requirepass === ""
-      ? null
-      : parsed.requirepass,
-    protectedMode: protectedMode === "yes",
-    databases: integerFlag("databases", parsed.databases, DEFAULT_CONFIG.databases, 1, 1_000_000),
-    ...tls,
-  };
 }
 
-/** The TLS flags, as Redis spells them; a TLS port needs a certificate and a key. */
-function tlsFlags(parsed: ParsedFlags): Pick<Config, "tlsPort" | "tlsCertFile" | "tlsKeyFile"> {
-  if (parsed["tls-ca-cert-file"] !== undefined) {
-    throw new UsageError(
-      `--tls-ca-cert-file ${JSON.stringify(parsed["tls-ca-cert-file"])} is not supported: ` +
-        `Deno.listenTls cannot ask for or verify client certificates, so walkv cannot check ` +
-        `them (use --requirepass over TLS instead)`,
-    );
-  }
-  const tlsPort = integerFlag("tls-port", parsed["tls-port"], DEFAULT_CONFIG.tlsPort, 0, 65535);
-  const tlsCertFile = parsed["tls-cert-file"] || null;
-  const tlsKeyFile = parsed["tls-key-file"] || null;
-  if (tlsPort !== 0 && (tlsCertFile === null || tlsKeyFile === null)) {
-    const missing = tlsCertFile === null ? "--tls-cert-file" : "--tls-key-file";
-    throw new UsageError(`--tls-port ${tlsPort} needs ${missing} (a PEM file)`);
-  }
-  return { tlsPort, tlsCertFile, tlsKeyFile };
+/** Client certificates: Redis's `tls-ca-cert-file`, which walkv cannot honour. */
+function refuseClientCertificates(where: string): never {
+  throw new UsageError(
+    `${where} is not supported: Deno.listenTls cannot ask for or verify client certificates, ` +
+      `so walkv cannot check them (use --requirepass over TLS instead)`,
+  );
 }
 
-function ratioFlag(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(value >= 1 && value <= 1000)) {
-    throw new UsageError(
-      `invalid value for --${name}: ${JSON.stringify(text)} (expected a number from 1 to 1000)`,
-    );
+/** The assignments in the config file at `path`, in file order. */
+function readConfigFile(path: string, readFile: (path: string) => string): Assignment[] {
+  let content: string;
+  try {
+    content = readFile(path);
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `Deno denied reading the config file ${JSON.stringify(path)}; under deno task start ` +
+          `keep it at ./walkv.conf or in ./wal_files, else run main.ts with --allow-read=${path}`,
+      );
+    }
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    throw new UsageError(`cannot read the config file ${JSON.stringify(path)}: ${reason}`);
   }
-  return value;
-}
-
-function isStringFlag(arg: string): boolean {
-  return arg.startsWith("--") && (STRING_FLAGS as readonly string[]).includes(arg.slice(2));
-}
-
-/**
- * `-port` → `--port`, `-wal=x` → `--wal=x`: any single-dash word of two or
- * more letters is a Go-style long flag (walkv has no bundled short flags).
- */
-function goStyleToLong(arg: string): string {
-  return /^-[a-zA-Z][a-zA-Z-]+(=.*)?$/.test(arg) ? "-" + arg : arg;
-}
-
-function integerFlag(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (text === undefined) return fallback;
-  const expected = `expected an integer from ${min} to ${max}`;
-  if (!/^\d+$/.test(text)) {
-    throw new UsageError(`invalid value for --${name}: ${JSON.stringify(text)} (${expected})`);
+  let directives;
+  try {
+    directives = parseConfigFile(content, path);
+  } catch (error: unknown) {
+    if (error instanceof SyntaxError) throw new UsageError(error.message);
+    throw error;
   }
-  const value = Number(text);
-  if (value < min || value > max) {
-    throw new UsageError(`invalid value for --${name}: ${JSON.stringify(text)} (${expected})`);
-  }
-  return value;
+  return directives.map(({ name, args, line }) => {
+    const where = `${path}:${line}: ${name}`;
+    if (name === "tls-ca-cert-file" || name === "tls-ca-cert-dir") {
+      refuseClientCertificates(`${path}:${line}: ${name}`);
+    }
+    const setting = BY_NAME.get(name);
+    if (setting === undefined) {
+      throw new UsageError(`${path}:${line}: unknown directive ${JSON.stringify(name)}`);
+    }
+    if (args.length !== 1) {
+      throw new UsageError(
+        `${where} takes exactly one value, found ${args.length}: ${JSON.stringify(args)}`,
+      );
+    }
+    return { setting, text: args[0], where };
+  });
 }

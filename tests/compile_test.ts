@@ -10,7 +10,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { RawConnection, REPO_ROOT, request, startServer } from "./helpers/server_process.ts";
 
-const TEST_NAME = "compiled binary answers SET/GET";
+const TEST_NAME = "compiled binary answers --version and SET/GET";
 const COMPILE_TIMEOUT_MS = 120_000;
 
 interface CompileOutcome {
@@ -56,6 +56,13 @@ const outcome = await compile(binary);
 if (outcome.ok) {
   Deno.test(TEST_NAME, async () => {
     try {
+      const version = await new Deno.Command(binary, { args: ["--version"], stdin: "null" })
+        .output();
+      assertEquals(version.code, 0);
+      assertEquals(
+        new TextDecoder().decode(version.stdout),
+        "walkv 0.12.0 (compatible with Redis 7.0.15, protocol RESP2/RESP3)\n",
+      );
       await using server = await startServer({ walDir: outDir, executable: binary });
       using client = await RawConnection.connect(server.port);
       assertEquals(await request(client, "SET hello world"), "+OK");

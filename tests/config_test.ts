@@ -20,15 +20,18 @@ const DEFAULTS: Config = {
   requirePass: null,
   protectedMode: true,
   databases: 16,
+  configFile: null,
   tlsPort: 0,
   tlsCertFile: null,
   tlsKeyFile: null,
+  slowlogSlowerThan: 10000,
+  slowlogMaxLen: 128,
 };
 
 /** The config for `args`, failing the test if it is "help". */
 function config(args: string[]): Config {
   const result = parseConfig(args);
-  if (result === "help") throw new Error(`${JSON.stringify(args)} parsed as "help"`);
+  if (typeof result === "string") throw new Error(`${JSON.stringify(args)} parsed as ${result}`);
   return result;
 }
 
@@ -94,6 +97,10 @@ Deno.test("parseConfig reads every flag", () => {
       "/tmp/c.pem",
       "--tls-key-file",
       "/tmp/k.pem",
+      "--slowlog-log-slower-than",
+      "-1",
+      "--slowlog-max-len",
+      "7",
     ]),
     {
       port: 6000,
@@ -112,9 +119,12 @@ Deno.test("parseConfig reads every flag", () => {
       requirePass: "s3cret",
       protectedMode: false,
       databases: 4,
+      configFile: null,
       tlsPort: 6001,
       tlsCertFile: "/tmp/c.pem",
       tlsKeyFile: "/tmp/k.pem",
+      slowlogSlowerThan: -1,
+      slowlogMaxLen: 7,
     },
   );
 });
@@ -262,3 +272,92 @@ Deno.test("parseConfig refuses a protected mode other than yes or no, and databa
   assertThrows(() => config(["--databases", "0"]), UsageError, "--databases");
   assertEquals(config(["--requirepass", ""]).requirePass, null, "an empty password is none");
 });
+
+Deno.test("parseConfig reads a boolean only as yes, no, true or false, in any case", () => {
+  for (
+    const [args, persist] of [
+      [["--persist"], true],
+      [["--no-persist"], false],
+      [["--persist=no"], false],
+      [["--persist=NO"], false],
+      [["--persist=yes"], true],
+      [["--persist=false"], false],
+      [["--persist", "false"], false],
+      [["-persist=true"], true],
+      [["--appendonly", "no"], false],
+      [["--persist", "--port", "5000"], true],
+    ] as const
+  ) {
+    assertEquals(config([...args]).persist, persist, args.join(" "));
+  }
+  assertEquals(config(["--protected-mode=TRUE"]).protectedMode, true);
+  assertEquals(config(["--protected-mode", "false"]).protectedMode, false);
+  for (const value of ["0", "1", "maybe", "", "y", "off"]) {
+    assertUsageError([`--persist=${value}`], "--persist", value);
+    assertUsageError(["--protected-mode", value], "--protected-mode", value);
+  }
+  assertUsageError(["--persist", "maybe"], "--persist", "maybe");
+});
+
+Deno.test("parseConfig: a flag given twice, the last one wins", () => {
+  assertEquals(config(["--port", "5000", "--port", "5001"]).port, 5001);
+  assertEquals(config(["--no-persist", "--persist"]).persist, true);
+  assertEquals(config(["--persist", "--no-persist"]).persist, false);
+  assertEquals(config(["--fsync", "no", "--appendfsync", "everysec"]).fsync, "everysec");
+  // Even a value replaced later must be valid.
+  assertUsageError(["--port", "x", "--port", "5000"], "--port", "x");
+});
+
+Deno.test("parseConfig accepts Redis's names for the settings Redis has", () => {
+  const redisNamed = config([
+    "--bind",
+    "0.0.0.0",
+    "--appendfsync",
+    "no",
+    "--proto-max-bulk-len",
+    "1024",
+    "--auto-aof-rewrite-min-size",
+    "100",
+  ]);
+  assertEquals(redisNamed.host, "0.0.0.0");
+  assertEquals(redisNamed.fsync, "no");
+  assertEquals(redisNamed.maxBulkBytes, 1024);
+  assertEquals(redisNamed.compactMinBytes, 100);
+});
+
+Deno.test("parseConfig returns version for --version and -v, and refuses a flag with no value", () => {
+  assertEquals(parseConfig(["--version"]), "version");
+  assertEquals(parseConfig(["-v"]), "version");
+  assertThrows(() => parseConfig(["--port"]), UsageError, "missing value for --port");
+  assertThrows(() => parseConfig(["--config"]), UsageError, "missing value for --config");
+});
+
+Deno.test("walkv --version prints walkv's and Redis's versions without any permission", async () => {
+  const result = await runWalkv(["--version"], []);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(
+    result.stdout,
+    "walkv 0.12.0 (compatible with Redis 7.0.15, protocol RESP2/RESP3)\n",
+  );
+  assertEquals(result.stderr, "");
+});
+
+Deno.test("walkv --help names both spellings: deno task start -- … and the walkv binary", () => {
+  assertStringIncludes(USAGE, "deno task start -- [flags]");
+  assertStringIncludes(USAGE, "walkv [flags]");
+  assertStringIncludes(USAGE, "--config FILE");
+  assertStringIncludes(USAGE, "--version");
+});
+
+for (const value of ["0", "maybe"]) {
+  Deno.test(`walkv --persist=${value} exits 2 quoting the value and opens nothing`, async () => {
+    await using dir = await tempDir();
+    const result = await runWalkv(
+      ["--wal", `${dir.path}/wal`, `--persist=${value}`],
+      serverPermissions(dir.path),
+    );
+    assertEquals(result.code, 2, result.stderr);
+    assertStringIncludes(result.stderr, `--persist: ${JSON.stringify(value)}`);
+    assertEquals(await listDir(dir.path), []);
+  });
+}

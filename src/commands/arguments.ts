@@ -21,8 +21,9 @@ export function parseInteger(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+/** C's `LLONG_MIN` and `LLONG_MAX`, the range of Redis's integers. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Parses `text` as Redis's full 64-bit signed range, for the counters that

@@ -142,7 +142,7 @@ function bitfieldCommand(readOnly: boolean): Run {
     const key = args[1];
     if (highestWrite === -1) {
       // GETs only: read each field's (at most 9) bytes, as Redis does.
-      const value = server.countRead(db.get(key)) ?? "";
+      const value = db.get(key) ?? "";
       reply.array(ops.length);
       for (const op of ops) {
         const first = op.offset >>> 3;

@@ -33,7 +33,7 @@ function bitAt(value: string, position: number): number {
 export function getbit(args: string[], { db, reply, server }: Context): void {
   const offset = parseBitOffset(args[2], server.config.maxBulkBytes);
   if (offset === null) return reply.error(BIT_OFFSET_ERROR);
-  reply.integer(bitAt(server.countRead(db.get(args[1])) ?? "", offset));
+  reply.integer(bitAt(db.get(args[1]) ?? "", offset));
 }
 
 /**
@@ -116,8 +116,8 @@ function readUnit(word: string): boolean | null {
  * bitcount(["BITCOUNT", "flags", "6", "6", "BIT"], context); // ":1\r\n"
  * ```
  */
-export function bitcount(args: string[], { db, reply, server }: Context): void {
-  const value = server.countRead(db.get(args[1]));
+export function bitcount(args: string[], { db, reply }: Context): void {
+  const value = db.get(args[1]);
   if (value === undefined) return reply.integer(0);
   if (args.length === 2) {
     return reply.integer(value.length === 0 ? 0 : countBits(value, 0, value.length - 1));
@@ -185,11 +185,11 @@ function findBit(value: string, bit: 0 | 1, first: number, last: number): number
  * bitpos(["BITPOS", "flags", "0"], context); // ":8\r\n" for "\xff"
  * ```
  */
-export function bitpos(args: string[], { db, reply, server }: Context): void {
+export function bitpos(args: string[], { db, reply }: Context): void {
   const bit = parseInt64(args[2]);
   if (bit === null) return reply.error(NOT_AN_INTEGER);
   if (bit !== 0n && bit !== 1n) return reply.error("ERR The bit argument must be 1 or 0.");
-  const value = server.countRead(db.get(args[1]));
+  const value = db.get(args[1]);
   if (value === undefined) return reply.integer(bit === 1n ? -1 : 0);
   if (args.length > 6) return reply.error(SYNTAX_ERROR);
   let first = 0;

@@ -1,11 +1,44 @@
 import type { Db, Watcher } from "../db/db.ts";
 import type { MessageSink, Subscriber } from "../pubsub/pub_sub.ts";
 
+/** Where a RESP client's out-of-band output goes: pub/sub messages and MONITOR lines. */
+export interface PushSink extends MessageSink {
+  /** One MONITOR line, sent as a simple string after the replies the client is owed. */
+  line(text: string): void;
+}
+
 /** A key this client WATCHes, and whether it existed then (a key that expires since aborts EXEC). */
 export interface WatchedKey {
   readonly db: Db;
   readonly key: string;
   readonly existed: boolean;
+}
+
+/**
+ * What a connection's read and reply buffers hold right now, for CLIENT
+ * LIST's `qbuf`, `rbs`, `omem` and kin. The protocol session reports them.
+ */
+export interface ClientBuffers {
+  /** Bytes read and not yet run (Redis's `qbuf`). */
+  readonly queryBytes: number;
+  /** Room left in the read buffer (`qbuf-free`). */
+  readonly queryFree: number;
+  /** The read buffer's size (`rbs`). */
+  readonly readBufferBytes: number;
+  /** The most the read buffer has held at once (`rbp`). */
+  readonly readBufferPeak: number;
+  /** Replies built and not yet handed to the socket (`obl`). */
+  readonly heldBytes: number;
+  /** Every reply byte not yet written: held, and in flight (`omem`). */
+  readonly unsentBytes: number;
+  /** Whether a write is in flight (`events=rw`). */
+  readonly writing: boolean;
+}
+
+/** A command as CLIENT LIST's `cmd` names it: its name, and the subcommand if a container. */
+export interface LastCommand {
+  readonly name: string;
+  readonly subcommands?: readonly string[];
 }
 
 /**
@@ -53,7 +86,29 @@ export class ClientState<Queued = unknown> implements Watcher, Subscriber {
   /** The patterns PSUBSCRIBEd to, in subscription order. */
   readonly patterns = new Set<string>();
   /** Where published messages for this client go; set by a RESP session, `null` elsewhere. */
-  sink: MessageSink | null = null;
+  sink: PushSink | null = null;
+  /** The local `ip:port` the client connected to (CLIENT LIST's `laddr`). */
+  localAddress = "";
+  /** 0 on the seed's text protocol; else the RESP version (2, or 3 after `HELLO 3`). */
+  protocol: 0 | 2 | 3 = 2;
+  /**
+   * When bytes last moved or a command last finished, as
+   * `performance.now()`: CLIENT LIST's `idle`, the idle timeout, and where
+   * the next command's time starts (see the gate).
+   */
+  activeAt = performance.now();
+  /** The last command looked up (CLIENT LIST's `cmd`); `null` before any, or after an unknown one. */
+  lastCommand: LastCommand | null = null;
+  /** The subcommand as sent, when `lastCommand` is a container. */
+  lastSubcommand = "";
+  /** Set by MONITOR: every command run is sent to this client. */
+  monitoring = false;
+  /** Set by CLIENT NO-EVICT ON (walkv evicts no client; it is reported). */
+  noEvict = false;
+  /** Closes the connection now (CLIENT KILL); set by the connection. */
+  kill: () => void = () => {};
+  /** What its buffers hold; set by the protocol session. */
+  buffers: (() => ClientBuffers) | null = null;
 
   constructor(id: number, address: string, authenticated: boolean) {
     this.id = id;

@@ -132,6 +132,11 @@ export interface CommandSpec<R extends ReplyBase = Reply> {
    * Redis names a call of one by both words in its errors (`'pubsub|numsub'`).
    */
   readonly subcommands?: readonly string[];
+  /**
+   * The subcommands Redis flags `admin` (`client|kill`, `config|set`, …),
+   * which, like admin commands, MONITOR never shows.
+   */
+  readonly adminSubcommands?: readonly string[];
   /** The text protocol's complaint about a wrong field count, after the name. */
   readonly usage?: string;
   readonly run: Run<R>;
@@ -142,6 +147,18 @@ export interface CommandEntry<R extends ReplyBase = Reply> {
   readonly spec: CommandSpec<R>;
   readonly writes: boolean;
   readonly noAuth: boolean;
+  /** Has Redis's `loading` flag: runs while the WAL replays. */
+  readonly runsWhileLoading: boolean;
+  /** Redis's `admin` flag: never shown to MONITOR. */
+  readonly admin: boolean;
+  /** Redis's `readonly`: its key lookups count as keyspace hits and misses. */
+  readonly reads: boolean;
+  /** Refused inside MULTI (SAVE, SHUTDOWN). */
+  readonly noMulti: boolean;
+  /** Never in the slow log (EXEC: its commands are, one by one). */
+  readonly skipSlowlog: boolean;
+  /** What CLIENT PAUSE WRITE holds: writes, and PUBLISH (Redis's `may_replicate`). */
+  readonly pausedByWrite: boolean;
   readonly stats: CommandStats;
 }
 
@@ -154,6 +171,8 @@ export interface Dialect<R extends ReplyBase> {
   unknownCommand(args: string[], reply: R): void;
   /** The wrong number of fields for `spec`. */
   wrongArity(spec: CommandSpec<R>, reply: R): void;
+  /** `spec` refused because the WAL is still being replayed. */
+  loading(spec: CommandSpec<R>, reply: R): void;
   /** A write refused because the WAL failed with `failure`. */
   refusedWrite(spec: CommandSpec<R>, failure: Error, reply: R): void;
   /** `spec` threw `error`; its changes were undone. */

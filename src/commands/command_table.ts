@@ -40,6 +40,13 @@ export class CommandTable<R extends ReplyBase> implements CommandRegistry<R> {
       spec,
       writes: spec.flags.includes("write"),
       noAuth: spec.flags.includes("no_auth"),
+      runsWhileLoading: spec.flags.includes("loading"),
+      admin: spec.flags.includes("admin"),
+      reads: spec.flags.includes("readonly"),
+      noMulti: spec.flags.includes("no_multi"),
+      skipSlowlog: spec.flags.includes("skip_slowlog"),
+      // PUBLISH is `may_replicate` in Redis's source, though COMMAND INFO does not say so.
+      pausedByWrite: spec.flags.includes("write") || spec.name === "PUBLISH",
       stats: statsFor(book, spec.name),
     }]));
   }

@@ -9,8 +9,8 @@ import {
   WRONGPASS,
 } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
+import { stopMonitoring } from "./monitor.ts";
 import { REDIS_VERSION } from "./redis_version.ts";
-import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
 /**
  * `PING [message]` → `+PONG`, or the message as a bulk string. A RESP2
@@ -130,7 +130,7 @@ export function hello(args: string[], { reply, client, server }: Context): void 
   }
   if (!client.authenticated) return reply.error(HELLO_NOAUTH);
   if (name !== null) client.name = name;
-  if (version !== null) reply.protocol = version as 2 | 3;
+  if (version !== null) reply.protocol = client.protocol = version as 2 | 3;
   reply.map(7);
   reply.bulk("server");
   reply.bulk("redis");
@@ -178,102 +178,18 @@ export function auth(args: string[], { reply, client, server }: Context): void {
 
 /**
  * `RESET` → `+RESET`: the connection as if new: out of any transaction,
- * no watches, no subscriptions (dropped without confirmations), database 0,
- * RESP2, no name, and authenticated only if no password is set.
+ * no watches, no subscriptions (dropped without confirmations), out of
+ * MONITOR and NO-EVICT, database 0, RESP2, no name, and authenticated only
+ * if no password is set.
  */
 export function reset(_args: string[], { reply, client, server }: Context): void {
   client.endTransaction();
   server.pubsub.unsubscribeAll(client);
+  stopMonitoring(client, server);
+  client.noEvict = false;
   client.db = 0;
   client.name = "";
   client.authenticated = server.requirePass === null;
-  reply.protocol = 2;
+  reply.protocol = client.protocol = 2;
   reply.simple("RESET");
-}
-
-const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  ID: {
-    arity: 2,
-    run(_args, { reply, client }) {
-      reply.integer(client.id);
-    },
-  },
-  GETNAME: {
-    arity: 2,
-    run(_args, { reply, client }) {
-      reply.bulkOrNull(client.name === "" ? undefined : client.name);
-    },
-  },
-  SETNAME: {
-    arity: 3,
-    run(args, { reply, client }) {
-      if (!isValidClientName(args[2])) return reply.error(INVALID_CLIENT_NAME);
-      client.name = args[2];
-      reply.ok();
-    },
-  },
-  SETINFO: {
-    arity: 4,
-    run(args, { reply }) {
-      // Newer client libraries announce themselves on connect; walkv accepts
-      // and forgets, since nothing here reports the library.
-      const attribute = args[2].toUpperCase();
-      if (attribute !== "LIB-NAME" && attribute !== "LIB-VER") {
-        return reply.error(`ERR Unrecognized option '${args[2].slice(0, 128)}'`);
-      }
-      if (!isValidClientName(args[3])) {
-        return reply.error(
-          `ERR ${attribute.toLowerCase()} cannot contain spaces, newlines or special characters.`,
-        );
-      }
-      reply.ok();
-    },
-  },
-  INFO: {
-    arity: 2,
-    run(_args, { reply, client, server }) {
-      const age = Math.floor((Date.now() - client.connectedAt) / 1000);
-      reply.verbatim(
-        `id=${client.id} addr=${client.address} ` +
-          `laddr=${server.config.host}:${server.port} name=${client.name} ` +
-          `age=${age} idle=0 flags=${client.multi === null ? "N" : "x"} db=${client.db} ` +
-          `sub=0 psub=0 ssub=0 multi=${client.multi === null ? -1 : client.multi.length} ` +
-          `cmd=client|info user=default resp=${reply.protocol}\n`,
-      );
-    },
-  },
-  HELP: helpSubcommand("CLIENT", [
-    "GETNAME",
-    "    Return the name of the current connection.",
-    "ID",
-    "    Return the ID of the current connection.",
-    "INFO",
-    "    Return information about the current client connection.",
-    "SETINFO <LIB-NAME|LIB-VER> <value>",
-    "    Accept the client library's name or version (not stored).",
-    "SETNAME <name>",
-    "    Assign the name <name> to the current connection.",
-  ]),
-};
-
-/** The subcommands of CLIENT, for the registry. */
-export const CLIENT_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
-
-/**
- * `CLIENT ID | GETNAME | SETNAME name | SETINFO attr value | INFO | HELP`:
- * the connection's own identity. Client libraries name their connections
- * and announce themselves with these on connect, so each must answer as
- * Redis does.
- *
- * CLIENT LIST, KILL and the other subcommands about *other* connections are
- * not offered: walkv keeps no registry of connections.
- *
- * @example
- * ```ts
- * client(["CLIENT", "SETNAME", "worker-1"], context); // "+OK\r\n"
- * client(["CLIENT", "GETNAME"], context); // "$8\r\nworker-1\r\n"
- * ```
- */
-export function client(args: string[], context: Context): void {
-  runSubcommand("CLIENT", SUBCOMMANDS, args, context);
 }

@@ -1,4 +1,12 @@
-import { invalidExpireTime, NOT_AN_INTEGER, parseInt64, parseInteger } from "./arguments.ts";
+import {
+  INT64_MAX,
+  INT64_MIN,
+  invalidExpireTime,
+  LATEST_EXPIRY,
+  NOT_AN_INTEGER,
+  parseInt64,
+  parseInteger,
+} from "./arguments.ts";
 import type { Context, Run } from "./command_spec.ts";
 
 /** How the four commands read their time argument. */
@@ -7,6 +15,26 @@ interface TimeReading {
   readonly scale: number;
   /** Whether the time is absolute (the *AT forms) or counts from now. */
   readonly absolute: boolean;
+}
+
+/**
+ * The expiry `amount` in `reading`'s unit means, by Redis's 64-bit
+ * arithmetic (`expireGenericCommand`): `null` where Redis refuses it as
+ * overflowing, else the time, kept within ±{@linkcode LATEST_EXPIRY} as SET
+ * keeps its times (a key that far out expires no sooner in practice).
+ */
+function expiryTime(amount: bigint, reading: TimeReading, now: number): number | null {
+  let when = amount;
+  if (reading.scale === 1000) {
+    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return null;
+    when *= 1000n;
+  }
+  const base = reading.absolute ? 0n : BigInt(now);
+  if (when > INT64_MAX - base) return null;
+  when += base;
+  if (when > BigInt(LATEST_EXPIRY)) return LATEST_EXPIRY;
+  if (when < -BigInt(LATEST_EXPIRY)) return -LATEST_EXPIRY;
+  return Number(when);
 }
 
 /**
@@ -37,13 +65,15 @@ function expireCommand(
       return reply.error("ERR GT and LT options at the same time are not compatible");
     }
 
-    const amount = parseInteger(args[2]);
-    if (amount === null) {
-      // A valid 64-bit integer beyond ±2^53 is a time we cannot hold exactly.
-      return reply.error(parseInt64(args[2]) !== null ? invalidExpireTime(name) : NOT_AN_INTEGER);
+    const small = parseInteger(args[2]);
+    let at = small === null ? NaN : small * reading.scale + (reading.absolute ? 0 : db.now());
+    if (!Number.isSafeInteger(at)) {
+      const amount = parseInt64(args[2]);
+      if (amount === null) return reply.error(NOT_AN_INTEGER);
+      const exact = expiryTime(amount, reading, db.now());
+      if (exact === null) return reply.error(invalidExpireTime(name));
+      at = exact;
     }
-    const at = amount * reading.scale + (reading.absolute ? 0 : db.now());
-    if (!Number.isSafeInteger(at)) return reply.error(invalidExpireTime(name));
 
     const key = args[1];
     const current = db.expiresAt(key); // 0: no expiry, -1: no key

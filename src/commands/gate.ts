@@ -10,6 +10,9 @@ import type {
 } from "./command_spec.ts";
 import type { ClientState } from "./client_state.ts";
 import type { QueuedCommand } from "./command_spec.ts";
+import { LOADING } from "./loading_state.ts";
+import { feedMonitors } from "./monitor.ts";
+import { redacted } from "./redacted.ts";
 import type { Reply, ReplyBase } from "./reply.ts";
 
 /** The reply a command gets before AUTH, in both protocols. */
@@ -30,26 +33,26 @@ const RUN_WHILE_SUBSCRIBED = new Set([
   "RESET",
 ]);
 /**
+ * The containers whose every subcommand carries Redis's `loading` flag
+ * (Redis flags each subcommand; walkv's registry flags the container), so
+ * they run while the WAL replays.
+ */
+const LOADING_CONTAINERS = new Set(["CONFIG", "CLIENT", "PUBSUB", "COMMAND", "SLOWLOG", "LATENCY"]);
+/**
  * The queued fields one transaction may hold. Redis bounds them only by the
  * client's memory; a stranger's MULTI must not grow the server's without
  * bound, so past this the transaction is refused at EXEC.
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024 * 1024;
 /**
- * One call in this many is timed, at random, and counts this many times its
- * time: an unbiased estimate of each command's `usec`. Reading the clock
- * costs about 0.2 µs in Deno, and timing every call twice would cost a
- * pipelined GET a tenth of its time; one in 32 costs it about 15 ns.
- */
-const TIME_ONE_IN = 32;
-
-/**
  * The one path every command takes, for both protocols (Redis's
  * `processCommand` and `call`): look the name up, check the arity, check
- * authentication, refuse what a subscribed RESP2 client may not run, queue
- * it inside MULTI, refuse a write once the WAL has
- * failed, then run it against the client's database, count it, and commit
- * its changes to the WAL as one record. A command that throws is undone and
+ * authentication, refuse what a subscribed RESP2 client may not run, refuse
+ * what Redis refuses while the WAL replays (`-LOADING`), hold it while
+ * CLIENT PAUSE says so, queue it inside MULTI, refuse a write once the WAL
+ * has failed, then run it against the client's database, count it (calls,
+ * time, errors, the slow log), show it to MONITOR, and commit its changes to
+ * the WAL as one record. A command that throws is undone and
  * answered with an error instead of whatever it had written.
  *
  * Every rule that spans commands lives here and nowhere else; the protocol
@@ -72,10 +75,13 @@ export class CommandGate implements CommandCaller {
     const { client, reply } = context;
     const entry = table.get(args[0]);
     if (entry === undefined) {
+      client.lastCommand = null;
       this.#flagTransaction(client);
       return dialect.unknownCommand(args, reply);
     }
     const spec = entry.spec;
+    client.lastCommand = spec;
+    if (spec.subcommands !== undefined) client.lastSubcommand = args.length > 1 ? args[1] : "";
     const arity = spec.arity;
     if (arity > 0 ? args.length !== arity : args.length < -arity) {
       entry.stats.rejected++;
@@ -98,7 +104,28 @@ export class CommandGate implements CommandCaller {
       entry.stats.rejected++;
       return;
     }
+    if (
+      context.server.loading.active && !entry.runsWhileLoading && !LOADING_CONTAINERS.has(spec.name)
+    ) {
+      // Redis's processCommand: refused before queueing, and a refusal inside MULTI aborts EXEC.
+      entry.stats.rejected++;
+      this.#flagTransaction(client);
+      return dialect.loading(spec, reply);
+    }
+    const pause = context.server.pause;
+    if (pause.mode !== null && pause.holds(this.#writes(entry, client))) {
+      // Redis's postponed client: the whole request runs again once the pause ends.
+      return pause.ended().then(() => {
+        client.activeAt = performance.now();
+        return this.execute(table, dialect, args, context);
+      });
+    }
     if (client.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
+      if (entry.noMulti) {
+        entry.stats.rejected++;
+        client.multiFailed = true;
+        return reply.error("ERR Command not allowed inside a transaction");
+      }
       return this.#queue(entry as unknown as CommandEntry<Reply>, args, client, reply);
     }
     const databases = context.server.databases;
@@ -121,9 +148,15 @@ export class CommandGate implements CommandCaller {
 
   /**
    * Runs `entry` and counts it: calls, time, and a failure when it answered
-   * an error. A command that throws has its changes (since it started)
-   * undone and its reply replaced by an error. Does not commit: the caller
-   * does, once per request (EXEC runs many commands and commits once).
+   * an error; logs it if slow and shows it to MONITOR. A command that throws
+   * has its changes (since it started) undone and its reply replaced by an
+   * error. Does not commit: the caller does, once per request (EXEC runs
+   * many commands and commits once).
+   *
+   * The time is read once per command, when it ends: it started when the
+   * client's previous command ended or its bytes last arrived
+   * (`client.activeAt`), so it includes parsing the request, and EXEC's time
+   * includes its commands', as Redis's does.
    */
   call<R extends ReplyBase>(
     entry: CommandEntry<R>,
@@ -131,43 +164,75 @@ export class CommandGate implements CommandCaller {
     args: string[],
     context: Context<R>,
   ): void | Promise<void> {
-    const { reply, server } = context;
+    const { reply, server, client } = context;
     const stats = entry.stats;
     const mark = reply.length;
     const errors = reply.errors;
     const savepoint = server.databases.savepoint();
-    const started = Math.random() * TIME_ONE_IN < 1 ? performance.now() : -1;
+    const started = client.activeAt;
     server.commandsProcessed++;
     stats.calls++;
+    const reads = server.databases.reads;
     // No closures on the common, synchronous path: it runs per request.
     try {
+      reads.counting = entry.reads;
       const running = entry.spec.run(args, context);
+      reads.counting = false;
       if (running) {
+        // Only a blocking command that blocked returns a promise; KEYS's slices are work.
+        const waited = client.blocked !== null;
         return running.then(
-          () => this.#counted(entry, reply, started, errors),
+          () => this.#counted(entry, context, args, started, errors, waited),
           (error: unknown) => {
             this.#failed(entry, dialect, context, error, mark, savepoint);
-            this.#counted(entry, reply, started, errors);
+            this.#counted(entry, context, args, started, errors, waited);
           },
         );
       }
     } catch (error: unknown) {
+      reads.counting = false;
       this.#failed(entry, dialect, context, error, mark, savepoint);
     }
-    this.#counted(entry, reply, started, errors);
+    this.#counted(entry, context, args, started, errors, false);
   }
 
-  /** Adds a finished call's (sampled) time, and a failure if it answered an error. */
+  /**
+   * Adds a finished call's time and a failure if it answered an error, logs
+   * it if slow, and shows it to the monitors. A blocking command that waited
+   * counts no time: Redis counts only the work, not the wait.
+   */
   #counted<R extends ReplyBase>(
     entry: CommandEntry<R>,
-    reply: R,
+    context: Context<R>,
+    args: string[],
     started: number,
     errors: number,
+    waited: boolean,
   ): void {
-    if (started >= 0) {
-      entry.stats.usec += Math.round((performance.now() - started) * 1000 * TIME_ONE_IN);
+    const { client, server } = context;
+    const ended = performance.now();
+    client.activeAt = ended;
+    const micros = waited ? 0 : (ended - started) * 1000;
+    const stats = entry.stats;
+    stats.usec += micros;
+    if (context.reply.errors !== errors) stats.failed++;
+    const slowlog = server.slowlog;
+    if (micros >= slowlog.threshold && slowlog.threshold >= 0 && !entry.skipSlowlog && !waited) {
+      slowlog.add(redacted(args), micros, client);
     }
-    if (reply.errors !== errors) entry.stats.failed++;
+    if (server.monitors.size !== 0 && !entry.admin) {
+      feedMonitors(server, client, entry.spec, args);
+    }
+  }
+
+  /** Whether CLIENT PAUSE WRITE holds this request: a write, or an EXEC of queued writes. */
+  #writes<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    client: ClientState<QueuedCommand>,
+  ): boolean {
+    if (entry.pausedByWrite) return true;
+    if (entry.spec.name !== "EXEC" || client.multi === null) return false;
+    return client.multi.some((queued) => queued.entry.pausedByWrite);
   }
 
   /** Undoes a command that threw, and answers an error instead of what it wrote. */
@@ -266,6 +331,9 @@ export const RESP_DIALECT: Dialect<Reply> = {
   },
   wrongArity(spec, reply) {
     reply.error(`ERR wrong number of arguments for '${spec.name.toLowerCase()}' command`);
+  },
+  loading(_spec, reply) {
+    reply.error(LOADING);
   },
   refusedWrite(_spec, failure, reply) {
     reply.error(

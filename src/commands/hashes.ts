@@ -92,8 +92,8 @@ export function hsetnx(args: string[], { db, reply }: Context): void {
  * hget(["HGET", "user:1", "name"], context); // "$3\r\nada\r\n"
  * ```
  */
-export function hget(args: string[], { db, reply, server }: Context): void {
-  const hash = server.countRead(db.container(args[1], HashValue));
+export function hget(args: string[], { db, reply }: Context): void {
+  const hash = db.container(args[1], HashValue);
   reply.bulkOrNull(hash?.get(args[2]));
 }
 
@@ -105,8 +105,8 @@ export function hget(args: string[], { db, reply, server }: Context): void {
  * hmget(["HMGET", "user:1", "name", "nope"], context); // "*2\r\n$3\r\nada\r\n$-1\r\n"
  * ```
  */
-export function hmget(args: string[], { db, reply, server }: Context): void {
-  const hash = server.countRead(db.container(args[1], HashValue));
+export function hmget(args: string[], { db, reply }: Context): void {
+  const hash = db.container(args[1], HashValue);
   reply.array(args.length - 2);
   for (let i = 2; i < args.length; i++) reply.bulkOrNull(hash?.get(args[i]));
 }
@@ -178,8 +178,8 @@ export function hvals(args: string[], { db, reply }: Context): void {
  * hgetall(["HGETALL", "user:1"], context); // "*2\r\n$4\r\nname\r\n$3\r\nada\r\n"
  * ```
  */
-export function hgetall(args: string[], { db, reply, server }: Context): void {
-  const hash = server.countRead(db.container(args[1], HashValue));
+export function hgetall(args: string[], { db, reply }: Context): void {
+  const hash = db.container(args[1], HashValue);
   if (hash === undefined) return reply.map(0);
   reply.map(hash.size);
   for (const [field, value] of hash.entries()) {

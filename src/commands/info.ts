@@ -54,7 +54,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   persistence(server) {
     const compaction = server.databases.compaction;
     return [
-      "loading:0",
+      `loading:${server.loading.active ? 1 : 0}`,
       "async_loading:0",
       "rdb_changes_since_last_save:0",
       "rdb_bgsave_in_progress:0",
@@ -69,6 +69,9 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `aof_current_size:${compaction?.walBytes ?? 0}`,
       `wal_fsync:${server.config.persist ? server.config.fsync : "off"}`,
       `wal_replayed_records:${server.replayedRecords}`,
+      `wal_syncs:${compaction?.walCommits.syncs ?? 0}`,
+      `wal_records_written:${compaction?.walCommits.records ?? 0}`,
+      ...server.loading.infoFields(),
     ];
   },
   stats(server) {

@@ -44,8 +44,8 @@ function lcsTable(a: Uint8Array, b: Uint8Array): Uint32Array {
  * ```
  */
 export function lcs(args: string[], { db, reply, server }: Context): void {
-  const first = server.countRead(db.value(args[1])) ?? "";
-  const second = server.countRead(db.value(args[2])) ?? "";
+  const first = db.value(args[1]) ?? "";
+  const second = db.value(args[2]) ?? "";
   if (typeof first !== "string" || typeof second !== "string") {
     return reply.error("ERR The specified keys must contain string values");
   }

@@ -2,6 +2,7 @@ import { ARGUMENTS } from "./command_arguments.ts";
 import type { CommandSpec } from "./command_spec.ts";
 import * as bitfield from "./bitfield.ts";
 import * as bits from "./bits.ts";
+import * as clients from "./clients.ts";
 import * as connection from "./connection.ts";
 import * as counters from "./counters.ts";
 import * as expiry from "./expiry.ts";
@@ -11,11 +12,16 @@ import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
 import * as lcs from "./lcs.ts";
 import * as lists from "./lists.ts";
+import * as monitor from "./monitor.ts";
+import * as persistence from "./persistence.ts";
 import * as pubsub from "./pubsub.ts";
+import * as replication from "./replication.ts";
 import type { TextReply } from "./reply.ts";
 import * as server from "./server.ts";
 import * as sets from "./sets.ts";
 import * as settings from "./settings.ts";
+import * as shutdown from "./shutdown.ts";
+import * as slowlog from "./slowlog.ts";
 import * as sortedSets from "./sorted_sets.ts";
 import * as stringRanges from "./string_ranges.ts";
 import * as strings from "./strings.ts";
@@ -41,7 +47,7 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "QUIT", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Closes the connection.", args: ARGUMENTS.quit, run: connection.quit },
   { name: "SELECT", arity: 2, flags: ["loading", "stale", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Changes the selected database.", args: ARGUMENTS.select, run: connection.select },
   { name: "HELLO", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", args: ARGUMENTS.hello, run: connection.hello },
-  { name: "CLIENT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "connection", since: "2.4.0", summary: "A container for client connection commands.", args: ARGUMENTS.client, subcommands: connection.CLIENT_SUBCOMMANDS, run: connection.client },
+  { name: "CLIENT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "connection", since: "2.4.0", summary: "A container for client connection commands.", args: ARGUMENTS.client, subcommands: clients.CLIENT_SUBCOMMANDS, adminSubcommands: clients.CLIENT_ADMIN, run: clients.client },
   { name: "AUTH", arity: -2, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: connection.auth },
   { name: "RESET", arity: 1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "6.2.0", summary: "Resets the connection.", args: ARGUMENTS.reset, run: connection.reset },
   { name: "MULTI", arity: 1, flags: ["noscript", "loading", "stale", "fast", "allow_busy"], acl: ["@fast", "@transaction"], keys: [0, 0, 0], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", args: ARGUMENTS.multi, run: transactions.multi },
@@ -102,13 +108,20 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "OBJECT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "generic", since: "2.2.3", summary: "A container for object introspection commands", args: ARGUMENTS.object, run: keys.object },
   { name: "INFO", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns information and statistics about the server.", args: ARGUMENTS.info, run: info.info },
   { name: "TIME", arity: 1, flags: ["loading", "stale", "fast"], acl: ["@fast"], keys: [0, 0, 0], group: "server", since: "2.6.0", summary: "Returns the server time.", args: ARGUMENTS.time, run: server.time },
-  { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, subcommands: settings.CONFIG_SUBCOMMANDS, run: settings.config },
+  { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, subcommands: settings.CONFIG_SUBCOMMANDS, adminSubcommands: settings.CONFIG_ADMIN, run: settings.config },
   { name: "COMMAND", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", args: ARGUMENTS.command, subcommands: introspection.COMMAND_SUBCOMMANDS, run: introspection.command },
   { name: "DBSIZE", arity: 1, flags: ["readonly", "fast"], acl: ["@keyspace", "@read", "@fast"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns the number of keys in the database.", args: ARGUMENTS.dbsize, run: server.dbsize },
   { name: "FLUSHDB", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from the current database.", args: ARGUMENTS.flushdb, run: server.flushdb },
   { name: "FLUSHALL", arity: -1, flags: ["write"], acl: ["@keyspace", "@write", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Removes all keys from all databases.", args: ARGUMENTS.flushall, run: server.flushall },
   { name: "BGREWRITEAOF", arity: 1, flags: ["admin", "noscript", "no_async_loading"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Asynchronously rewrites the append-only file to disk.", args: ARGUMENTS.bgrewriteaof, run: server.bgrewriteaof },
   { name: "SWAPDB", arity: 3, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast", "@dangerous"], keys: [0, 0, 0], group: "server", since: "4.0.0", summary: "Swaps two Redis databases.", args: ARGUMENTS.swapdb, run: server.swapdb },
+  { name: "SAVE", arity: 1, flags: ["admin", "noscript", "no_async_loading", "no_multi"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Synchronously saves the database(s) to disk.", args: ARGUMENTS.save, run: persistence.save },
+  { name: "BGSAVE", arity: -1, flags: ["admin", "noscript", "no_async_loading"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Asynchronously saves the database(s) to disk.", args: ARGUMENTS.bgsave, run: persistence.bgsave },
+  { name: "LASTSAVE", arity: 1, flags: ["loading", "stale", "fast"], acl: ["@admin", "@fast", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns the Unix timestamp of the last successful save to disk.", args: ARGUMENTS.lastsave, run: persistence.lastsave },
+  { name: "SHUTDOWN", arity: -1, flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", args: ARGUMENTS.shutdown, run: shutdown.shutdown },
+  { name: "MONITOR", arity: 1, flags: ["admin", "noscript", "loading", "stale"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Listens for all requests received by the server in real-time.", args: ARGUMENTS.monitor, run: monitor.monitor },
+  { name: "SLOWLOG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.2.12", summary: "A container for slow log commands.", args: ARGUMENTS.slowlog, subcommands: slowlog.SLOWLOG_SUBCOMMANDS, adminSubcommands: slowlog.SLOWLOG_ADMIN, run: slowlog.slowlog },
+  { name: "WAIT", arity: 3, flags: ["noscript"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "generic", since: "3.0.0", summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", args: ARGUMENTS.wait, run: replication.wait },
   { name: "HSET", arity: -4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set the string value of a hash field", args: ARGUMENTS.hset, run: hashes.hset },
   { name: "HSETNX", arity: 4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set the value of a hash field, only if the field does not exist", args: ARGUMENTS.hsetnx, run: hashes.hsetnx },
   { name: "HGET", arity: 3, flags: ["readonly", "fast"], acl: ["@read", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Get the value of a hash field", args: ARGUMENTS.hget, run: hashes.hget },
@@ -218,5 +231,5 @@ export const TEXT_COMMANDS: readonly CommandSpec<TextReply>[] = [
   { name: "SET", arity: 3, usage: "expected 2 arguments KEY and VALUE", flags: ["write", "denyoom"], acl: ["@write", "@string", "@slow"], keys: [1, 1, 1], group: "string", since: "1.0.0", summary: "Sets the value of a key.", args: ARGUMENTS.set, run: text.set },
   { name: "DEL", arity: 2, usage: "expected 1 argument KEY", flags: ["write"], acl: ["@keyspace", "@write", "@slow"], keys: [1, 1, 1], group: "generic", since: "1.0.0", summary: "Deletes a key.", args: ARGUMENTS.del, run: text.del },
   { name: "COMPACT", arity: 1, usage: "expected no arguments", flags: ["admin"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Compacts the WAL.", args: [], run: text.compact },
-  { name: "AUTH", arity: 2, usage: "expected 1 argument PASSWORD", flags: ["no_auth", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: text.auth },
+  { name: "AUTH", arity: 2, usage: "expected 1 argument PASSWORD", flags: ["no_auth", "loading", "fast"], acl: ["@fast", "@connection"], keys: [0, 0, 0], group: "connection", since: "1.0.0", summary: "Authenticates the connection.", args: ARGUMENTS.auth, run: text.auth },
 ];

@@ -2,6 +2,11 @@ import type { Config } from "../config.ts";
 import type { Databases } from "../db/databases.ts";
 import { ScanCursors } from "../db/scan_cursors.ts";
 import { PubSub } from "../pubsub/pub_sub.ts";
+import { LoadingState } from "./loading_state.ts";
+import type { FsyncPolicy } from "../wal/fsync_policy.ts";
+import type { ClientState } from "./client_state.ts";
+import { ClientPause } from "./client_pause.ts";
+import { SlowLog } from "./slow_log.ts";
 
 /** Counters per command, for INFO commandstats. */
 export interface CommandStats {
@@ -14,6 +19,14 @@ export interface CommandStats {
   failed: number;
 }
 
+/** What CONFIG and INFO may see and change of the WAL file (a `FileWal`). */
+export interface WalControl {
+  /** The fsync policy, changeable at run time (CONFIG SET appendfsync). */
+  fsync: FsyncPolicy;
+  /** Bytes and records in the file. */
+  readonly size: { readonly bytes: number; readonly records: number };
+}
+
 /** Per-command counters by lower-case name, shared by every table of one server. */
 export type StatsBook = Map<string, CommandStats>;
 
@@ -24,7 +37,7 @@ export type StatsBook = Map<string, CommandStats>;
  * @example
  * ```ts
  * const state = new ServerState(config, 4242, databases);
- * state.countRead(db.get("k")); // counts a keyspace hit or miss
+ * state.nextClientId(); // 1, then 2, …
  * ```
  */
 export class ServerState {
@@ -50,6 +63,8 @@ export class ServerState {
   protectedMode: boolean;
   /** Clients served at once; one more is refused. */
   maxClients: number;
+  /** Close a client idle for longer than this; 0 never does (Redis's `timeout`). */
+  timeoutSeconds: number;
   /** Clients connected now. */
   connectedClients = 0;
   /** Connections accepted since start. */
@@ -58,14 +73,31 @@ export class ServerState {
   rejectedConnections = 0;
   /** Commands run since start, both protocols. */
   commandsProcessed = 0;
-  /** Reads that found their key / did not. */
-  keyspaceHits = 0;
-  keyspaceMisses = 0;
   /** Keys removed by the expiry sweep. */
   expiredKeys = 0;
+  /** The WAL replay at start: whether it is running (commands get -LOADING) and its progress. */
+  readonly loading = new LoadingState();
   /** Records replayed from the WAL at start. */
   replayedRecords = 0;
+  /** Every connected client by id, in the order they connected (CLIENT LIST, KILL). */
+  readonly clients = new Map<number, ClientState<unknown>>();
+  /** The clients in MONITOR mode. */
+  readonly monitors = new Set<ClientState<unknown>>();
+  /** CLIENT PAUSE's state. */
+  readonly pause = new ClientPause();
+  /** The slow log (SLOWLOG), with its threshold and length from the flags. */
+  readonly slowlog: SlowLog;
+  /** The WAL file, or `null` with `--no-persist`; set by the server. */
+  wal: WalControl | null = null;
+  /** Set by the server: asks it to stop as on SIGTERM (SHUTDOWN). */
+  requestShutdown: () => void = () => {};
+  /** Bytes read from clients, and written to them, since start (INFO stats). */
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  /** Error replies sent since start (INFO's `total_error_replies`). */
+  errorReplies = 0;
   #nextClientId = 1;
+  #fsync: FsyncPolicy;
 
   constructor(config: Readonly<Config>, port: number, databases: Databases) {
     this.config = config;
@@ -74,28 +106,62 @@ export class ServerState {
     this.requirePass = config.requirePass;
     this.protectedMode = config.protectedMode;
     this.maxClients = config.maxClients;
-  }
-
-  /**
-   * Counts a read of a key as a keyspace hit or miss (INFO's
-   * `keyspace_hits`/`keyspace_misses`) and hands the value back.
-   *
-   * @example
-   * ```ts
-   * const value = server.countRead(db.get(key));
-   * ```
-   */
-  countRead<V>(value: V | undefined): V | undefined {
-    if (value === undefined) this.keyspaceMisses++;
-    else this.keyspaceHits++;
-    return value;
+    this.timeoutSeconds = config.timeoutSeconds;
+    this.#fsync = config.fsync;
+    this.slowlog = new SlowLog(config.slowlogSlowerThan, config.slowlogMaxLen);
   }
 
   /** Counts an error reply under its code, the first word (INFO errorstats). */
   countError(message: string): void {
+    this.errorReplies++;
     const space = message.indexOf(" ");
     const code = space === -1 ? message : message.slice(0, space);
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  /** The fsync policy in force: the WAL's, or with `--no-persist` the one set (no effect). */
+  get fsync(): FsyncPolicy {
+    return this.wal?.fsync ?? this.#fsync;
+  }
+
+  set fsync(policy: FsyncPolicy) {
+    this.#fsync = policy;
+    if (this.wal !== null) this.wal.fsync = policy;
+  }
+
+  /**
+   * Zeroes every counter INFO shows (CONFIG RESETSTAT): commands, errors,
+   * connections, keyspace hits and misses, expired keys, network bytes.
+   * Each command's counters are zeroed in place, as the tables hold them.
+   */
+  resetStats(): void {
+    this.commandsProcessed = 0;
+    this.totalConnections = 0;
+    this.databases.reads.hits = 0;
+    this.databases.reads.misses = 0;
+    this.expiredKeys = 0;
+    this.rejectedConnections = 0;
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.errorReplies = 0;
+    for (const stats of this.commandStats.values()) {
+      stats.calls =
+        stats.usec =
+        stats.rejected =
+        stats.failed =
+          0;
+    }
+    this.errorStats.clear();
+  }
+
+  /** Reads that found their key (INFO `keyspace_hits`): every read-only command's lookups. */
+  get keyspaceHits(): number {
+    return this.databases.reads.hits;
+  }
+
+  /** Reads that did not find their key (INFO `keyspace_misses`). */
+  get keyspaceMisses(): number {
+    return this.databases.reads.misses;
   }
 
   /** A fresh client id: 1, 2, 3, … as Redis numbers them. */

@@ -1,27 +1,34 @@
+import { DEFAULT_CONFIG, SETTINGS } from "../config.ts";
+import { rewriteConfigFile, type RewriteValue } from "../config_rewrite.ts";
+import { errorMessage } from "../io/error_message.ts";
 import { splitPath } from "../io/split_path.ts";
-import { parseInteger } from "./arguments.ts";
+import { FSYNC_POLICIES, type FsyncPolicy } from "../wal/fsync_policy.ts";
+import { parseLong } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
 import type { ServerState } from "./server_state.ts";
 import { globMatch } from "../io/glob_match.ts";
-import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
+import { adminSubcommands, helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
 
 /**
  * The parameters CONFIG GET reports, as Redis names them, with walkv's
- * values. Tools read a few of these before they start (redis-benchmark asks
- * for `save` and `appendonly`), so the names Redis has must answer in its
- * formats; none can be changed while running.
+ * values as they are now (CONFIG SET changes some). Tools read a few of
+ * these before they start (redis-benchmark asks for `save` and
+ * `appendonly`), so the names Redis has must answer in its formats.
  */
 function parameters(server: ServerState): [string, string][] {
   const config = server.config;
   const wal = splitPath(config.wal);
+  const compaction = server.databases.compaction;
+  const ratio = compaction?.ratio ?? config.compactRatio;
   return [
     ["save", ""],
     ["appendonly", config.persist ? "yes" : "no"],
-    ["appendfsync", config.fsync],
-    ["auto-aof-rewrite-min-size", String(config.compactMinBytes)],
+    ["appendfsync", server.fsync],
+    ["auto-aof-rewrite-min-size", String(compaction?.minBytes ?? config.compactMinBytes)],
     // Redis's percentage is the growth over the last rewrite; walkv's ratio is
-    // against the live data, so R is reported as the same growth, (R - 1) × 100.
-    ["auto-aof-rewrite-percentage", String(Math.round((config.compactRatio - 1) * 100))],
+    // against the live data, so R is reported as the same growth, (R - 1) × 100;
+    // 0 is Redis's "never", an infinite ratio.
+    ["auto-aof-rewrite-percentage", String(ratio === Infinity ? 0 : Math.round((ratio - 1) * 100))],
     ["appendfilename", wal.name],
     ["dir", wal.directory],
     ["port", String(server.port)],
@@ -33,20 +40,58 @@ function parameters(server: ServerState): [string, string][] {
     ["maxmemory-policy", "noeviction"],
     ["maxclients", String(server.maxClients)],
     ["proto-max-bulk-len", String(config.maxBulkBytes)],
-    ["timeout", String(config.timeoutSeconds)],
+    ["timeout", String(server.timeoutSeconds)],
     ["tcp-keepalive", "0"],
     ["cluster-enabled", "no"],
+    ["slowlog-log-slower-than", String(server.slowlog.threshold)],
+    ["slowlog-max-len", String(server.slowlog.maxLen)],
   ];
 }
+
+/** A change CONFIG SET makes once every value is checked, or Redis's complaint about one. */
+type Setter = (value: string, server: ServerState) => (() => void) | string;
+
+/** An integer setting from `min` to `max`, with Redis's complaints. */
+function integerSetting(
+  min: number,
+  max: number,
+  apply: (n: number, server: ServerState) => void,
+): Setter {
+  return (value, server) => {
+    const n = parseLong(value);
+    if (n === null) return "argument couldn't be parsed into an integer";
+    if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+    return () => apply(n, server);
+  };
+}
+
+/** Redis's bytes with an optional unit: `100`, `1k` (1000), `1kb` (1024), `64mb`, `1gb`. */
+function parseMemory(value: string): number | null {
+  const match = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(value);
+  if (match === null) return null;
+  const units: Record<string, number> = {
+    b: 1,
+    k: 1000,
+    kb: 1024,
+    m: 1000 ** 2,
+    mb: 1024 ** 2,
+    g: 1000 ** 3,
+    gb: 1024 ** 3,
+  };
+  const bytes = Number(match[1]) * units[(match[2] ?? "b").toLowerCase()];
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+const INT_MAX = 2 ** 31 - 1;
+const LONG_MAX = "9223372036854775807";
 
 /**
  * The settings CONFIG SET can change while running: each checks its value
  * and returns the change to make (all are checked before any is made), or
- * Redis's complaint.
+ * Redis's complaint. walkv's compaction triggers answer to Redis's AOF
+ * rewrite names; the fsync policy to `appendfsync`.
  */
-const SETTERS: Readonly<
-  Record<string, (value: string, server: ServerState) => (() => void) | string>
-> = {
+const SETTERS: Readonly<Record<string, Setter>> = {
   requirepass(value, server) {
     // An empty password removes it, as in Redis.
     return () => server.requirePass = value === "" ? null : value;
@@ -56,15 +101,61 @@ const SETTERS: Readonly<
     if (yes !== "yes" && yes !== "no") return "argument must be 'yes' or 'no'";
     return () => server.protectedMode = yes === "yes";
   },
-  maxclients(value, server) {
-    const n = parseInteger(value);
-    if (n === null || n < 1) return "argument couldn't be parsed into an integer";
-    return () => server.maxClients = n;
+  maxclients: integerSetting(1, 4294967295, (n, server) => server.maxClients = n),
+  timeout: integerSetting(0, INT_MAX, (n, server) => server.timeoutSeconds = n),
+  appendfsync(value, server) {
+    const policy = value.toLowerCase();
+    if (!(FSYNC_POLICIES as readonly string[]).includes(policy)) {
+      return "argument(s) must be one of the following: everysec, always, no";
+    }
+    return () => server.fsync = policy as FsyncPolicy;
+  },
+  "auto-aof-rewrite-min-size"(value, server) {
+    const bytes = parseMemory(value);
+    if (bytes === null) return "argument must be a memory value";
+    return () => {
+      const compaction = server.databases.compaction;
+      if (compaction !== null) compaction.minBytes = bytes;
+    };
+  },
+  "auto-aof-rewrite-percentage": integerSetting(0, INT_MAX, (n, server) => {
+    const compaction = server.databases.compaction;
+    if (compaction !== null) compaction.ratio = n === 0 ? Infinity : 1 + n / 100;
+  }),
+  "slowlog-log-slower-than"(value, server) {
+    const n = parseLong(value);
+    if (n === null) return "argument couldn't be parsed into an integer";
+    if (n < -1) return `argument must be between -1 and ${LONG_MAX} inclusive`;
+    return () => server.slowlog.threshold = n;
+  },
+  "slowlog-max-len"(value, server) {
+    const n = parseLong(value);
+    if (n === null) return "argument couldn't be parsed into an integer";
+    if (n < 0) return `argument must be between 0 and ${LONG_MAX} inclusive`;
+    return () => server.slowlog.maxLen = n;
   },
 };
 
+/**
+ * Every setting's value now, for CONFIG REWRITE: as CONFIG GET reports it
+ * where Redis has the parameter (so a value changed by CONFIG SET is the one
+ * written), else as the server started with it.
+ */
+function currentSettings(server: ServerState): RewriteValue[] {
+  const live = new Map(parameters(server));
+  return SETTINGS.map((setting) => {
+    const names = setting.directive === undefined
+      ? [setting.flag]
+      : [setting.directive, setting.flag];
+    const value = (setting.directive !== undefined ? live.get(setting.directive) : undefined) ??
+      setting.format(server.config);
+    return { names, value, isDefault: value === setting.format(DEFAULT_CONFIG) };
+  });
+}
+
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   GET: {
+    admin: true,
     arity: -3,
     run(args, { reply, server }) {
       // Redis matches parameter names without regard to case.
@@ -78,14 +169,22 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     },
   },
   SET: {
+    admin: true,
     arity: -4,
     run(args, { reply, server }) {
       if (args.length % 2 !== 0) {
         return reply.error("ERR wrong number of arguments for 'config|set' command");
       }
       const changes: (() => void)[] = [];
+      const named = new Set<string>();
       for (let i = 2; i < args.length; i += 2) {
         const name = args[i].toLowerCase();
+        if (named.has(name)) {
+          return reply.error(
+            `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`,
+          );
+        }
+        named.add(name);
         const setter = Object.hasOwn(SETTERS, name) ? SETTERS[name] : undefined;
         if (setter !== undefined) {
           const change = setter(args[i + 1], server);
@@ -110,44 +209,58 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     },
   },
   RESETSTAT: {
+    admin: true,
     arity: 2,
     run(_args, { reply, server }) {
-      server.commandsProcessed = 0;
-      server.totalConnections = 0;
-      server.keyspaceHits = 0;
-      server.keyspaceMisses = 0;
-      server.expiredKeys = 0;
-      server.rejectedConnections = 0;
-      server.commandStats.clear();
-      server.errorStats.clear();
+      server.resetStats();
       reply.ok();
     },
   },
   REWRITE: {
+    admin: true,
     arity: 2,
-    run(_args, { reply }) {
-      reply.error("ERR The server is running without a config file");
+    run(_args, { reply, server }) {
+      const path = server.config.configFile;
+      if (path === null) return reply.error("ERR The server is running without a config file");
+      return rewriteConfigFile(path, currentSettings(server)).then(
+        () => reply.ok(),
+        // The OS's words, as Redis's strerror: "No such file or directory".
+        (error: unknown) =>
+          reply.error(
+            `ERR Rewriting config file: ${
+              errorMessage(error).replace(/ \(os error \d+\)[^]*$/, "")
+            }`,
+          ),
+      );
     },
   },
   HELP: helpSubcommand("CONFIG", [
     "GET <pattern>",
     "    Return parameters matching the glob-like <pattern> and their values.",
-    "SET <directive> <value>",
-    "    Refused: walkv's parameters are fixed by its command line.",
+    "SET <directive> <value> [<directive> <value> ...]",
+    "    Set the configuration <directive> to <value>: requirepass, protected-mode,",
+    "    maxclients, timeout, appendfsync, auto-aof-rewrite-min-size,",
+    "    auto-aof-rewrite-percentage, slowlog-log-slower-than, slowlog-max-len.",
     "RESETSTAT",
     "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
   ]),
 };
 
 /** The subcommands of CONFIG, for the registry. */
 export const CONFIG_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
+/** Those Redis flags `admin`, which MONITOR does not show. */
+export const CONFIG_ADMIN: readonly string[] = adminSubcommands(SUBCOMMANDS);
 
 /**
  * `CONFIG GET pattern [pattern ...] | SET parameter value | RESETSTAT |
  * REWRITE | HELP`. GET answers a flat array of name/value pairs for the
- * parameters matching any glob (see {@linkcode globMatch}); SET and REWRITE
- * are refused, since walkv's settings come from its command line only;
- * RESETSTAT zeroes INFO's counters.
+ * parameters matching any glob (see {@linkcode globMatch}); SET changes
+ * the settings that can change at run time (see `SETTERS`), all or none,
+ * and refuses the others as Redis refuses an immutable one; REWRITE is
+ * refused (walkv has no config file); RESETSTAT zeroes every counter INFO
+ * shows.
  *
  * @example
  * ```ts
@@ -155,6 +268,6 @@ export const CONFIG_SUBCOMMANDS: readonly string[] = Object.keys(SUBCOMMANDS);
  * // *6 appendonly yes appendfsync always appendfilename wal
  * ```
  */
-export function config(args: string[], context: Context): void {
-  runSubcommand("CONFIG", SUBCOMMANDS, args, context);
+export function config(args: string[], context: Context): void | Promise<void> {
+  return runSubcommand("CONFIG", SUBCOMMANDS, args, context);
 }

@@ -229,15 +229,15 @@ export function zcard(args: string[], { db, reply }: Context): void {
 }
 
 /** `ZSCORE key member` → the member's score, or null. */
-export function zscore(args: string[], { db, reply, server }: Context): void {
-  const score = server.countRead(db.container(args[1], ZSetValue))?.score(args[2]);
+export function zscore(args: string[], { db, reply }: Context): void {
+  const score = db.container(args[1], ZSetValue)?.score(args[2]);
   if (score === undefined) reply.nullBulk();
   else reply.double(score);
 }
 
 /** `ZMSCORE key member [member ...]` → each member's score, null where absent. */
-export function zmscore(args: string[], { db, reply, server }: Context): void {
-  const zset = server.countRead(db.container(args[1], ZSetValue));
+export function zmscore(args: string[], { db, reply }: Context): void {
+  const zset = db.container(args[1], ZSetValue);
   reply.array(args.length - 2);
   for (let i = 2; i < args.length; i++) {
     const score = zset?.score(args[i]);

@@ -17,11 +17,11 @@ export const STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-m
  * getrange(["GETRANGE", "greeting", "0", "-3"], context); // "$3\r\nhel\r\n" for "hello"
  * ```
  */
-export function getrange(args: string[], { db, reply, server }: Context): void {
+export function getrange(args: string[], { db, reply }: Context): void {
   const start = parseInt64(args[2]);
   const end = parseInt64(args[3]);
   if (start === null || end === null) return reply.error(NOT_AN_INTEGER);
-  const value = server.countRead(db.get(args[1])) ?? "";
+  const value = db.get(args[1]) ?? "";
   // Both from the end, and the wrong way round: empty before any clamping
   // (clamped, `-1 -5` on a short value would become `0 0`).
   if (start < 0n && end < 0n && start > end) return reply.bulk("");

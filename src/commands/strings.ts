@@ -9,8 +9,8 @@ import type { Context, Run } from "./command_spec.ts";
  * get(["GET", "hello"], context); // "$5\r\nworld\r\n"
  * ```
  */
-export function get(args: string[], { db, reply, server }: Context): void {
-  reply.bulkOrNull(server.countRead(db.get(args[1])));
+export function get(args: string[], { db, reply }: Context): void {
+  reply.bulkOrNull(db.get(args[1]));
 }
 
 /**
@@ -133,7 +133,8 @@ export const psetex: Run = setWithExpiry("PSETEX", "PX");
  * ```
  */
 export function getset(args: string[], { db, reply, server }: Context): void {
-  const old = server.countRead(db.get(args[1]));
+  const old = db.get(args[1]);
+  server.databases.reads.saw(old);
   db.set(args[1], args[2]);
   reply.bulkOrNull(old);
 }
@@ -149,7 +150,8 @@ export function getset(args: string[], { db, reply, server }: Context): void {
  * ```
  */
 export function getdel(args: string[], { db, reply, server }: Context): void {
-  const value = server.countRead(db.get(args[1]));
+  const value = db.get(args[1]);
+  server.databases.reads.saw(value);
   if (value === undefined) return reply.nullBulk();
   db.delete(args[1]);
   reply.bulk(value);
@@ -191,7 +193,8 @@ export function getex(args: string[], { db, reply, server }: Context): void {
     }
   }
   const key = args[1];
-  const value = server.countRead(db.get(key));
+  const value = db.get(key);
+  server.databases.reads.saw(value);
   if (value === undefined) return reply.nullBulk();
   if (option === "PERSIST") {
     db.setExpiresAt(key, 0);
@@ -212,11 +215,11 @@ export function getex(args: string[], { db, reply, server }: Context): void {
  * mget(["MGET", "a", "missing"], context); // "*2\r\n$1\r\n1\r\n$-1\r\n"
  * ```
  */
-export function mget(args: string[], { db, reply, server }: Context): void {
+export function mget(args: string[], { db, reply }: Context): void {
   reply.array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
     // A key of another type is nil here, as in Redis, not WRONGTYPE.
-    const value = server.countRead(db.value(args[i]));
+    const value = db.value(args[i]);
     reply.bulkOrNull(typeof value === "string" ? value : undefined);
   }
 }
@@ -295,6 +298,6 @@ export function append(args: string[], { db, reply, server }: Context): void {
  * strlen(["STRLEN", "greeting"], context); // ":5\r\n" for "hello"
  * ```
  */
-export function strlen(args: string[], { db, reply, server }: Context): void {
-  reply.integer(server.countRead(db.get(args[1]))?.length ?? 0);
+export function strlen(args: string[], { db, reply }: Context): void {
+  reply.integer(db.get(args[1])?.length ?? 0);
 }

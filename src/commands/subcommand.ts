@@ -8,8 +8,10 @@ import type { Context } from "./command_spec.ts";
 export interface Subcommand {
   /** Field count including both names; negative means "at least". */
   readonly arity: number;
-  /** Runs with the whole request: `args[1]` is the subcommand as sent. */
-  run(args: string[], context: Context): void;
+  /** Redis flags it `admin` (`config|set`, `client|kill`): MONITOR does not show it. */
+  readonly admin?: boolean;
+  /** Runs with the whole request: `args[1]` is the subcommand as sent; may be async. */
+  run(args: string[], context: Context): void | Promise<void>;
 }
 
 /**
@@ -29,7 +31,7 @@ export function runSubcommand(
   table: Readonly<Record<string, Subcommand>>,
   args: string[],
   context: Context,
-): void {
+): void | Promise<void> {
   const name = args[1].toUpperCase();
   const subcommand = Object.hasOwn(table, name) ? table[name] : undefined;
   if (subcommand === undefined) {
@@ -43,7 +45,7 @@ export function runSubcommand(
       `ERR wrong number of arguments for '${container.toLowerCase()}|${name.toLowerCase()}' command`,
     );
   }
-  subcommand.run(args, context);
+  return subcommand.run(args, context);
 }
 
 /**
@@ -69,4 +71,17 @@ export function helpSubcommand(container: string, lines: readonly string[]): Sub
       for (const line of all) reply.simple(line);
     },
   };
+}
+
+/**
+ * The names of `table`'s subcommands flagged `admin`, for the registry's
+ * `adminSubcommands`.
+ *
+ * @example
+ * ```ts
+ * adminSubcommands({ GET: { arity: 3, admin: true, run }, HELP: help }); // ["GET"]
+ * ```
+ */
+export function adminSubcommands(table: Readonly<Record<string, Subcommand>>): string[] {
+  return Object.keys(table).filter((name) => table[name].admin === true);
 }

@@ -21,8 +21,8 @@ type TextContext = Context<TextReply>;
  * get(["GET", "hello"], context); // "+OK world\n"
  * ```
  */
-export function get(fields: string[], { db, reply, server }: TextContext): void {
-  const value = server.countRead(db.value(fields[1]));
+export function get(fields: string[], { db, reply }: TextContext): void {
+  const value = db.value(fields[1]);
   if (value === undefined) reply.missing("GET", fields[1]);
   else if (typeof value === "string") reply.value(value);
   else reply.error(`GET ${fields[1]} holds a ${value.type}, not a string`);
@@ -91,6 +91,9 @@ export const TEXT_DIALECT: Dialect<TextReply> = {
   },
   wrongArity(spec, reply) {
     reply.error(`${spec.name} ${spec.usage}`);
+  },
+  loading(spec, reply) {
+    reply.error(`${spec.name} refused, the server is loading the WAL`);
   },
   refusedWrite(spec, failure, reply) {
     reply.error(

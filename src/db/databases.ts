@@ -4,6 +4,7 @@ import { encodeFlushAll, encodeSwapDb } from "../wal/record.ts";
 import type { Wal } from "../wal/wal.ts";
 import { Db } from "./db.ts";
 import { Journal } from "./journal.ts";
+import { ReadCounter } from "./read_counter.ts";
 
 /**
  * Every database (`--databases`, Redis's 16 by default) over one WAL, and
@@ -21,9 +22,9 @@ import { Journal } from "./journal.ts";
  */
 export class Databases {
   readonly #dbs: Db[];
-  readonly #wal: Wal;
+  #wal: Wal;
   readonly #journal: Journal;
-  readonly #compaction: CompactionControl | null;
+  #compaction: CompactionControl | null;
   /** Keys that changed while clients were blocked on them: `[db, key, db, key, …]`. */
   readonly #ready: (Db | string)[] = [];
   #serving = false;
@@ -41,13 +42,27 @@ export class Databases {
   ) {
     this.#wal = wal;
     this.#journal = new Journal(wal);
-    const snapshot = () => compaction?.snapshot ?? null;
+    const snapshot = () => this.#compaction?.snapshot ?? null;
     const ready = (db: Db, key: string) => this.#ready.push(db, key);
     this.#dbs = stores.map((store, index) =>
-      new Db(index, store, this.#journal, clock, snapshot, ready)
+      new Db(index, store, this.#journal, clock, snapshot, ready, this.reads)
     );
     this.#compaction = compaction;
   }
+
+  /**
+   * Hands the databases the WAL once its replay is done. They are made
+   * before (over a `NoopWal`), so clients connected during the
+   * replay already have them; nothing writes until then, since the gate
+   * refuses writes while loading.
+   */
+  attachWal(wal: Wal, compaction: CompactionControl | null): void {
+    this.#wal = wal;
+    this.#journal.wal = wal;
+    this.#compaction = compaction;
+  }
+  /** Keyspace hits and misses of every database. */
+  readonly reads: ReadCounter = new ReadCounter();
 
   /** How many databases there are. */
   get length(): number {

@@ -14,6 +14,7 @@ import {
   type RecordPieces,
 } from "../wal/record.ts";
 import type { Journal } from "./journal.ts";
+import { ReadCounter } from "./read_counter.ts";
 import { WrongTypeError } from "./wrong_type_error.ts";
 
 /** How many expired keys {@linkcode Db.randomKey} may pick in a row before giving up. */
@@ -74,6 +75,7 @@ export class Db {
   /** Blocked clients by key, in the order they blocked; empty unless someone waits here. */
   readonly #waiters = new Map<string, Waiter[]>();
   readonly #ready: (db: Db, key: string) => void;
+  readonly #reads: ReadCounter;
 
   /**
    * @param clock the time expiries are measured against; the store's clock.
@@ -87,7 +89,9 @@ export class Db {
     clock: () => number = Date.now,
     snapshot: () => SnapshotSink | null = () => null,
     ready: (db: Db, key: string) => void = () => {},
+    reads: ReadCounter = new ReadCounter(),
   ) {
+    this.#reads = reads;
     this.index = index;
     this.#store = store;
     this.#journal = journal;
@@ -112,18 +116,28 @@ export class Db {
    */
   get(key: string): string | undefined {
     const value = this.#store.get(key);
+    if (this.#reads.counting) this.#reads.saw(value);
     if (value === undefined || typeof value === "string") return value;
     throw new WrongTypeError();
   }
 
   /** Whatever `key` holds, of any type, or `undefined`. */
   value(key: string): Value | undefined {
-    return this.#store.get(key);
+    const value = this.#store.get(key);
+    if (this.#reads.counting) this.#reads.saw(value);
+    return value;
   }
 
   /** Whether `key` exists, of any type. */
   exists(key: string): boolean {
-    return this.#store.get(key) !== undefined;
+    const value = this.#store.get(key);
+    if (this.#reads.counting) this.#reads.saw(value);
+    return value !== undefined;
+  }
+
+  /** Milliseconds since `key` was last read or written, or -1 if absent (OBJECT IDLETIME). */
+  idleMs(key: string): number {
+    return this.#store.idleMs(key);
   }
 
   /**
@@ -133,6 +147,7 @@ export class Db {
    */
   container<C extends Container>(key: string, kind: ContainerKind<C>): C | undefined {
     const value = this.#store.get(key);
+    if (this.#reads.counting) this.#reads.saw(value);
     if (value === undefined || value instanceof kind) return value;
     throw new WrongTypeError();
   }

@@ -17,12 +17,17 @@ import type { Wal } from "../wal/wal.ts";
  * ```
  */
 export class Journal {
-  readonly #wal: Wal;
+  #wal: Wal;
   /** The open command's records and undos, in pairs; usually one each. */
   #records: RecordPieces[] = [];
   #undos: (() => void)[] = [];
 
   constructor(wal: Wal) {
+    this.#wal = wal;
+  }
+
+  /** Sends later commits to `wal` (the WAL opened once its replay is done). */
+  set wal(wal: Wal) {
     this.#wal = wal;
   }
 

@@ -15,8 +15,11 @@ export const PROTOCOL_ERROR = -2;
 export const UNAUTHENTICATED_MAX_ARGS = 10;
 export const UNAUTHENTICATED_MAX_BULK = 16 * 1024;
 
-/** Redis's limit on the elements of one request. */
-export const MAX_ARRAY_LENGTH = 1024 * 1024;
+/**
+ * Redis 7.0's limit on the elements of one request: C's `INT_MAX`. Declaring
+ * it costs nothing; the bytes of the elements are buffered only as they come.
+ */
+export const MAX_ARRAY_LENGTH = 2 ** 31 - 1;
 /** The longest inline command, and the longest length line, Redis accepts. */
 const MAX_INLINE_BYTES = 64 * 1024;
 /**

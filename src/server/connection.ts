@@ -1,5 +1,6 @@
 import { ClientState } from "../commands/client_state.ts";
 import type { QueuedCommand } from "../commands/command_spec.ts";
+import { stopMonitoring } from "../commands/monitor.ts";
 import { closeQuietly } from "../io/close_quietly.ts";
 import { writeAll } from "../io/write_all.ts";
 import { chooseProtocol } from "./choose_protocol.ts";
@@ -37,16 +38,11 @@ export class Connection implements SessionConnection {
   #writing: Promise<void> | null = null;
   #stopping = false;
   #closed = false;
-  /**
-   * For the idle timeout: when bytes last moved or the client was last given
-   * its turn (a read or write began), as `performance.now()`.
-   */
-  #activeAt = performance.now();
   /** The socket as `writeAll` sees it, noting each partial write as progress. */
   readonly #progressWriter = {
     write: async (bytes: Uint8Array): Promise<number> => {
       const n = await this.#conn.write(bytes);
-      this.#activeAt = performance.now();
+      this.client.activeAt = performance.now();
       return n;
     },
   };
@@ -61,6 +57,9 @@ export class Connection implements SessionConnection {
       `${peer.hostname}:${peer.port}`,
       server.requirePass === null,
     );
+    const local = conn.localAddr as Deno.NetAddr;
+    this.client.localAddress = `${local.hostname}:${local.port}`;
+    this.client.kill = () => this.abort();
   }
 
   /** Serves the client until it hangs up, breaks the rules, or `stop` is called. */
@@ -68,6 +67,7 @@ export class Connection implements SessionConnection {
     const server = this.options.server;
     server.connectedClients++;
     server.totalConnections++;
+    server.clients.set(this.client.id, this.client);
     try {
       if ("handshake" in this.#conn && !await this.#handshake(this.#conn)) return;
       const first = new Uint8Array(READ_BUFFER_BYTES);
@@ -89,6 +89,8 @@ export class Connection implements SessionConnection {
       if (!isDisconnect(error)) throw error;
     } finally {
       server.connectedClients--;
+      server.clients.delete(this.client.id);
+      stopMonitoring(this.client, server);
       this.client.endTransaction();
       server.pubsub.unsubscribeAll(this.client);
       this.#close();
@@ -121,10 +123,11 @@ export class Connection implements SessionConnection {
   async read(buffer: Uint8Array): Promise<number | null> {
     this.#busy = false;
     if (this.#stopping) return null;
-    this.#activeAt = performance.now();
+    this.client.activeAt = performance.now();
     try {
       const n = await this.#conn.read(buffer);
-      this.#activeAt = performance.now();
+      this.client.activeAt = performance.now();
+      if (n !== null) this.options.server.netInputBytes += n;
       return n;
     } catch (error: unknown) {
       // `stop` closed the socket under a pending read.
@@ -138,7 +141,8 @@ export class Connection implements SessionConnection {
 
   /** Writes all of `bytes`; a session has at most one write in flight. */
   async write(bytes: Uint8Array): Promise<void> {
-    this.#activeAt = performance.now();
+    this.client.activeAt = performance.now();
+    this.options.server.netOutputBytes += bytes.length;
     const writing = this.#writing = writeAll(this.#progressWriter, bytes);
     try {
       await writing;
@@ -166,10 +170,12 @@ export class Connection implements SessionConnection {
    * ```
    */
   closeIfIdleSince(since: number): void {
-    if (this.#closed || this.#activeAt >= since) return;
+    if (this.#closed || this.client.activeAt >= since) return;
     // As in Redis, a subscriber waiting for messages is never idle, nor is a
     // client blocked in BLPOP and its kin (its own timeout decides).
     if (this.client.subscriptions !== 0 || this.client.blocked !== null) return;
+    if (this.client.monitoring) return; // a monitor is a replica to Redis, never timed out
+
     if (this.#busy && this.#writing === null) return;
     // As for `stop`, the session then sees its read end, not an error.
     this.#stopping = true;
@@ -184,7 +190,7 @@ export class Connection implements SessionConnection {
   async #handshake(conn: Deno.TlsConn): Promise<boolean> {
     try {
       await conn.handshake();
-      this.#activeAt = performance.now();
+      this.client.activeAt = performance.now();
       return true;
     } catch (error: unknown) {
       if (isDisconnect(error)) return false;

@@ -33,6 +33,7 @@ export function startExpirySweep(server: ServerState): () => void {
     // Every database gets its turn each tick, within one budget.
     for (let i = 0; i < databases.length; i++) {
       const store = databases.get(i).store;
+      store.tick(); // the access clock behind OBJECT IDLETIME
       if (store.expiringSize === 0) continue;
       while (performance.now() - started < BUDGET_MS) {
         const { checked, reclaimed } = store.reclaimExpired(STEP_KEYS);

@@ -5,14 +5,12 @@ import type { ConnectionOptions } from "./session_connection.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 
-/** Options for a {@linkcode Listener}. */
-export interface ListenerOptions extends ConnectionOptions {
-  /**
-   * Close a connection idle for more than this many ms (Redis's `timeout`,
-   * there in seconds); 0, the default, never does.
-   */
-  idleTimeoutMs?: number;
-}
+/**
+ * Options for a {@linkcode Listener}. The idle timeout is the server
+ * state's `timeoutSeconds` (Redis's `timeout`; 0 never closes), read at
+ * every check, so CONFIG SET timeout applies at once.
+ */
+export type ListenerOptions = ConnectionOptions;
 
 /**
  * The pause after the first resource error (out of file descriptors), then
@@ -71,7 +69,8 @@ const PEER_ERROR_CODES: ReadonlySet<string> = new Set([
  * Accepts clients and gives each a {@linkcode Connection}, until the shutdown
  * signal; then stops accepting, asks every connection to stop, and resolves
  * once all have let go. With an idle timeout it also closes, about once a
- * second, every connection idle for longer.
+ * second, every connection idle for longer (MONITOR clients, subscribers and
+ * blocked clients excepted, as in Redis).
  *
  * @example
  * ```ts
@@ -83,7 +82,6 @@ export class Listener {
   readonly #listener: Deno.TcpListener | Deno.TlsListener;
   readonly #shutdown: Shutdown;
   readonly #options: ConnectionOptions;
-  readonly #idleTimeoutMs: number;
   /** Live connections, each with the promise that settles when it is done. */
   readonly #connections = new Map<Connection, Promise<void>>();
   readonly #acceptFailures = new AcceptFailures();
@@ -102,7 +100,6 @@ export class Listener {
     this.#listener = listener;
     this.#shutdown = shutdown;
     this.#options = options;
-    this.#idleTimeoutMs = options.idleTimeoutMs ?? 0;
     this.#spare = openSpare(listener);
   }
 
@@ -113,9 +110,7 @@ export class Listener {
 
   async run(): Promise<void> {
     this.#shutdown.requestedPromise.then(() => this.#listener.close());
-    const idleCheck = this.#idleTimeoutMs > 0
-      ? setInterval(() => this.#closeIdle(), IDLE_CHECK_INTERVAL_MS)
-      : undefined;
+    const idleCheck = setInterval(() => this.#closeIdle(), IDLE_CHECK_INTERVAL_MS);
     try {
       await this.#acceptLoop();
     } finally {
@@ -222,7 +217,9 @@ export class Listener {
   }
 
   #closeIdle(): void {
-    const idleSince = performance.now() - this.#idleTimeoutMs;
+    const timeoutSeconds = this.#options.server.timeoutSeconds;
+    if (timeoutSeconds <= 0) return;
+    const idleSince = performance.now() - timeoutSeconds * 1000;
     for (const connection of this.#connections.keys()) connection.closeIfIdleSince(idleSince);
   }
 }

@@ -1,5 +1,5 @@
 import type { Reply } from "../commands/reply.ts";
-import type { MessageSink } from "../pubsub/pub_sub.ts";
+import type { PushSink } from "../commands/client_state.ts";
 import type { ReplyBuffer } from "../protocol/reply_buffer.ts";
 import { RespWriter } from "../protocol/resp_writer.ts";
 
@@ -33,8 +33,8 @@ export interface PushQueueOptions {
 }
 
 /**
- * One RESP connection's pub/sub messages on their way to its socket: the
- * {@linkcode MessageSink} the `PubSub` registry delivers to.
+ * One RESP connection's pub/sub messages and MONITOR lines on their way to
+ * its socket: the sink the `PubSub` registry and the monitor feed deliver to.
  *
  * A message is encoded at once, in the connection's protocol (a `>3`/`>4`
  * push in RESP3, an array in RESP2), and queued; the session moves the queue
@@ -61,7 +61,7 @@ export interface PushQueueOptions {
  * if (await Promise.race([reading, pushes.arrival()]) === PUSHED) pushes.moveTo(reply);
  * ```
  */
-export class PushQueue implements MessageSink {
+export class PushQueue implements PushSink {
   /** Set by the session while its own command runs synchronously. */
   direct = false;
   readonly #options: PushQueueOptions;
@@ -110,20 +110,9 @@ export class PushQueue implements MessageSink {
   }
 
   deliver(pattern: string | null, channel: string, message: string): void {
-    if (this.#overflowed) return;
-    const reply = this.#options.replies;
     const size = message.length + channel.length + (pattern?.length ?? 0) + 64;
-    const unsent = this.#queue.length + this.#options.unsentBytes() + size;
-    const reason = this.#limitPassed(unsent);
-    if (reason !== null) {
-      this.#overflowed = true;
-      this.#queue = new RespWriter();
-      this.#options.onOverflow(reason, unsent);
-      return;
-    }
-    const queued = !this.direct || this.#options.atomic();
-    const writer = queued ? this.#queue : reply;
-    writer.protocol = reply.protocol;
+    const writer = this.#writer(size);
+    if (writer === null) return;
     if (pattern === null) {
       writer.push(3);
       writer.bulk("message");
@@ -134,7 +123,40 @@ export class PushQueue implements MessageSink {
     }
     writer.bulk(channel);
     writer.bulk(message);
-    if (queued && this.#waiter !== null) {
+    this.#queued(writer);
+  }
+
+  line(text: string): void {
+    const writer = this.#writer(text.length + 3);
+    if (writer === null) return;
+    writer.simple(text);
+    this.#queued(writer);
+  }
+
+  /**
+   * Where the next `size` bytes of output go: the replies (the client's own
+   * command is running), the queue, or nowhere once the limit is passed.
+   */
+  #writer(size: number): RespWriter | Reply | null {
+    if (this.#overflowed) return null;
+    const reply = this.#options.replies;
+    const unsent = this.#queue.length + this.#options.unsentBytes() + size;
+    const reason = this.#limitPassed(unsent);
+    if (reason !== null) {
+      this.#overflowed = true;
+      this.#queue = new RespWriter();
+      this.#options.onOverflow(reason, unsent);
+      return null;
+    }
+    const queued = !this.direct || this.#options.atomic();
+    const writer = queued ? this.#queue : reply;
+    writer.protocol = reply.protocol;
+    return writer;
+  }
+
+  /** Wakes the session waiting for output, if `writer` was the queue. */
+  #queued(writer: RespWriter | Reply): void {
+    if (writer === this.#queue && this.#waiter !== null) {
       const waiter = this.#waiter;
       this.#waiter = null;
       waiter.resolve(PUSHED);

@@ -89,7 +89,9 @@ export async function serveResp(
    * arrive meanwhile are sent at once, the read staying pending.
    */
   const settle = async (reading: Promise<number | null>): Promise<number | null> => {
-    if (client.subscriptions === 0 && pushes.length === 0) return await reading;
+    if (client.subscriptions === 0 && !client.monitoring && pushes.length === 0) {
+      return await reading;
+    }
     while (true) {
       const woke = await Promise.race([reading, pushes.arrival()]);
       if (woke !== PUSHED) return woke;
@@ -101,6 +103,16 @@ export async function serveResp(
   let buffer = first;
   let start = 0;
   let end = n;
+  let peak = n;
+  client.buffers = () => ({
+    queryBytes: end - start,
+    queryFree: buffer.length - end,
+    readBufferBytes: buffer.length,
+    readBufferPeak: peak,
+    heldBytes: reply.length,
+    unsentBytes: barrier.unsentBytes,
+    writing: barrier.unsentBytes > reply.length,
+  });
   /**
    * While a command blocks (BLPOP…), the session reads on into `spare`, so a
    * hang-up is seen and the client taken off its keys; bytes that arrive are
@@ -201,5 +213,6 @@ export async function serveResp(
     const count = await settle(connection.read(buffer.subarray(end)));
     if (count === null) return await barrier.drain();
     end += count;
+    if (end - start > peak) peak = end - start;
   }
 }

@@ -5,7 +5,6 @@ import { ServerState } from "../commands/server_state.ts";
 import type { Config } from "../config.ts";
 import { Databases } from "../db/databases.ts";
 import { createStore } from "../store/create_store.ts";
-import type { Store } from "../store/store.ts";
 import { type CompactionHooks, Compactor } from "../wal/compactor.ts";
 import { FileWal } from "../wal/file_wal.ts";
 import { NoopWal } from "../wal/noop_wal.ts";
@@ -15,7 +14,8 @@ import { errorMessage } from "../io/error_message.ts";
 import { Listener } from "./listener.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
 import { log } from "./log.ts";
-import type { Shutdown } from "./shutdown.ts";
+import { Shutdown } from "./shutdown.ts";
+import { replayProgress, ReplayStopped } from "./replay_progress.ts";
 import { StartupError } from "./startup_error.ts";
 import { lockWal, openWal, removeStaleFile } from "./wal_files.ts";
 
@@ -30,12 +30,17 @@ export interface RunningServer {
 }
 
 /**
- * Starts walkv as `config` says: binds the port (and the TLS port) first, so
- * a busy port or a bad certificate fails before the WAL is touched, replays the WAL into a fresh store, opens it for
- * group-committed appends, then serves until `shutdown` is requested.
+ * Starts walkv as `config` says: binds the port and the TLS port first (so a
+ * busy port or a bad certificate fails before the WAL is touched), opens and locks the WAL, and starts serving at
+ * once; while the WAL replays into the stores, clients get `-LOADING` for
+ * everything but what Redis allows while loading (PING is not: it answers
+ * `-LOADING` in Redis too). Once the replay is done, the WAL takes
+ * group-committed appends, and "listening on HOST:PORT" is logged: from
+ * then on every command runs. Serves until `shutdown` is requested; a
+ * request during the replay stops it there.
  *
- * @throws {StartupError} with advice, for a busy port, a denied address, a
- *   certificate or key that cannot be read or used, or a WAL that cannot be opened; a {@linkcode WalCorruptionError} for a corrupt WAL.
+ * @throws {StartupError} with advice, for a busy port, a denied address, or a
+ *   WAL that cannot be opened; a {@linkcode WalCorruptionError} for a corrupt WAL.
  * @example
  * ```ts
  * const server = await startServer(parseConfig(Deno.args) as Config, new Shutdown());
@@ -57,22 +62,13 @@ export async function startServer(
   }
   const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
   const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
-  let wal: Wal = new NoopWal();
-  let compactor: Compactor | null = null;
   let lock: Deno.FsFile | null = null;
-  // Made once the WAL is open; the compactor reads its stores only later.
-  let databases: Databases = null as unknown as Databases;
+  let file: Deno.FsFile | null = null;
   try {
     if (config.persist) {
       lock = await lockWal(config.wal);
-      const fileWal = await openDurableWal(config, stores);
-      wal = fileWal;
-      compactor = new Compactor(() => databases.stores(), fileWal, {
-        log,
-        hooks: compactionHooks,
-        minBytes: config.compactMinBytes,
-        ratio: config.compactRatio,
-      });
+      await removeUnfinishedCompaction(config.wal);
+      file = await openWal(config.wal);
     }
   } catch (error: unknown) {
     lock?.close();
@@ -82,16 +78,21 @@ export async function startServer(
   }
   const port = tcp === null ? 0 : (tcp.addr as Deno.NetAddr).port;
   const tlsPort = tls === null ? 0 : (tls.addr as Deno.NetAddr).port;
-  const where = [
+  const address = [
     ...(tcp === null ? [] : [`${config.host}:${port}`]),
     ...(tls === null ? [] : [`${config.host}:${tlsPort} with TLS`]),
-  ];
-  log.info(
-    `listening on ${where.join(" and on ")} (store: ${storeKind}; ` +
-      `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
-  );
-  databases = new Databases(stores, wal, Date.now, compactor);
+  ].join(" and on ");
+  // The databases exist before the WAL is replayed into their stores, so
+  // clients connected meanwhile have them; nothing writes until it is done.
+  const databases = new Databases(stores, new NoopWal(), Date.now, null);
   const server = new ServerState(config, port, databases);
+  server.requestShutdown = () => {
+    log.info("SHUTDOWN requested by a client: finishing commands in hand, then exiting");
+    shutdown.request();
+  };
+  // The listener's own stop, so a failed replay can stop it too.
+  const stop = new Shutdown();
+  shutdown.requestedPromise.then(() => stop.request());
   // Both ports serve both protocols through the same gate and tables.
   const options = {
     server,
@@ -103,10 +104,44 @@ export async function startServer(
     idleTimeoutMs: config.timeoutSeconds * 1000,
   };
   const listeners = [tcp, tls].filter((socket) => socket !== null)
-    .map((socket) => new Listener(socket, shutdown, options));
+    .map((socket) => new Listener(socket, stop, options));
+  const serving = Promise.all(listeners.map((listener) => listener.run())).then(() => {});
+
+  let wal: Wal = new NoopWal();
+  let compactor: Compactor | null = null;
+  if (file !== null) {
+    let fileWal: FileWal | null;
+    try {
+      fileWal = await replayDurableWal(config, file, server, shutdown, address);
+    } catch (error: unknown) {
+      stop.request();
+      await serving;
+      file.close();
+      lock?.close();
+      throw error;
+    }
+    if (fileWal === null) { // stopped during the replay
+      file.close();
+      lock?.close();
+      return { port, tlsPort, finished: serving };
+    }
+    wal = fileWal;
+    compactor = new Compactor(() => databases.stores(), fileWal, {
+      log,
+      hooks: compactionHooks,
+      minBytes: config.compactMinBytes,
+      ratio: config.compactRatio,
+    });
+    databases.attachWal(wal, compactor);
+    server.wal = fileWal;
+    server.replayedRecords = fileWal.size.records;
+  }
+  log.info(
+    `listening on ${address} (store: ${storeKind}; ` +
+      `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
+  );
   const stopSweep = startExpirySweep(server);
-  const served = Promise.all(listeners.map((listener) => listener.run()));
-  const finished = served.then(() => {}).finally(async () => {
+  const finished = serving.finally(async () => {
     stopSweep();
     await compactor?.stop();
     await wal.close();
@@ -115,51 +150,69 @@ export async function startServer(
   return { port, tlsPort, finished };
 }
 
-/**
- * Removes what a compaction cut short left behind, replays the WAL into
- * `store` and opens it for appends.
- */
-async function openDurableWal(config: Config, stores: Store[]): Promise<FileWal> {
-  const temp = Compactor.tempPath(config.wal);
+/** Removes what a compaction cut short left behind, saying so. */
+async function removeUnfinishedCompaction(walPath: string): Promise<void> {
+  const temp = Compactor.tempPath(walPath);
   if (await removeStaleFile(temp)) {
     log.info(
       `removed an unfinished compaction file "${temp}" (the process stopped during a ` +
-        `compaction; "${config.wal}" holds every acknowledged write)`,
+        `compaction; "${walPath}" holds every acknowledged write)`,
     );
-  }
-  const file = await openWal(config.wal);
-  try {
-    const replay = await replayWal(file, config.wal, stores);
-    if (replay.tornAt !== null) {
-      log.warn(
-        `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
-          `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
-      );
-    }
-    log.info(
-      `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
-        `${stores.reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
-        `${replay.millis.toFixed(1)} ms`,
-    );
-    return new FileWal(file, config.wal, {
-      fsync: config.fsync,
-      size: { bytes: replay.bytes, records: replay.records },
-      onFailure: (error) => {
-        log.error(
-          `${error.message}; refusing writes (reads go on) until the WAL is rewritten from memory`,
-        );
-      },
-    });
-  } catch (error: unknown) {
-    file.close();
-    throw error;
   }
 }
 
 /**
- * Binds the TLS port with the certificate and key read from their files
- * (Deno.listenTls takes PEM text, not paths).
+ * Replays the WAL open in `file` into the server's stores, with the server
+ * loading meanwhile (`server.loading`), and opens it for appends. Returns
+ * `null` when `shutdown` was requested during the replay.
  */
+async function replayDurableWal(
+  config: Config,
+  file: Deno.FsFile,
+  server: ServerState,
+  shutdown: Shutdown,
+  address: string,
+): Promise<FileWal | null> {
+  const loading = server.loading;
+  const totalBytes = (await file.stat()).size;
+  loading.start(totalBytes);
+  log.info(
+    `accepting connections on ${address} while replaying "${config.wal}" ` +
+      `(${totalBytes} bytes); until it is done, commands get -LOADING`,
+  );
+  let replay;
+  try {
+    replay = await replayWal(file, config.wal, server.databases.stores(), {
+      onProgress: replayProgress(loading, config.wal, shutdown),
+    });
+  } catch (error: unknown) {
+    if (error instanceof ReplayStopped) return null;
+    throw error;
+  } finally {
+    loading.finish();
+  }
+  if (replay.tornAt !== null) {
+    log.warn(
+      `WAL "${config.wal}" ended in a torn record at byte offset ${replay.tornAt}; ` +
+        `cut ${replay.tornBytes} byte(s) from the end (that write was never acknowledged)`,
+    );
+  }
+  log.info(
+    `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
+      `${server.databases.stores().reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
+      `${replay.millis.toFixed(1)} ms`,
+  );
+  return new FileWal(file, config.wal, {
+    fsync: config.fsync,
+    size: { bytes: replay.bytes, records: replay.records },
+    onFailure: (error) => {
+      log.error(
+        `${error.message}; refusing writes (reads go on) until the WAL is rewritten from memory`,
+      );
+    },
+  });
+}
+
 async function listenTls(config: Config): Promise<Deno.TlsListener> {
   const cert = await readPem(config.tlsCertFile!, "--tls-cert-file");
   const key = await readPem(config.tlsKeyFile!, "--tls-key-file");

@@ -109,13 +109,25 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
   /** The start of the line in progress, from earlier reads. */
   const partial = new PartialLine();
 
-  const runLine = (line: string): void => {
+  /** Runs one line; a promise only while CLIENT PAUSE holds it. */
+  const runLine = (line: string): void | Promise<void> => {
     const fields = splitFields(line);
     if (fields.length === 0) return;
     const mark = replies.length;
-    gate.execute(text, TEXT_DIALECT, fields, context);
+    const running = gate.execute(text, TEXT_DIALECT, fields, context);
+    if (running) return running.then(() => barrier.replied(mark));
     barrier.replied(mark);
   };
+  client.protocol = 0;
+  client.buffers = () => ({
+    queryBytes: lineBytes,
+    queryFree: buffer.length - Math.min(lineBytes, buffer.length),
+    readBufferBytes: buffer.length,
+    readBufferPeak: buffer.length,
+    heldBytes: replies.length,
+    unsentBytes: barrier.unsentBytes,
+    writing: barrier.unsentBytes > replies.length,
+  });
 
   /**
    * Counts the lines the first `n` bytes complete and checks each against the
@@ -160,7 +172,8 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
           tooLong = true;
           break;
         }
-        runLine(value as string);
+        const running = runLine(value as string);
+        if (running) await running;
         // A client that does not read its replies is not served more.
         if (barrier.full) await barrier.flush();
       }
@@ -177,7 +190,7 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
     const rest = partial.take();
     if (rest.length > 0) feed.write(rest).catch(() => {});
     const closing = feed.close().catch(() => {});
-    for (let r = await lines.read(); !r.done; r = await lines.read()) runLine(r.value);
+    for (let r = await lines.read(); !r.done; r = await lines.read()) await runLine(r.value);
     await closing;
     await barrier.flush();
     await barrier.drain();

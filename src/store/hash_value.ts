@@ -21,6 +21,13 @@ const COMPACT_BYTES = 64;
 export class HashValue implements ContainerBase {
   readonly type = "hash";
   stamp = 0;
+  /**
+   * While a compaction's snapshot holds this hash (see `src/wal/hold.ts`):
+   * each field changed since the hold began, with the value it had then
+   * (`undefined`: it was absent), noted at its first change only. `null`
+   * when no snapshot holds it: then a change costs this one check.
+   */
+  held: Map<string, string | undefined> | null = null;
   readonly #fields = new Map<string, string>();
   #bytes = 0;
   #random: RandomSlots | null = null;
@@ -55,6 +62,7 @@ export class HashValue implements ContainerBase {
   /** Sets `field`; returns its previous value, `undefined` if it is new. */
   set(field: string, value: string): string | undefined {
     const old = this.#fields.get(field);
+    if (this.held !== null && !this.held.has(field)) this.held.set(field, old);
     if (old === undefined) {
       this.#bytes += field.length + value.length;
       this.#random?.added(field);
@@ -74,6 +82,7 @@ export class HashValue implements ContainerBase {
   delete(field: string): string | undefined {
     const old = this.#fields.get(field);
     if (old === undefined) return undefined;
+    if (this.held !== null && !this.held.has(field)) this.held.set(field, old);
     this.#fields.delete(field);
     this.#bytes -= field.length + old.length;
     this.#random?.removed(field, this.#fields.size, () => this.#fields.keys());

@@ -1,4 +1,5 @@
 import type { ContainerBase } from "./container_base.ts";
+import type { ListHold } from "./list_hold.ts";
 
 /** The smallest ring; a list never shrinks below it. */
 const MIN_CAPACITY = 8;
@@ -40,6 +41,12 @@ export class ListValue implements ContainerBase {
   readonly type = "list";
   /** The compaction stamp every container carries (see `src/store/value.ts`). */
   stamp = 0;
+  /**
+   * While a compaction's snapshot holds this list (see `src/wal/hold.ts`),
+   * what it needs to see the list as it was when the hold began; `null`
+   * when none does: then a change costs this one check.
+   */
+  held: ListHold | null = null;
   #slots: (string | undefined)[] = new Array(MIN_CAPACITY).fill(undefined);
   /** `#slots.length - 1`: capacity is a power of two, so this masks an index into the ring. */
   #mask = MIN_CAPACITY - 1;
@@ -66,6 +73,7 @@ export class ListValue implements ContainerBase {
   /** Adds `item` before the first element (LPUSH); returns the new length. */
   pushHead(item: string): number {
     if (this.#length === this.#slots.length) this.#resize(this.#slots.length * 2);
+    if (this.held !== null) this.held.pushedHead();
     this.#head = (this.#head - 1) & this.#mask;
     this.#slots[this.#head] = item;
     this.#bytes += item.length + ELEMENT_OVERHEAD;
@@ -75,6 +83,7 @@ export class ListValue implements ContainerBase {
   /** Adds `item` after the last element (RPUSH); returns the new length. */
   pushTail(item: string): number {
     if (this.#length === this.#slots.length) this.#resize(this.#slots.length * 2);
+    if (this.held !== null) this.held.pushedTail();
     this.#slots[(this.#head + this.#length) & this.#mask] = item;
     this.#bytes += item.length + ELEMENT_OVERHEAD;
     return ++this.#length;
@@ -84,6 +93,7 @@ export class ListValue implements ContainerBase {
   popHead(): string | undefined {
     if (this.#length === 0) return undefined;
     const item = this.#slots[this.#head]!;
+    if (this.held !== null) this.held.poppedHead(item, this.#length);
     this.#slots[this.#head] = undefined;
     this.#head = (this.#head + 1) & this.#mask;
     this.#length--;
@@ -97,6 +107,7 @@ export class ListValue implements ContainerBase {
     if (this.#length === 0) return undefined;
     const slot = (this.#head + this.#length - 1) & this.#mask;
     const item = this.#slots[slot]!;
+    if (this.held !== null) this.held.poppedTail(item, this.#length);
     this.#slots[slot] = undefined;
     this.#length--;
     this.#bytes -= item.length + ELEMENT_OVERHEAD;
@@ -114,6 +125,7 @@ export class ListValue implements ContainerBase {
   set(index: number, value: string): boolean {
     const position = this.#position(index);
     if (position < 0) return false;
+    if (this.held !== null) this.#unhold();
     const slot = (this.#head + position) & this.#mask;
     this.#bytes += value.length - this.#slots[slot]!.length;
     this.#slots[slot] = value;
@@ -146,6 +158,7 @@ export class ListValue implements ContainerBase {
   insert(pivotIndex: number, before: boolean, value: string): number {
     const position = this.#position(pivotIndex);
     if (position < 0) throw this.#outside("Pivot index", pivotIndex);
+    if (this.held !== null) this.#unhold();
     const at = before ? position : position + 1;
     if (this.#length === this.#slots.length) this.#resize(this.#slots.length * 2);
     if (at < this.#length - at) {
@@ -168,6 +181,7 @@ export class ListValue implements ContainerBase {
   removeAt(index: number): string | undefined {
     const position = this.#position(index);
     if (position < 0) return undefined;
+    if (this.held !== null) this.#unhold();
     const item = this.#slots[(this.#head + position) & this.#mask]!;
     if (position < this.#length - 1 - position) {
       for (let i = position; i > 0; i--) this.#move(i - 1, i);
@@ -190,6 +204,7 @@ export class ListValue implements ContainerBase {
    * pass that closes the gaps as it goes.
    */
   removeMatching(value: string, count: number): number {
+    if (this.held !== null) this.#unhold();
     const limit = count === 0 ? Infinity : Math.abs(count);
     const n = this.#length;
     let removed = 0;
@@ -233,6 +248,7 @@ export class ListValue implements ContainerBase {
     } else {
       this.#checkRange(start, stop);
     }
+    if (this.held !== null) this.#trimHeld(start, stop);
     for (let i = 0; i < start; i++) this.#drop(i);
     for (let i = stop + 1; i < this.#length; i++) this.#drop(i);
     this.#head = (this.#head + start) & this.#mask;
@@ -252,6 +268,24 @@ export class ListValue implements ContainerBase {
 
   [Symbol.iterator](): IterableIterator<string> {
     return this.values();
+  }
+
+  /**
+   * Tells the hold about a trim to `start`..`stop` before it is made: it is
+   * that many pops off the head, then off the tail. O(elements removed), as
+   * the trim itself.
+   */
+  #trimHeld(start: number, stop: number): void {
+    const held = this.held!;
+    let length = this.#length;
+    for (let i = 0; i < start; i++) held.poppedHead(this.at(i)!, length--);
+    for (let i = this.#length - 1; i > stop; i--) held.poppedTail(this.at(i)!, length--);
+  }
+
+  /** Before a change in the middle: the hold copies what it still needs, and lets go. */
+  #unhold(): void {
+    this.held!.freeze(this);
+    this.held = null;
   }
 
   /** `index` as a position from the head, or -1 when it is past either end. */

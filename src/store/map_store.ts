@@ -76,4 +76,12 @@ export class MapStore implements Store {
   reclaimExpired(limit: number): { checked: number; reclaimed: number } {
     return this.#shard.reclaimExpired(limit);
   }
+
+  idleMs(key: string): number {
+    return this.#shard.idleMs(key);
+  }
+
+  tick(): void {
+    this.#shard.tick();
+  }
 }

@@ -34,6 +34,13 @@ function byNumber(a: string, b: string): number {
 export class SetValue implements ContainerBase {
   readonly type = "set";
   stamp = 0;
+  /**
+   * While a compaction's snapshot holds this set (see `src/wal/hold.ts`):
+   * each member added or removed since the hold began, with whether it was
+   * in the set then, noted at its first change only. `null` when no
+   * snapshot holds it: then a change costs this one check.
+   */
+  held: Map<string, boolean> | null = null;
   readonly #members = new Set<string>();
   #bytes = 0;
   #random: RandomSlots | null = null;
@@ -65,6 +72,7 @@ export class SetValue implements ContainerBase {
   /** Adds `member`; returns whether it was new. */
   add(member: string): boolean {
     if (this.#members.has(member)) return false;
+    if (this.held !== null && !this.held.has(member)) this.held.set(member, false);
     this.#members.add(member);
     this.#bytes += member.length;
     this.#random?.added(member);
@@ -77,6 +85,7 @@ export class SetValue implements ContainerBase {
   /** Removes `member`; returns whether it was there. */
   delete(member: string): boolean {
     if (!this.#members.delete(member)) return false;
+    if (this.held !== null && !this.held.has(member)) this.held.set(member, true);
     this.#bytes -= member.length;
     this.#random?.removed(member, this.#members.size, () => this.#members.values());
     return true;

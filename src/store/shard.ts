@@ -49,12 +49,29 @@ export class Shard {
   /** Keys removed from `#values` whose slot is still in `#slots`. */
   #dead = new Set<string>();
   readonly #clock: Clock;
+  /** When each key was last read or written, on the access clock. */
+  #touched = new Map<string, number>();
+  /** The access clock: the time of the last `tick`, in ms. */
+  #now: number;
   #sweep: IterableIterator<[string, number]> | null = null;
   /** The expiry map `#sweep` walks; `clear` swaps maps, which restarts the walk. */
   #swept: Map<string, number> | null = null;
 
   constructor(clock: Clock) {
     this.#clock = clock;
+    this.#now = clock();
+  }
+
+  /** Advances the access clock to now. */
+  tick(): void {
+    this.#now = this.#clock();
+  }
+
+  /** Milliseconds since `key` was last read or written, or -1 when it does not exist. */
+  idleMs(key: string): number {
+    if (this.#expires.size > 0 && this.#expired(key)) return -1;
+    if (!this.#values.has(key)) return -1;
+    return Math.max(0, this.#clock() - (this.#touched.get(key) ?? this.#now));
   }
 
   /** How many keys are stored, expired ones not yet reclaimed included. */
@@ -74,7 +91,9 @@ export class Shard {
 
   get(key: string): Value | undefined {
     if (this.#expires.size > 0 && this.#expired(key)) return undefined;
-    return this.#values.get(key);
+    const value = this.#values.get(key);
+    if (value !== undefined) this.#touched.set(key, this.#now);
+    return value;
   }
 
   set(key: string, value: Value, expiresAt: number): void {
@@ -87,6 +106,7 @@ export class Shard {
       this.#bytes += valueBytes(value) - valueBytes(old);
     }
     this.#values.set(key, value);
+    this.#touched.set(key, this.#now);
     if (expiresAt > 0) this.#expires.set(key, expiresAt);
     else if (this.#expires.size > 0) this.#expires.delete(key);
   }
@@ -149,19 +169,27 @@ export class Shard {
    * whatever its size; returns a function that swaps the old ones back.
    */
   clear(): () => void {
-    const saved = [this.#values, this.#expires, this.#bytes, this.#slots, this.#dead] as const;
+    const saved = [
+      this.#values,
+      this.#expires,
+      this.#bytes,
+      this.#slots,
+      this.#dead,
+      this.#touched,
+    ] as const;
     this.#values = new Map();
     this.#expires = new Map();
     this.#bytes = 0;
     this.#slots = [];
     this.#dead = new Set();
+    this.#touched = new Map();
     return () => {
-      [this.#values, this.#expires, this.#bytes, this.#slots, this.#dead] = saved;
+      [this.#values, this.#expires, this.#bytes, this.#slots, this.#dead, this.#touched] = saved;
     };
   }
 
   reclaimExpired(limit: number): { checked: number; reclaimed: number } {
-    const now = this.#clock();
+    const now = this.#now = this.#clock();
     let checked = 0;
     let reclaimed = 0;
     if (this.#swept !== this.#expires) {
@@ -199,6 +227,7 @@ export class Shard {
     if (old === undefined) return false;
     this.#expires.delete(key);
     this.#values.delete(key);
+    this.#touched.delete(key);
     this.#bytes -= key.length + valueBytes(old);
     this.#dead.add(key);
     if (this.#dead.size > (this.#values.size >>> 2) + DEAD_SLACK) {

@@ -128,4 +128,12 @@ export class ShardedStore implements Store {
     }
     return { checked, reclaimed };
   }
+
+  idleMs(key: string): number {
+    return this.#shard(key).idleMs(key);
+  }
+
+  tick(): void {
+    for (const shard of this.#shards) shard.tick();
+  }
 }

@@ -114,6 +114,13 @@ function checkCount(count: number, what: string): void {
  * ```
  */
 export class SortedSet {
+  /**
+   * While a compaction's snapshot holds this set (see `src/wal/hold.ts`):
+   * each member changed since the hold began, with the score it had then
+   * (`undefined`: it was absent), noted at its first change only. `null`
+   * when no snapshot holds it: then a change costs this one check.
+   */
+  held: Map<string, number | undefined> | null = null;
   #scores = new Map<string, number>();
   /** The head of every level; it holds no element and counts as rank 0 in the spans. */
   #header = new Node("", -Infinity, MAX_LEVEL);
@@ -157,6 +164,7 @@ export class SortedSet {
     checkScore(score, "Score");
     const previous = this.#scores.get(member);
     if (previous === score) return previous;
+    if (this.held !== null && !this.held.has(member)) this.held.set(member, previous);
     this.#scores.set(member, score);
     if (previous === undefined) {
       this.#bytes += member.length + SCORE_BYTES;
@@ -183,7 +191,7 @@ export class SortedSet {
     const score = this.#scores.get(member);
     if (score === undefined) return false;
     this.#unlink(this.#descend(score, member)!);
-    this.#forget(member);
+    this.#forget(member, score);
     return true;
   }
 
@@ -332,6 +340,23 @@ export class SortedSet {
    */
   unorderedMembers(): IterableIterator<string> {
     return this.#scores.keys();
+  }
+
+  /**
+   * Up to `count` elements in order, from the first after `cursor` (a
+   * `[score, member]` it need not hold; `null`: from the lowest), as an
+   * array. O(log n + count). What a walk that pauses between calls while
+   * the set changes needs: an element whose score stays put is met exactly
+   * once by cursors that each start where the last call ended.
+   */
+  entriesAfter(cursor: readonly [number, string] | null, count: number): [string, number][] {
+    let x = this.#header.next[0];
+    if (cursor !== null) {
+      const [score, member] = cursor;
+      x = this.#descend(score, member);
+      if (x !== null && x.score === score && x.member === member) x = x.next[0];
+    }
+    return [...this.#walk(x, count, false)];
   }
 
   *#walk(x: Node | null, count: number, backward: boolean): IterableIterator<[string, number]> {
@@ -502,7 +527,9 @@ export class SortedSet {
     while (this.#level > 1 && this.#header.next[this.#level - 1] === null) this.#level--;
   }
 
-  #forget(member: string): void {
+  /** Takes `member`, which scores `score`, out of the map and the byte count (not the list). */
+  #forget(member: string, score: number): void {
+    if (this.held !== null && !this.held.has(member)) this.held.set(member, score);
     this.#scores.delete(member);
     this.#bytes -= member.length + SCORE_BYTES;
   }
@@ -529,7 +556,7 @@ export class SortedSet {
     for (let i = 0; i < count && node !== null; i++) {
       const next: Node | null = node.next[0];
       this.#unlink(node);
-      this.#forget(node.member);
+      this.#forget(node.member, node.score);
       removed.push([node.member, node.score]);
       node = next;
     }

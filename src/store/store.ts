@@ -69,4 +69,13 @@ export interface Store {
    * looked at and how many it removed.
    */
   reclaimExpired(limit: number): { checked: number; reclaimed: number };
+  /**
+   * Milliseconds since `key` was last read or written (OBJECT IDLETIME), or
+   * -1 when it does not exist. Accesses are stamped with a clock the
+   * server advances ten times a second ({@linkcode Store.tick}), so the
+   * stamp costs a map write and no clock read.
+   */
+  idleMs(key: string): number;
+  /** Advances the access clock to now (the expiry sweep calls it on its timer). */
+  tick(): void;
 }

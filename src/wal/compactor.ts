@@ -4,10 +4,11 @@ import type { Store } from "../store/store.ts";
 import { type Container, type Value, valueBytes } from "../store/value.ts";
 import type { FileWal, WalSize } from "./file_wal.ts";
 import { writeAll } from "../io/write_all.ts";
-import { encodeInDb, encodeSet, piecesLength, type RecordPieces } from "./record.ts";
+import { encodeInDb, encodeSet, piecesLength } from "./record.ts";
 import { RecordBatch } from "./record_batch.ts";
 import type { SnapshotSink } from "./snapshot_sink.ts";
-import { snapshotChunks, snapshotRecords } from "./snapshot_records.ts";
+import { snapshotRecords } from "./snapshot_records.ts";
+import { type Hold, holdContainer } from "./hold.ts";
 
 /** The steps of a compaction, in order; a test hook can stop at each. */
 export const COMPACTION_STEPS = [
@@ -36,15 +37,29 @@ export interface CompactionControl {
   readonly lastOk: boolean;
   /** The WAL's size in bytes now. */
   readonly walBytes: number;
+  /** The WAL's syncs and records written since the start ({@linkcode FileWal.commits}). */
+  readonly walCommits: { syncs: number; records: number };
   /** The snapshot being written, for container changes to consult; `null` when none is. */
   readonly snapshot: SnapshotSink | null;
+  /** What started the compaction running (`BGSAVE`, `automatic`, …); `null` when none runs. */
+  readonly reason: string | null;
+  /** When the last compaction that succeeded finished, in ms since the epoch; 0 for none yet. */
+  readonly lastSuccessAt: number;
+  /** Settles once no compaction runs (at once if none does). */
+  idle(): Promise<void>;
+  /** Automatic compaction's triggers, changeable at run time (CONFIG SET auto-aof-rewrite-*). */
+  minBytes: number;
+  ratio: number;
 }
 
 /** Test-only knobs, from `WALKV_TEST_COMPACTION_*` environment variables. */
 export interface CompactionHooks {
   /** Stop at this step for good (the process is meant to be killed there). */
   pauseAt?: CompactionStep;
-  /** Write at most this many keys per slice, and wait ~1 ms between slices. */
+  /**
+   * Write at most this many keys per slice (and one chunk of a large
+   * container), and wait ~1 ms between slices.
+   */
   sliceKeys?: number;
 }
 
@@ -71,7 +86,10 @@ export interface CompactorOptions {
  * may hold the event loop, leaving room for a garbage collection inside it.
  */
 const SLICE_MS = 3;
-/** Members up to which a container is written in one go; a larger one goes a chunk at a time. */
+/**
+ * Members up to which a container is written in one go; a larger one is
+ * held ({@linkcode holdContainer}) and goes a chunk at a time.
+ */
 const SMALL_CONTAINER = 1024;
 /** Largest text one slice builds before writing it. */
 const SLICE_CHARS = 256 * 1024;
@@ -125,24 +143,28 @@ class Abandoned extends Error {}
 /** Numbers compactions for {@linkcode SnapshotSink.id}; containers start at 0. */
 let lastSnapshotId = 0;
 
+/** A large container being written over several slices, and its database as the tail began. */
+interface HeldWrite {
+  hold: Hold;
+  index: number;
+}
+
 /** The snapshot being written: see {@linkcode SnapshotSink}. */
 class Snapshot implements SnapshotSink {
   readonly id = ++lastSnapshotId;
   /** The stores as numbered when the tail began. */
   readonly #stores: readonly Store[];
-  /** Containers written ahead of their first change, for the next slice. */
+  /** Small containers written ahead of their first change, for the next slice. */
   forced = new RecordBatch();
   forcedKeys = 0;
+  /** Large containers held at their first change, for the walk to write before the rest. */
+  readonly queue: HeldWrite[] = [];
+  /** The held container being written, a chunk at a time; `null` between them. */
+  current: HeldWrite | null = null;
   /** Set once the walk is done: a container reaching `emit` after it fails the compaction. */
   walked = false;
   /** Whether something reached `emit` that the snapshot cannot take: the compaction is given up. */
   late = false;
-  /**
-   * A large container the walk is writing over several slices: the rest of
-   * its records, and its database. It is stamped once all are written, so
-   * its next change reaches `emit`, which writes the rest first.
-   */
-  partial: { value: Container; index: number; records: Iterator<RecordPieces> } | null = null;
 
   constructor(stores: readonly Store[]) {
     this.#stores = stores;
@@ -150,16 +172,6 @@ class Snapshot implements SnapshotSink {
 
   emit(store: Store, key: string, value: Container, expiresAt: number): void {
     value.stamp = this.id;
-    const partial = this.partial;
-    if (partial !== null && partial.value === value) {
-      // The rest of it, ahead of its change; the slices before hold its start.
-      for (let next = partial.records.next(); !next.done; next = partial.records.next()) {
-        this.forced.add(partial.index === 0 ? next.value : encodeInDb(partial.index, next.value));
-      }
-      this.partial = null;
-      this.forcedKeys++;
-      return;
-    }
     if (this.walked) {
       this.late = true;
       return;
@@ -169,10 +181,33 @@ class Snapshot implements SnapshotSink {
       this.late = true; // not a store the walk knows: give the compaction up
       return;
     }
+    if (value.size > SMALL_CONTAINER) {
+      // Held as it is now, written by the walk across slices: no stall.
+      this.queue.push({ hold: holdContainer(key, value, expiresAt), index });
+      return;
+    }
     for (const record of snapshotRecords(key, value, expiresAt)) {
       this.forced.add(index === 0 ? record : encodeInDb(index, record));
     }
     this.forcedKeys++;
+  }
+
+  /** The next held container to write, if any: the one under way, else the first queued. */
+  nextHeld(): HeldWrite | null {
+    return this.current ??= this.queue.shift() ?? null;
+  }
+
+  /** Whether held containers are left to write. */
+  get holding(): boolean {
+    return this.current !== null || this.queue.length > 0;
+  }
+
+  /** Ends every hold not yet written out (the compaction is over or given up). */
+  releaseAll(): void {
+    this.current?.hold.release();
+    for (const held of this.queue) held.hold.release();
+    this.current = null;
+    this.queue.length = 0;
   }
 }
 
@@ -214,9 +249,11 @@ export class Compactor implements CompactionControl {
   readonly #temp: string;
   readonly #log: CompactionLog;
   readonly #hooks: CompactionHooks;
-  readonly #minBytes: number;
-  readonly #ratio: number;
+  minBytes: number;
+  ratio: number;
   #run: Promise<void> | null = null;
+  #reason: string | null = null;
+  #lastSuccessAt = 0;
   /** The minimum duration of the compaction in progress; see `start`. */
   #floor: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | null = null;
   #rewrites = 0;
@@ -235,8 +272,8 @@ export class Compactor implements CompactionControl {
     this.#temp = Compactor.tempPath(wal.path);
     this.#log = options.log;
     this.#hooks = options.hooks ?? {};
-    this.#minBytes = options.minBytes ?? Infinity;
-    this.#ratio = options.ratio ?? 2;
+    this.minBytes = options.minBytes ?? Infinity;
+    this.ratio = options.ratio ?? 2;
     try {
       this.#inode = Deno.statSync(this.#path).ino;
     } catch { /* checked on the first tick */ }
@@ -264,8 +301,24 @@ export class Compactor implements CompactionControl {
     return this.#wal.size.bytes;
   }
 
+  get walCommits(): { syncs: number; records: number } {
+    return this.#wal.commits;
+  }
+
   get snapshot(): SnapshotSink | null {
     return this.#snapshot;
+  }
+
+  get reason(): string | null {
+    return this.#reason;
+  }
+
+  get lastSuccessAt(): number {
+    return this.#lastSuccessAt;
+  }
+
+  async idle(): Promise<void> {
+    while (this.#run !== null) await this.#run;
   }
 
   start(reason: string): boolean {
@@ -280,9 +333,11 @@ export class Compactor implements CompactionControl {
       }, MIN_REWRITE_MS);
       this.#floor = { timer, resolve };
     });
-    this.#run = Promise.all([this.#compact(reason), floor]).then(() => {}).finally(() =>
-      this.#run = null
-    );
+    this.#reason = reason;
+    this.#run = Promise.all([this.#compact(reason), floor]).then(() => {}).finally(() => {
+      this.#run = null;
+      this.#reason = null;
+    });
     return true;
   }
 
@@ -307,7 +362,7 @@ export class Compactor implements CompactionControl {
       return;
     }
     const bytes = this.#wal.size.bytes;
-    if (bytes >= this.#minBytes && bytes > this.#ratio * estimateSnapshotBytes(this.#stores())) {
+    if (bytes >= this.minBytes && bytes > this.ratio * estimateSnapshotBytes(this.#stores())) {
       this.start("automatic");
       return;
     }
@@ -354,6 +409,10 @@ export class Compactor implements CompactionControl {
       const snapshot = this.#snapshot = new Snapshot(stores);
       await this.#step("started");
       const { size, longestSlice } = await this.#writeSnapshot(file, epoch, stores, snapshot);
+      // Most of the tail goes out off the event loop, leaving join a little.
+      if (!recovering && !(await wal.catchUp(file))) {
+        throw new Abandoned("the WAL failed meanwhile");
+      }
       // Flush the snapshot now, while writes go to the old WAL only: once
       // joined, every write waits for both files' syncs, and the first of
       // those would otherwise carry the whole snapshot.
@@ -382,6 +441,7 @@ export class Compactor implements CompactionControl {
       const after = wal.size;
       this.#rewrites++;
       this.#lastOk = true;
+      this.#lastSuccessAt = Date.now();
       this.#log.info(
         `compaction finished in ${(performance.now() - started).toFixed(1)} ms: ` +
           `${before.records} -> ${after.records} records, ${before.bytes} -> ${after.bytes} bytes, ` +
@@ -393,6 +453,7 @@ export class Compactor implements CompactionControl {
       await this.#step("switched");
       this.#snapshot = null;
     } catch (error: unknown) {
+      this.#snapshot?.releaseAll();
       this.#snapshot = null;
       this.#lastOk = false;
       if (renamed && file) {
@@ -433,19 +494,19 @@ export class Compactor implements CompactionControl {
       snapshot.forcedKeys = 0;
       let chars = 0;
       while (true) {
-        const partial = snapshot.partial;
-        if (partial !== null) {
+        const held = snapshot.nextHeld();
+        if (held !== null) {
           // A large container goes out a chunk at a time, the slice ending on time.
-          const next = partial.records.next();
+          const next = held.hold.records.next();
           if (next.done) {
-            partial.value.stamp = snapshot.id;
-            snapshot.partial = null;
+            snapshot.current = null;
             keys++;
             continue;
           }
-          records.add(partial.index === 0 ? next.value : encodeInDb(partial.index, next.value));
+          records.add(held.index === 0 ? next.value : encodeInDb(held.index, next.value));
           chars += piecesLength(next.value);
           if (chars >= SLICE_CHARS || performance.now() - sliceStarted >= SLICE_MS) break;
+          if (this.#hooks.sliceKeys !== undefined) break;
           continue;
         }
         const next = entries.next();
@@ -458,11 +519,12 @@ export class Compactor implements CompactionControl {
           const record = encodeSet(key, value, expiresAt);
           records.add(index === 0 ? record : encodeInDb(index, record));
         } else if (value.stamp !== snapshot.id) {
+          value.stamp = snapshot.id;
           if (value.size > SMALL_CONTAINER) {
-            snapshot.partial = { value, index, records: snapshotChunks(key, value, expiresAt) };
+            // Held from now: its changes while it goes out never wait for it.
+            snapshot.current = { hold: holdContainer(key, value, expiresAt), index };
             continue;
           }
-          value.stamp = snapshot.id;
           for (const record of snapshotRecords(key, value, expiresAt)) {
             records.add(index === 0 ? record : encodeInDb(index, record));
           }
@@ -487,7 +549,7 @@ export class Compactor implements CompactionControl {
       if (first) await this.#step("snapshot");
       if (this.#hooks.sliceKeys !== undefined) await new Promise((r) => setTimeout(r, 1));
       // Written while the last slice landed, or a container still going out.
-      if (done && (snapshot.forcedKeys > 0 || snapshot.partial !== null)) done = false;
+      if (done && (snapshot.forcedKeys > 0 || snapshot.holding)) done = false;
     }
     snapshot.walked = true;
     return { size, longestSlice };

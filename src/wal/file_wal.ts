@@ -1,4 +1,5 @@
 import { errorMessage } from "../io/error_message.ts";
+import { writeAll } from "../io/write_all.ts";
 import type { FsyncPolicy } from "./fsync_policy.ts";
 import type { RecordPieces } from "./record.ts";
 import { RecordBatch } from "./record_batch.ts";
@@ -54,6 +55,14 @@ export interface FileWalOptions {
 }
 
 const SECOND = 1000;
+/**
+ * {@linkcode FileWal.catchUp} stops once a round wrote at most this many
+ * bytes: what arrived meanwhile is then about as small, and
+ * {@linkcode FileWal.join} writes it in well under a millisecond.
+ */
+const CATCH_UP_REST = 256 * 1024;
+/** ...or after this many rounds, should writes keep outpacing it. */
+const CATCH_UP_ROUNDS = 16;
 
 /** Writes all of `bytes` to `file` synchronously. */
 function writeAllSync(file: WalFile, bytes: Uint8Array): void {
@@ -108,7 +117,8 @@ function cut(file: WalFile, length: number): void {
  */
 export class FileWal implements Wal {
   readonly #path: string;
-  readonly #policy: FsyncPolicy;
+  #policy: FsyncPolicy;
+  readonly #syncIntervalMs: number;
   readonly #onFailure: (error: Error) => void;
   #file: WalFile;
   #size: WalSize;
@@ -126,6 +136,17 @@ export class FileWal implements Wal {
   /** Batches written since {@linkcode FileWal.keep}, for the compaction's file. */
   #kept: RecordBatch[] | null = null;
   #keptRecords = 0;
+  #syncs = 0;
+  #recordsWritten = 0;
+  /**
+   * The batch that was open when {@linkcode FileWal.keep} was called, and the
+   * records appended to it since: only those are the tail's. The ones before
+   * changed memory before the compaction began, so its snapshot holds them
+   * already, and a container change (an LPOP) kept too would replay twice.
+   */
+  #straddling: { batch: Batch; tail: RecordBatch } | null = null;
+  /** Bytes of kept batches {@linkcode FileWal.catchUp} has written to the compaction's file. */
+  #caughtUpBytes = 0;
   /** The compaction's file while it receives every batch too. */
   #joined: WalFile | null = null;
   #joinedSize: WalSize = { bytes: 0, records: 0 };
@@ -154,8 +175,9 @@ export class FileWal implements Wal {
     this.#policy = options.fsync ?? "always";
     this.#size = { ...(options.size ?? { bytes: 0, records: 0 }) };
     this.#onFailure = options.onFailure ?? (() => {});
+    this.#syncIntervalMs = options.syncIntervalMs ?? SECOND;
     if (this.#policy === "everysec") {
-      this.#timer = setInterval(() => this.#backgroundSync(), options.syncIntervalMs ?? SECOND);
+      this.#timer = setInterval(() => this.#backgroundSync(), this.#syncIntervalMs);
     }
   }
 
@@ -173,6 +195,22 @@ export class FileWal implements Wal {
     return this.#policy;
   }
 
+  /**
+   * Changes the fsync policy for the batches from now on (CONFIG SET
+   * appendfsync). Writes acknowledged under the old policy keep its
+   * promise; anything written but not yet synced is synced now, so a switch
+   * to `always` leaves nothing unsynced behind.
+   */
+  set fsync(policy: FsyncPolicy) {
+    if (policy === this.#policy || this.#closed) return;
+    this.#policy = policy;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = policy === "everysec"
+      ? setInterval(() => this.#backgroundSync(), this.#syncIntervalMs)
+      : null;
+    this.#backgroundSync();
+  }
+
   /** Bytes and records in the file, as written so far. */
   get size(): WalSize {
     return { ...this.#size };
@@ -188,6 +226,9 @@ export class FileWal implements Wal {
     if (this.#closed) throw new Error(`WAL "${this.#path}" is closed`);
     const batch = this.#open ??= newBatch();
     batch.records.add(record);
+    if (this.#straddling !== null && this.#straddling.batch === batch) {
+      this.#straddling.tail.add(record);
+    }
     batch.rollbacks.push(rollback);
     batch.last = ++this.#appended;
     if (this.#wake && batch.rollbacks.length >= this.#target) this.#wake();
@@ -215,27 +256,66 @@ export class FileWal implements Wal {
     return null;
   }
 
+  /**
+   * Syncs of the WAL completed, and records written, since the start: their
+   * ratio is how many writes a group commit's `fdatasync` covers (INFO).
+   */
+  get commits(): { syncs: number; records: number } {
+    return { syncs: this.#syncs, records: this.#recordsWritten };
+  }
+
   /** Starts keeping every batch written from now on, for a compaction. */
   keep(): void {
     this.#kept = [];
     this.#keptRecords = 0;
+    this.#straddling = this.#open ? { batch: this.#open, tail: new RecordBatch() } : null;
+    this.#caughtUpBytes = 0;
   }
 
   /**
-   * Writes the kept batches to `file`, which already holds `snapshot`, and
-   * from now on writes every batch to it too; `file` now belongs to the WAL.
+   * Writes the batches kept so far to `file` off the event loop, round after
+   * round while writes go on, until what is left is small. Why: a compaction
+   * under a full-speed write load keeps tens of MB, which
+   * {@linkcode FileWal.join}, writing synchronously so that no batch slips
+   * between the two files, would otherwise write in one long pause.
+   * Returns false when the kept batches are gone: the WAL failed or the
+   * compaction was abandoned meanwhile.
+   */
+  async catchUp(file: Pick<Deno.FsFile, "write">): Promise<boolean> {
+    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      const kept = this.#kept;
+      if (kept === null || this.#failure) return false;
+      // Taken from the front; batches written meanwhile are pushed behind.
+      const batches = kept.splice(0);
+      const chunks: Uint8Array[] = [];
+      let bytes = 0;
+      for (const records of batches) {
+        bytes += records.writeTo((chunk) => chunks.push(chunk.slice()));
+      }
+      for (const chunk of chunks) await writeAll(file, chunk);
+      this.#caughtUpBytes += bytes;
+      if (bytes <= CATCH_UP_REST) break;
+    }
+    return this.#kept !== null && !this.#failure;
+  }
+
+  /**
+   * Writes the kept batches to `file`, which already holds `snapshot` and
+   * those {@linkcode FileWal.catchUp} wrote, and from now on writes every
+   * batch to it too; `file` now belongs to the WAL.
    * Returns false, having closed `file`, when it cannot: the WAL failed since
    * {@linkcode FileWal.keep}, or writing the kept batches failed.
    */
   join(file: WalFile, snapshot: WalSize): boolean {
     const kept = this.#kept;
     this.#kept = null;
+    this.#straddling = null;
     if (kept === null || this.#failure) {
       file.close();
       return false;
     }
     try {
-      let bytes = 0;
+      let bytes = this.#caughtUpBytes;
       for (const records of kept) bytes += records.writeTo((chunk) => writeAllSync(file, chunk));
       this.#joinedSize = {
         bytes: snapshot.bytes + bytes,
@@ -278,6 +358,7 @@ export class FileWal implements Wal {
   /** Stops keeping and writing to a compaction's file (it is closed). */
   abandon(): void {
     this.#kept = null;
+    this.#straddling = null;
     if (this.#joined) this.#retire(this.#joined);
     this.#joined = null;
     this.#joinedPinned = false;
@@ -392,9 +473,13 @@ export class FileWal implements Wal {
     });
     this.#size.bytes += bytes;
     this.#size.records += records;
+    this.#recordsWritten += records;
     if (this.#kept) {
-      this.#kept.push(batch.records);
-      this.#keptRecords += records;
+      const straddling = this.#straddling;
+      const kept = straddling?.batch === batch ? straddling.tail : batch.records;
+      this.#straddling = null;
+      this.#kept.push(kept);
+      this.#keptRecords += kept.count;
     }
     if (this.#joined) {
       this.#joinedSize.bytes += bytes;
@@ -411,6 +496,7 @@ export class FileWal implements Wal {
     try {
       const results = await Promise.allSettled(files.map((file) => file.syncData()));
       if (results[0].status === "rejected") throw results[0].reason;
+      this.#syncs++;
       if (results[1]?.status === "rejected" && this.#joined === joined) {
         if (this.#joinedPinned) throw results[1].reason;
         this.abandon();

@@ -43,15 +43,17 @@ function* memberArgs(value: Container): Generator<string> {
 }
 
 /**
- * {@linkcode snapshotRecords} one record at a time, for a compaction that
- * writes a large container across several slices: the container must not
- * change while the chunks are being drawn (a compaction takes the rest at
- * once before the container's next change).
+ * {@linkcode snapshotRecords} one record at a time, drawn from `args` (by
+ * default the container's members as they are, see
+ * {@linkcode memberArgs}): a compaction that writes a large container
+ * across several slices gives the members as they were when it began to
+ * hold it (see `src/wal/hold.ts`).
  */
 export function* snapshotChunks(
   key: string,
   value: Value,
   expiresAt: number,
+  args: Iterable<string> = typeof value === "string" ? [] : memberArgs(value),
 ): Generator<RecordPieces> {
   if (typeof value === "string") return yield encodeSet(key, value, expiresAt);
   const op = value.type === "hash"
@@ -62,20 +64,20 @@ export function* snapshotChunks(
     ? "ZADD"
     : "RPUSH";
   const pairs = op === "HSET" || op === "ZADD";
-  let args: string[] = [];
+  let chunk: string[] = [];
   let bytes = 0;
-  for (const arg of memberArgs(value)) {
-    args.push(arg);
+  for (const arg of args) {
+    chunk.push(arg);
     bytes += arg.length;
     // Pairs stay together: a chunk ends only after a whole field/value or score/member.
     if (
-      (args.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) && (!pairs || args.length % 2 === 0)
+      (chunk.length >= CHUNK_MEMBERS || bytes >= CHUNK_BYTES) && (!pairs || chunk.length % 2 === 0)
     ) {
-      yield encodeContainerOp(op, key, args);
-      args = [];
+      yield encodeContainerOp(op, key, chunk);
+      chunk = [];
       bytes = 0;
     }
   }
-  if (args.length > 0) yield encodeContainerOp(op, key, args);
+  if (chunk.length > 0) yield encodeContainerOp(op, key, chunk);
   if (expiresAt !== 0) yield encodeExpireAt(key, expiresAt);
 }

@@ -25,8 +25,10 @@
  *                    median and the range                  (default 3)
  *   --only LIST      parts to run: get1,get16,set1,set16 (throughput workloads),
  *                    rb (redis-benchmark), types (data types: throughput by
- *                    redis-benchmark and memory for 1M-member containers)
- *                    and restart (the WAL part) (default all)
+ *                    redis-benchmark and memory for 1M-member containers),
+ *                    floor (the canned Deno server beside walkv and redis-server,
+ *                    and one fdatasync's cost) and restart (the WAL part)
+ *                    (default all)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
@@ -45,6 +47,7 @@ import { LoadDriver } from "./load_driver.ts";
 import { preloadKeys } from "./preload_keys.ts";
 import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
 import { median } from "./median.ts";
+import { floorBench } from "./floor_bench.ts";
 import { redisBenchmarkBench } from "./redis_benchmark_bench.ts";
 import { restartBench } from "./restart_bench.ts";
 import { typesBench } from "./types_bench.ts";
@@ -79,6 +82,8 @@ const RESTART = "restart";
 const REDIS_BENCHMARK = "rb";
 /** `--only`'s name for the data-types part. */
 const TYPES = "types";
+/** `--only`'s name for the floor part: the canned Deno server and one fdatasync. */
+const FLOOR = "floor";
 
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
@@ -92,6 +97,8 @@ interface BenchOptions {
   redisBenchmark: boolean;
   /** Whether to run the data-types part. */
   types: boolean;
+  /** Whether to run the floor part. */
+  floor: boolean;
   /** Whether to run the WAL compaction and restart part. */
   restart: boolean;
   connections: number;
@@ -133,6 +140,7 @@ function parseOptions(args: string[]): BenchOptions {
     workloads: [...WORKLOADS],
     redisBenchmark: true,
     types: true,
+    floor: true,
     restart: true,
     connections: 50,
     workers: 0,
@@ -186,7 +194,7 @@ function parseOptions(args: string[]): BenchOptions {
       }
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
-        const parts = [REDIS_BENCHMARK, TYPES, RESTART];
+        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, RESTART];
         for (const name of names) {
           if (!parts.includes(name) && !WORKLOADS.some((w) => w.name === name)) {
             const known = [...WORKLOADS.map((w) => w.name), ...parts].join(",");
@@ -196,6 +204,7 @@ function parseOptions(args: string[]): BenchOptions {
         options.workloads = WORKLOADS.filter((w) => names.includes(w.name));
         options.redisBenchmark = names.includes(REDIS_BENCHMARK);
         options.types = names.includes(TYPES);
+        options.floor = names.includes(FLOOR);
         options.restart = names.includes(RESTART);
         break;
       }
@@ -568,6 +577,10 @@ async function main(): Promise<number> {
     if (options.types && options.redis) {
       progress("data types part");
       console.log("\n" + await typesBench({ rounds: options.rounds, progress }));
+    }
+    if (options.floor && options.redis) {
+      progress("floor part");
+      console.log("\n" + await floorBench({ rounds: options.rounds, progress }));
     }
     if (options.restart) {
       progress("WAL compaction and restart");

@@ -106,6 +106,36 @@ export class ServerProcess implements AsyncDisposable {
   }
 
   /**
+   * Starts the canned Deno server (`canned_server.ts`, Deno's socket floor)
+   * and waits for its "listening on" line.
+   */
+  static async canned(): Promise<ServerProcess> {
+    const dir = await Deno.makeTempDir({ prefix: "walkv_bench_canned_" });
+    const port = freePort();
+    const command = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        new URL("canned_server.ts", import.meta.url).pathname,
+        "--port",
+        String(port),
+      ],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const server = new ServerProcess("canned Deno server", port, dir, command);
+    try {
+      await server.waitForOutput(/listening on/, 0, 20_000);
+    } catch (error: unknown) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  /**
    * Starts `redis-server` on loopback with no snapshots, and with an
    * append-only file synced before every reply when `fsyncAlways` is set,
    * then waits until it accepts connections. `args` are more settings, e.g.

@@ -190,7 +190,7 @@ Deno.test("EXPIRE rejects conflicting or unknown options and bad times with Redi
     "-ERR invalid expire time in 'pexpire' command\r\n",
   );
   assertEquals(
-    run("expireat", "k", "9007199254741"),
+    run("expireat", "k", "9223372036854776"),
     "-ERR invalid expire time in 'expireat' command\r\n",
   );
   assertEquals(run("EXPIRE", "k"), "-ERR wrong number of arguments for 'expire' command\r\n");

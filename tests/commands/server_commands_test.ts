@@ -308,7 +308,7 @@ Deno.test("CONFIG GET appendonly follows --persist", () => {
   assertEquals(run("CONFIG", "GET", "appendonly"), "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
 });
 
-Deno.test("CONFIG SET and REWRITE are refused; RESETSTAT zeroes the counters", () => {
+Deno.test("CONFIG SET refuses what cannot change; REWRITE is refused; RESETSTAT zeroes the counters", () => {
   const { run, server } = setup();
   assertEquals(
     run("CONFIG", "SET", "port", "1"),
@@ -320,9 +320,11 @@ Deno.test("CONFIG SET and REWRITE are refused; RESETSTAT zeroes the counters", (
   );
   assertEquals(run("CONFIG", "REWRITE"), "-ERR The server is running without a config file\r\n");
   run("GET", "missing");
-  server.keyspaceHits = 5;
+  run("SET", "present", "1");
+  run("GET", "present");
   server.expiredKeys = 2;
   assert(server.commandsProcessed > 0 && server.keyspaceMisses === 1);
+  assertEquals(server.keyspaceHits, 1);
   assertEquals(run("CONFIG", "RESETSTAT"), "+OK\r\n");
   assertEquals(
     [server.keyspaceHits, server.keyspaceMisses, server.expiredKeys, server.commandsProcessed],
@@ -561,14 +563,24 @@ class CompactionStub implements CompactionControl {
   rewrites = 4;
   lastOk = true;
   walBytes = 1234;
+  walCommits = { syncs: 0, records: 0 };
   snapshot = null;
   reasons: string[] = [];
+  reason: string | null = null;
+  lastSuccessAt = 0;
+  minBytes = 64 << 20;
+  ratio = 2;
 
   start(reason: string): boolean {
     if (this.running) return false;
     this.reasons.push(reason);
+    this.reason = reason;
     this.running = true;
     return true;
+  }
+
+  idle(): Promise<void> {
+    return Promise.resolve();
   }
 }
 

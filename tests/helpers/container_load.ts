@@ -80,8 +80,9 @@ export function command(c: number, k: number): { args: string[]; apply(state: St
     case 8:
       return k % 20 === 8
         ? {
-          args: ["LTRIM", `l:${c}`, "0", "5"],
-          apply: (state) => void state.list.splice(6),
+          // One off each end: pops at both ends in one change.
+          args: ["LTRIM", `l:${c}`, "1", "-2"],
+          apply: (state) => void (state.list = state.list.slice(1, -1)),
         }
         : {
           args: ["ZINCRBY", `z:${c}`, String(k % 7), `m${k % 9}`],
@@ -107,8 +108,39 @@ export function command(c: number, k: number): { args: string[]; apply(state: St
   }
 }
 
-export function modelAfter(c: number, n: number): State {
+/**
+ * Members each of client `c`'s hash, set, list and sorted set gets first,
+ * with `bulk` (see {@linkcode bulkCommands}): more than a compaction writes
+ * in one go, so it holds them while their changes go on.
+ */
+export const BULK_MEMBERS = 1500;
+
+/**
+ * The commands that give client `c`'s containers {@linkcode BULK_MEMBERS}
+ * members its commands never touch (`b…`; a list's go first, and LPOP and
+ * LTRIM take them), to send, acknowledged, before a load with `bulk`.
+ */
+export function bulkCommands(c: number): string[][] {
+  const names = Array.from({ length: BULK_MEMBERS }, (_, i) => `b${i}`);
+  return [
+    ["HSET", `h:${c}`, ...names.flatMap((name) => [name, `x${name}`])],
+    ["SADD", `t:${c}`, ...names],
+    ["RPUSH", `l:${c}`, ...names],
+    ["ZADD", `z:${c}`, ...names.flatMap((name, i) => [String(i % 50), name])],
+  ];
+}
+
+/** The state after client `c`'s first `n` commands (after its {@linkcode bulkCommands} with `bulk`). */
+export function modelAfter(c: number, n: number, bulk = false): State {
   const state: State = { string: null, hash: new Map(), set: new Set(), list: [], zset: new Map() };
+  if (bulk) {
+    for (let i = 0; i < BULK_MEMBERS; i++) {
+      state.hash.set(`b${i}`, `xb${i}`);
+      state.set.add(`b${i}`);
+      state.list.push(`b${i}`);
+      state.zset.set(`b${i}`, i % 50);
+    }
+  }
   for (let k = 1; k <= n; k++) command(c, k).apply(state);
   return state;
 }
@@ -158,6 +190,21 @@ export async function serverState(port: number, c: number): Promise<string[]> {
   ];
 }
 
+/** Where the server's replies for a client's keys first differ from the model's. */
+function difference(actual: string[], expected: string[]): string {
+  const names = ["string", "hash", "set", "list", "zset"];
+  for (let i = 0; i < expected.length; i++) {
+    if (actual[i] === expected[i]) continue;
+    let at = 0;
+    while (actual[i][at] === expected[i][at]) at++;
+    const near = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 40), at + 80));
+    return `the ${names[i]} differs at byte ${at}: ${near(actual[i])}, expected ${
+      near(expected[i])
+    } (lengths ${actual[i].length}, ${expected[i].length})`;
+  }
+  return "none differs";
+}
+
 /**
  * Runs `clients` connections on `port`, each sending its commands one at a
  * time from `done[c] + 1` until {@linkcode ContainerLoad.stop} or the server
@@ -167,9 +214,12 @@ export class ContainerLoad {
   readonly acknowledged: number[];
   readonly sent: number[];
   readonly done: Promise<unknown>;
+  readonly #bulk: boolean;
   #stop = false;
 
-  constructor(port: number, from: readonly number[]) {
+  /** `bulk`: the clients' containers got their {@linkcode bulkCommands} first. */
+  constructor(port: number, from: readonly number[], bulk = false) {
+    this.#bulk = bulk;
     this.acknowledged = from.slice();
     this.sent = from.slice();
     this.done = Promise.allSettled(from.map(async (_, c) => {
@@ -203,12 +253,15 @@ export class ContainerLoad {
       const actual = JSON.stringify(await serverState(port, c));
       let n = -1;
       for (let i = this.acknowledged[c]; i <= this.sent[c]; i++) {
-        if (actual === JSON.stringify(expectedReplies(modelAfter(c, i)))) n = i;
+        if (actual === JSON.stringify(expectedReplies(modelAfter(c, i, this.#bulk)))) n = i;
       }
       if (n === -1) {
         throw new Error(
           `client ${c}: the keys match no n in [${this.acknowledged[c]}, ${this.sent[c]}]: ` +
-            actual.slice(0, 300),
+            difference(
+              JSON.parse(actual),
+              expectedReplies(modelAfter(c, this.sent[c], this.#bulk)),
+            ),
         );
       }
       found.push(n);

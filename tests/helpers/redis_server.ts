@@ -32,6 +32,8 @@ export interface RedisServer extends AsyncDisposable {
 export interface RedisServerOptions {
   /** More `--name value` settings, e.g. `["--databases", "1"]`. Default: none. */
   args?: string[];
+  /** A config file to start from (redis-server's first argument), for CONFIG REWRITE. */
+  configFile?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     try {
       child = new Deno.Command("redis-server", {
         args: [
+          ...(options.configFile === undefined ? [] : [options.configFile]),
           "--port",
           String(port),
           "--bind",

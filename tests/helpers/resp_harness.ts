@@ -50,6 +50,7 @@ function harnessServer(options: RespHarnessOptions) {
   const databases = new Databases(stores, wal, clock, options.compaction ?? null);
   const server = new ServerState(config, options.port ?? 4242, databases);
   const client = new ClientState<QueuedCommand>(options.clientId ?? 1, "127.0.0.1:50000", true);
+  client.localAddress = `127.0.0.1:${options.port ?? 4242}`;
   const advance = (ms: number) => {
     time.now += ms;
   };

@@ -68,6 +68,13 @@ export interface StartOptions {
    * execs them. Default: none (the server is started directly).
    */
   commandPrefix?: string[];
+  /**
+   * The log line that means "started", given the port. Default
+   * `listening on 127.0.0.1:<port>`, logged once the WAL is replayed and
+   * every command runs; `accepting connections on 127.0.0.1:<port>` comes
+   * before the replay, while commands still get -LOADING.
+   */
+  readyText?: (port: number) => string;
   /** How long the server may take to print its "listening" line (a long replay). Default 15 s. */
   readyTimeoutMs?: number;
   /**
@@ -154,7 +161,7 @@ function spawnServer(
 
   let stdout = "";
   let stderr = "";
-  const listening = `listening on 127.0.0.1:${port}`;
+  const listening = options.readyText?.(port) ?? `listening on 127.0.0.1:${port}`;
   const readyOrExit = Promise.withResolvers<"ready" | "exited">();
   const drained = Promise.all([
     drain(child.stdout, (text) => {

@@ -253,6 +253,22 @@ async function rangeScenario(port: number, protocol: 2 | 3): Promise<string[]> {
   await call("SET", "nx", "v", "NX", "EXAT", "4102444800");
   await call("SET", "nx", "v", "NX", "EXAT", "4102444800");
   await call("PEXPIRETIME", "nx");
+  // The EXPIRE family takes the same 64-bit range: past 2^53 ms, up to Redis's overflow checks.
+  await call("SET", "e", "v");
+  await call("EXPIREAT", "e", "9007199254741");
+  await call("PEXPIREAT", "e", "9223372036854775807");
+  await call("EXPIRE", "e", "9223372036854775");
+  await call("EXPIRE", "e", "9223372036854775807");
+  await call("PEXPIRE", "e", "9223372036854775807");
+  await call("PEXPIRE", "e", "9223372036854775807", "GT");
+  await call("EXPIRE", "e", "-9223372036854776");
+  await call("EXISTS", "e");
+  await call("EXPIRE", "e", "-9223372036854775");
+  await call("EXISTS", "e");
+  await call("SET", "e", "v");
+  await call("PEXPIRE", "e", "-9223372036854775808");
+  await call("EXISTS", "e");
+  await call("EXPIREAT", "missing", "9223372036854775807");
   // Redis takes any time up to 2^63 - 1 ms (walkv keeps the latest ones as 2^53 - 1 ms).
   await call("SET", "far", "v", "PXAT", "9223372036854775807");
   await call("EXISTS", "far");

@@ -18,7 +18,7 @@ import { tempDir } from "../helpers/temp_dir.ts";
 import { frame } from "../helpers/resp_frames.ts";
 import { readRespReply, respCall } from "../helpers/resp_reply.ts";
 
-/** Keys in the trickled `EXISTS`; with its name, just under the 1,048,576-element limit. */
+/** Keys in the trickled `EXISTS`: a million, as a large request of a real program might hold. */
 const KEYS = 1_000_000;
 /** Bytes per write of the trickling client: four keys ("$2\r\nk3\r\n" is 8 bytes). */
 const WRITE_BYTES = 32;

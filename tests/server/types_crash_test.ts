@@ -9,11 +9,16 @@
  * nothing unsent appears, and no change is applied twice or skipped (see
  * `tests/helpers/container_load.ts` for the commands and their model).
  *
+ * Each container starts with more members than a compaction writes in one
+ * go (`bulkCommands`), so a compaction holds them (`src/wal/hold.ts`) while
+ * their changes go on, and kills land with holds under way.
+ *
  * The kill moments come from a seeded PRNG: set `WALKV_TYPES_CRASH_SEED` to
  * replay a run.
  */
 import { assert, assertEquals } from "@std/assert";
 import {
+  bulkCommands,
   ContainerLoad,
   expectedReplies,
   modelAfter,
@@ -21,12 +26,14 @@ import {
 } from "../helpers/container_load.ts";
 import { prng } from "../helpers/prng.ts";
 import { respCall } from "../helpers/resp_reply.ts";
-import { RawConnection, startServer } from "../helpers/server_process.ts";
+import { RawConnection, serverPermissions, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 const CLIENTS = 4;
 const ROUNDS = 4;
 const KILL_AFTER_MS = { min: 150, max: 500 };
+/** Keys (or chunks of a large container) per snapshot slice: the server's test hook. */
+const SLICE_KEYS = 4;
 
 const SEED = Number(
   Deno.env.get("WALKV_TYPES_CRASH_SEED") ?? crypto.getRandomValues(new Uint32Array(1))[0],
@@ -36,19 +43,35 @@ console.log(`types_crash_test seed ${SEED} (replay with WALKV_TYPES_CRASH_SEED=$
 Deno.test("every type's acknowledged changes survive SIGKILL, exactly once", async () => {
   const random = prng(SEED);
   await using dir = await tempDir();
+  // Slow slices (the test hook), so the holds last while the changes go on.
+  const start = () =>
+    startServer({
+      walDir: dir.path,
+      permissions: [...serverPermissions(dir.path), "--allow-env"],
+      entry: "tests/helpers/walkv_with_hooks.ts",
+      env: { WALKV_TEST_COMPACTION_SLICE_KEYS: String(SLICE_KEYS) },
+    });
   let done = Array.from({ length: CLIENTS }, () => 0);
   for (let round = 1; round <= ROUNDS; round++) {
     {
-      await using walkv = await startServer({ walDir: dir.path });
+      await using walkv = await start();
+      if (round === 1) {
+        using connection = await RawConnection.connect(walkv.port);
+        for (let c = 0; c < CLIENTS; c++) {
+          for (const args of bulkCommands(c)) {
+            assert(/^:\d+\r\n$/.test(await respCall(connection, ...args)), args[0]);
+          }
+        }
+      }
       for (let c = 0; c < CLIENTS; c++) {
         const actual = await serverState(walkv.port, c);
         assertEquals(
           actual,
-          expectedReplies(modelAfter(c, done[c])),
+          expectedReplies(modelAfter(c, done[c], true)),
           `client ${c}, round ${round}`,
         );
       }
-      const load = new ContainerLoad(walkv.port, done);
+      const load = new ContainerLoad(walkv.port, done, true);
       if (round % 2 === 0) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         using connection = await RawConnection.connect(walkv.port);
@@ -59,7 +82,7 @@ Deno.test("every type's acknowledged changes survive SIGKILL, exactly once", asy
       load.stop();
       await walkv.kill();
       await load.done;
-      await using restarted = await startServer({ walDir: dir.path });
+      await using restarted = await start();
       done = await load.found(restarted.port);
       await restarted.kill();
     }

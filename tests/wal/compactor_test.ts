@@ -301,7 +301,7 @@ Deno.test("Compactor replays list changes exactly once: the snapshot holds each 
   assertEquals(store.bytes, s.store.bytes);
 });
 
-Deno.test("Compactor writes a large container over many slices, and a change midway takes the rest first", async () => {
+Deno.test("Compactor writes a large container over many slices, changed midway, exactly as it was held", async () => {
   await using temp = await tempDir();
   await using s = await setup(temp.path);
   const run = commandRunner(s);
@@ -319,8 +319,8 @@ Deno.test("Compactor writes a large container over many slices, and a change mid
   }
   assert(s.compactor.start("test"));
   let changes = 0;
-  // Pops and pushes while the walk is inside one list or the other: each
-  // change must find the list written whole before it, never twice.
+  // Pops and pushes while the walk is inside one list or the other: the
+  // snapshot must hold each list as it was held, the tail every change.
   while (s.compactor.running) {
     const key = changes % 2 === 0 ? "big1" : "big2";
     await run(lists.lpop, "LPOP", key);

@@ -454,6 +454,73 @@ Deno.test("FileWal keeps batches for a compaction, then writes and syncs to both
   }
 });
 
+Deno.test("FileWal keeps only what was appended after keep, though its batch was open then", async () => {
+  // A record appended before keep changed memory before the compaction began,
+  // so its snapshot holds it: kept too, an LPOP would replay twice.
+  await using temp = await tempDir();
+  const { wal, append } = await countedWal(temp.path);
+  const newPath = `${temp.path}/new`;
+  const joined = new CountingFile(await openWal(newPath));
+  try {
+    append("before", "1"); // in the open batch, not yet written
+    wal.keep();
+    append("after", "2"); // the same batch
+    await durable(wal);
+    append("later", "3");
+    await durable(wal);
+    assert(wal.join(joined.asFsFile(), { bytes: 0, records: 0 }));
+    assertEquals(await Deno.readTextFile(newPath), "3SET5after12\n3SET5later13\n");
+    assertEquals(wal.size.records, 3);
+  } finally {
+    await wal.close();
+  }
+});
+
+Deno.test("FileWal catches a compaction file up off the event loop, leaving join a little", async () => {
+  await using temp = await tempDir();
+  const { path, wal, append } = await countedWal(temp.path);
+  const newPath = `${temp.path}/new`;
+  const joined = new CountingFile(await openWal(newPath));
+  const asyncFile = await openWal(newPath);
+  try {
+    wal.keep();
+    const value = "v".repeat(100);
+    // ~1 MB kept, in 100 batches: more than one catch-up round.
+    for (let batch = 0; batch < 100; batch++) {
+      for (let i = 0; i < 100; i++) append(`k${batch}-${i}`, value);
+      await durable(wal);
+    }
+    let asyncWrites = 0;
+    const caughtUp = wal.catchUp({
+      write: async (bytes: Uint8Array) => {
+        asyncWrites++;
+        const written = await asyncFile.write(bytes);
+        if (asyncWrites === 1) {
+          append("during", "1"); // lands behind what this round took
+          await durable(wal);
+        }
+        return written;
+      },
+    });
+    assert(await caughtUp);
+    assert(asyncWrites >= 2, `${asyncWrites} asynchronous writes`);
+    append("after", "2");
+    await durable(wal);
+    assert(wal.join(joined.asFsFile(), { bytes: 0, records: 0 }));
+    assert(joined.writes <= 2, `join wrote ${joined.writes} times synchronously`);
+    append("joined", "3");
+    await durable(wal);
+    assertEquals(await Deno.readTextFile(newPath), await Deno.readTextFile(path));
+    const expected = (await Deno.stat(path)).size;
+    wal.promote();
+    assertEquals(wal.size.bytes, expected);
+    assertEquals(wal.size.records, 100 * 100 + 3);
+  } finally {
+    asyncFile.close();
+    await wal.close();
+  }
+});
+
 Deno.test("FileWal drops a failing compaction file before the rename, fails after it", async () => {
   await using temp = await tempDir();
   for (const pinned of [false, true]) {
