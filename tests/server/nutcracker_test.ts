@@ -101,7 +101,11 @@ Deno.test("nutcracker spreads a mixed load over 3 walkv nodes and serves on when
   await using proxy = await startNutcracker(
     dir.path,
     nodes.map((node, i) => ({ port: node.port, name: `node${i + 1}` })),
-    [{ name: "ejecting", autoEjectHosts: true }, { name: "fixed", autoEjectHosts: false }],
+    [
+      // An ejected node stays out far longer than the test runs, so no retry lands in it.
+      { name: "ejecting", autoEjectHosts: true, serverRetryTimeoutMs: 120_000 },
+      { name: "fixed", autoEjectHosts: false },
+    ],
   );
   const ejecting = proxy.ports.get("ejecting")!;
   const fixed = proxy.ports.get("fixed")!;
