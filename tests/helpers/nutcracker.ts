@@ -9,6 +9,20 @@
 import { frame } from "./resp_frames.ts";
 import { freePort, RawConnection } from "./server_process.ts";
 
+/**
+ * The binary: Debian installs it as /usr/sbin/nutcracker, which is not on
+ * an ordinary user's PATH; elsewhere, whatever PATH finds.
+ */
+const NUTCRACKER = (() => {
+  try {
+    Deno.statSync("/usr/sbin/nutcracker");
+    return "/usr/sbin/nutcracker";
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return "nutcracker";
+    throw error;
+  }
+})();
+
 /** How often nutcracker refreshes its stats (`-i`; its default is 30 s). */
 export const STATS_INTERVAL_MS = 100;
 
@@ -28,6 +42,8 @@ export interface PoolOptions {
   serverRetryTimeoutMs?: number;
   /** `server_failure_limit`. Default 1. */
   serverFailureLimit?: number;
+  /** `server_connections`: connections to each node. Default nutcracker's, 1. */
+  serverConnections?: number;
 }
 
 /** A running nutcracker. */
@@ -61,6 +77,9 @@ export function nutcrackerConfig(
       `  server_retry_timeout: ${pool.serverRetryTimeoutMs ?? 30_000}`,
       `  server_failure_limit: ${pool.serverFailureLimit ?? 1}`,
       `  timeout: 5000`,
+      ...(pool.serverConnections === undefined
+        ? []
+        : [`  server_connections: ${pool.serverConnections}`]),
       `  servers:`,
       ...nodes.map((node) => `    - 127.0.0.1:${node.port}:1 ${node.name}`),
       "",
@@ -71,7 +90,7 @@ export function nutcrackerConfig(
 /** Runs nutcracker to completion with `args` (for `-t`, `-V`). */
 async function runNutcracker(args: string[]): Promise<Deno.CommandOutput> {
   try {
-    return await new Deno.Command("nutcracker", {
+    return await new Deno.Command(NUTCRACKER, {
       args,
       stdin: "null",
       stdout: "piped",
@@ -111,7 +130,7 @@ export async function startNutcracker(
   if (!check.success || !checked.includes("syntax is ok")) {
     throw new Error(`nutcracker -t refused the config:\n${checked}\n--- config ---\n${config}`);
   }
-  const child = new Deno.Command("nutcracker", {
+  const child = new Deno.Command(NUTCRACKER, {
     args: [
       "-c",
       configPath,

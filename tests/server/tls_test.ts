@@ -3,7 +3,8 @@
  * with a certificate the test makes with openssl: both protocols over TLS,
  * byte for byte as over TCP and as redis-server answers over its own TLS
  * port; redis-cli --tls, redis-benchmark --tls and ioredis with `tls.ca`;
- * `--port 0` for TLS only; clients that fail the handshake; and the flags
+ * `--port 0` for TLS only; clients that fail the handshake; one
+ * `--maxclients` count over both ports; and the flags
  * walkv refuses (`--tls-ca-cert-file`, a TLS port without a certificate).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
@@ -215,4 +216,36 @@ Deno.test("tls flags: what walkv refuses, and why", async () => {
     await Array.fromAsync(Deno.readDir(dir.path)).then((e) => e.some((f) => f.name === "wal")),
     false,
   );
+});
+
+Deno.test("tls and TCP clients share --maxclients", async () => {
+  await using dir = await tempDir();
+  const certificate = await makeTestCertificate(dir.path);
+  const tlsPort = freePort();
+  await using server = await startServer({
+    walDir: dir.path,
+    args: [...tlsArgs(certificate, tlsPort), "--maxclients", "1"],
+  });
+  const tooMany = "-ERR max number of clients reached\r\n";
+  {
+    using tcp = await RawConnection.connect(server.port);
+    assertEquals(await request(tcp, "GET nothing"), "-GET could not find nothing in store");
+    using tls = await RawConnection.connectTls(tlsPort, certificate.caPem);
+    assertEquals(decoder.decode(await tls.readToEnd()), tooMany);
+  }
+  // Once the TCP client has gone, a TLS client is served, and then a TCP one is refused.
+  const deadline = Date.now() + 5_000;
+  while (true) {
+    using tls = await RawConnection.connectTls(tlsPort, certificate.caPem);
+    await tls.send(frame("PING"));
+    const reply = await tls.readText(1);
+    if (reply === "+PONG\r\n") {
+      using tcp = await RawConnection.connect(server.port);
+      assertEquals(decoder.decode(await tcp.readToEnd()), tooMany);
+      break;
+    }
+    assertEquals(reply, tooMany);
+    assert(Date.now() < deadline, "the TCP client's slot was never given back");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 });
