@@ -13,6 +13,7 @@ import { replayWal } from "../wal/replay.ts";
 import type { Wal } from "../wal/wal.ts";
 import { Listener } from "./listener.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
+import { startStatsSampler } from "./stats_sampler.ts";
 import { log } from "./log.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { StartupError } from "./startup_error.ts";
@@ -90,8 +91,10 @@ export async function startServer(
     maxBulkBytes: config.maxBulkBytes,
   });
   const stopSweep = startExpirySweep(server);
+  const stopSampler = startStatsSampler(server);
   const finished = listener.run().finally(async () => {
     stopSweep();
+    stopSampler();
     await compactor?.stop();
     await wal.close();
     lock?.close();
