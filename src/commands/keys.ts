@@ -53,9 +53,8 @@ export function exists(args: string[], { db, reply }: Context): void {
 
 /**
  * `TOUCH key [key ...]` → how many of the named keys exist, a key named twice
- * counted twice. Redis also marks them as just used, for its LRU/LFU
- * eviction and OBJECT IDLETIME; walkv evicts nothing and keeps no access
- * times, so counting is all there is to do.
+ * counted twice, and marks them as just used (OBJECT IDLETIME), as Redis
+ * does: looking a key up stamps it.
  *
  * @example
  * ```ts
@@ -265,6 +264,8 @@ export function move(args: string[], { db, reply, server }: Context): void {
   reply.integer(1);
 }
 
+/** Redis's OBJ_SHARED_INTEGERS: the integers it keeps one shared object for. */
+const SHARED_INTEGERS = 10_000;
 /** Redis's OBJECT_ENCODING_EMBSTR_SIZE_LIMIT: a longer string is `raw`. */
 const EMBSTR_BYTES = 44;
 /** A string Redis keeps as an integer: a `long` in its one canonical spelling. */
@@ -313,6 +314,26 @@ const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       );
     },
   },
+  IDLETIME: {
+    arity: 3,
+    run(args, { db, reply }) {
+      const idle = db.idleMs(args[2]);
+      if (idle < 0) return reply.nullBulk();
+      reply.integer(Math.floor(idle / 1000));
+    },
+  },
+  REFCOUNT: {
+    arity: 3,
+    run(args, { db, reply }) {
+      const value = db.value(args[2]);
+      if (value === undefined) return reply.nullBulk();
+      // Redis shares one object for each integer 0–9999 (OBJ_SHARED_INTEGERS)
+      // and reports it as referenced INT_MAX times; anything else once.
+      const shared = typeof value === "string" && INTEGER_TEXT.test(value) &&
+        Number(value) >= 0 && Number(value) < SHARED_INTEGERS;
+      reply.integer(shared ? 2147483647 : 1);
+    },
+  },
   HELP: helpSubcommand("OBJECT", [
     "ENCODING <key>",
     "    Return the kind of internal representation used in order to store the value",
@@ -320,15 +341,27 @@ const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     "FREQ <key>",
     "    Return the access frequency index of the <key>. The returned integer is",
     "    proportional to the logarithm of the recent access frequency of the key.",
+    "IDLETIME <key>",
+    "    Return the idle time of the <key>, that is the approximated number of",
+    "    seconds elapsed since the last access to the key.",
+    "REFCOUNT <key>",
+    "    Return the number of references of the value associated with the specified",
+    "    <key>.",
   ]),
 };
+
+/** The subcommands of OBJECT, for the registry. */
+export const OBJECT_SUBCOMMAND_NAMES: readonly string[] = Object.keys(OBJECT_SUBCOMMANDS);
 
 /**
  * `OBJECT ENCODING key` → the name of the representation Redis would use
  * for the key's value (see {@linkcode encodingOf}), or null when absent;
- * `OBJECT FREQ key` → Redis's error without an LFU policy (walkv has none);
- * `OBJECT HELP`. IDLETIME and REFCOUNT are not there (walkv keeps no access
- * times, and shares no values).
+ * `OBJECT FREQ key` → Redis's error without an LFU policy (walkv has none:
+ * its only policy is `noeviction`); `OBJECT IDLETIME key` → whole seconds
+ * since the key was last read or written (each store stamps every access
+ * on a clock the expiry sweep advances ten times a second; OBJECT itself
+ * does not touch the key); `OBJECT REFCOUNT key` → Redis's answer: its
+ * shared-integer count for 0–9999, else 1; `OBJECT HELP`.
  *
  * @example
  * ```ts

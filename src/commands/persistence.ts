@@ -22,8 +22,9 @@ export async function save(_args: string[], { reply, server }: Context): Promise
   const compaction = server.databases.compaction;
   if (compaction === null) return reply.error(NOTHING_TO_SAVE);
   if (compaction.reason === "BGSAVE") return reply.error("ERR Background save already in progress");
-  await compaction.idle();
-  if (!compaction.start("SAVE")) return reply.error("ERR Background save already in progress");
+  // Another compaction (BGREWRITEAOF, automatic, one BGSAVE SCHEDULE started
+  // meanwhile) is waited out; then SAVE's own runs.
+  do await compaction.idle(); while (!compaction.start("SAVE"));
   await compaction.idle();
   if (compaction.lastOk) reply.ok();
   else reply.error("ERR");

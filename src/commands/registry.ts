@@ -10,8 +10,10 @@ import * as hashes from "./hashes.ts";
 import * as info from "./info.ts";
 import * as introspection from "./introspection.ts";
 import * as keys from "./keys.ts";
+import * as latency from "./latency.ts";
 import * as lcs from "./lcs.ts";
 import * as lists from "./lists.ts";
+import * as memory from "./memory.ts";
 import * as monitor from "./monitor.ts";
 import * as persistence from "./persistence.ts";
 import * as pubsub from "./pubsub.ts";
@@ -105,7 +107,7 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "RENAMENX", arity: 3, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast"], keys: [1, 2, 1], group: "generic", since: "1.0.0", summary: "Renames a key only when the target key name doesn't exist.", args: ARGUMENTS.renamenx, run: keys.renamenx },
   { name: "MOVE", arity: 3, flags: ["write", "fast"], acl: ["@keyspace", "@write", "@fast"], keys: [1, 1, 1], group: "generic", since: "1.0.0", summary: "Moves a key to another database.", args: ARGUMENTS.move, run: keys.move },
   { name: "COPY", arity: -3, flags: ["write", "denyoom"], acl: ["@keyspace", "@write", "@slow"], keys: [1, 2, 1], group: "generic", since: "6.2.0", summary: "Copy a key", args: ARGUMENTS.copy, run: keys.copy },
-  { name: "OBJECT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "generic", since: "2.2.3", summary: "A container for object introspection commands", args: ARGUMENTS.object, run: keys.object },
+  { name: "OBJECT", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "generic", since: "2.2.3", summary: "A container for object introspection commands", args: ARGUMENTS.object, subcommands: keys.OBJECT_SUBCOMMAND_NAMES, run: keys.object },
   { name: "INFO", arity: -1, flags: ["loading", "stale"], acl: ["@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Returns information and statistics about the server.", args: ARGUMENTS.info, run: info.info },
   { name: "TIME", arity: 1, flags: ["loading", "stale", "fast"], acl: ["@fast"], keys: [0, 0, 0], group: "server", since: "2.6.0", summary: "Returns the server time.", args: ARGUMENTS.time, run: server.time },
   { name: "CONFIG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.0.0", summary: "A container for server configuration commands.", args: ARGUMENTS.config, subcommands: settings.CONFIG_SUBCOMMANDS, adminSubcommands: settings.CONFIG_ADMIN, run: settings.config },
@@ -121,6 +123,8 @@ export const RESP_COMMANDS: readonly CommandSpec[] = [
   { name: "SHUTDOWN", arity: -1, flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", args: ARGUMENTS.shutdown, run: shutdown.shutdown },
   { name: "MONITOR", arity: 1, flags: ["admin", "noscript", "loading", "stale"], acl: ["@admin", "@slow", "@dangerous"], keys: [0, 0, 0], group: "server", since: "1.0.0", summary: "Listens for all requests received by the server in real-time.", args: ARGUMENTS.monitor, run: monitor.monitor },
   { name: "SLOWLOG", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.2.12", summary: "A container for slow log commands.", args: ARGUMENTS.slowlog, subcommands: slowlog.SLOWLOG_SUBCOMMANDS, adminSubcommands: slowlog.SLOWLOG_ADMIN, run: slowlog.slowlog },
+  { name: "LATENCY", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "2.8.13", summary: "A container for latency diagnostics commands.", args: ARGUMENTS.latency, subcommands: latency.LATENCY_SUBCOMMANDS, adminSubcommands: latency.LATENCY_ADMIN, run: latency.latency },
+  { name: "MEMORY", arity: -2, flags: [], acl: ["@slow"], keys: [0, 0, 0], group: "server", since: "4.0.0", summary: "A container for memory diagnostics commands.", args: ARGUMENTS.memory, subcommands: memory.MEMORY_SUBCOMMANDS, run: memory.memory },
   { name: "WAIT", arity: 3, flags: ["noscript"], acl: ["@slow", "@connection"], keys: [0, 0, 0], group: "generic", since: "3.0.0", summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", args: ARGUMENTS.wait, run: replication.wait },
   { name: "HSET", arity: -4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set the string value of a hash field", args: ARGUMENTS.hset, run: hashes.hset },
   { name: "HSETNX", arity: 4, flags: ["write", "denyoom", "fast"], acl: ["@write", "@hash", "@fast"], keys: [1, 1, 1], group: "hash", since: "2.0.0", summary: "Set the value of a hash field, only if the field does not exist", args: ARGUMENTS.hsetnx, run: hashes.hsetnx },

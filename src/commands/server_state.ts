@@ -6,6 +6,7 @@ import { LoadingState } from "./loading_state.ts";
 import type { FsyncPolicy } from "../wal/fsync_policy.ts";
 import type { ClientState } from "./client_state.ts";
 import { ClientPause } from "./client_pause.ts";
+import { InstantaneousMetrics } from "./instantaneous_metrics.ts";
 import { SlowLog } from "./slow_log.ts";
 
 /** Counters per command, for INFO commandstats. */
@@ -87,8 +88,15 @@ export class ServerState {
   readonly monitors = new Set<ClientState<unknown>>();
   /** CLIENT PAUSE's state. */
   readonly pause = new ClientPause();
+  /** INFO's instantaneous rates and memory peak, sampled by the server. */
+  readonly metrics = new InstantaneousMetrics();
+  /** Reads and writes on client sockets since start (`total_reads_processed`, `…writes…`). */
+  readsProcessed = 0;
+  writesProcessed = 0;
   /** The slow log (SLOWLOG), with its threshold and length from the flags. */
   readonly slowlog: SlowLog;
+  /** The config file the server was started from, or `null` (INFO's `config_file`). */
+  configFile: string | null = null;
   /** The WAL file, or `null` with `--no-persist`; set by the server. */
   wal: WalControl | null = null;
   /** Set by the server: asks it to stop as on SIGTERM (SHUTDOWN). */
@@ -99,6 +107,7 @@ export class ServerState {
   /** Error replies sent since start (INFO's `total_error_replies`). */
   errorReplies = 0;
   #nextClientId = 1;
+  readonly #averageTtl: number[] = [];
   #fsync: FsyncPolicy;
 
   constructor(config: Readonly<Config>, port: number, databases: Databases) {
@@ -147,6 +156,8 @@ export class ServerState {
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
     this.errorReplies = 0;
+    this.readsProcessed = 0;
+    this.writesProcessed = 0;
     for (const stats of this.commandStats.values()) {
       stats.calls =
         stats.usec =
@@ -165,6 +176,21 @@ export class ServerState {
   /** Reads that did not find their key (INFO `keyspace_misses`). */
   get keyspaceMisses(): number {
     return this.databases.reads.misses;
+  }
+
+  /**
+   * Folds one sweep step's mean time-to-live for database `index` into
+   * its running estimate (INFO's `avg_ttl`), weighting each step a fiftieth
+   * as Redis's active expire cycle does.
+   */
+  sawTtl(index: number, meanMs: number): void {
+    const previous = this.#averageTtl[index] ?? 0;
+    this.#averageTtl[index] = previous === 0 ? meanMs : (previous / 50) * 49 + meanMs / 50;
+  }
+
+  /** The estimated mean time-to-live of database `index`'s keys with one, in ms; 0 before any. */
+  averageTtl(index: number): number {
+    return this.databases.get(index).expiringSize === 0 ? 0 : this.#averageTtl[index] ?? 0;
   }
 
   /** A fresh client id: 1, 2, 3, … as Redis numbers them. */

@@ -127,7 +127,10 @@ export class Connection implements SessionConnection {
     try {
       const n = await this.#conn.read(buffer);
       this.client.activeAt = performance.now();
-      if (n !== null) this.options.server.netInputBytes += n;
+      if (n !== null) {
+        this.options.server.netInputBytes += n;
+        this.options.server.readsProcessed++;
+      }
       return n;
     } catch (error: unknown) {
       // `stop` closed the socket under a pending read.
@@ -143,6 +146,7 @@ export class Connection implements SessionConnection {
   async write(bytes: Uint8Array): Promise<void> {
     this.client.activeAt = performance.now();
     this.options.server.netOutputBytes += bytes.length;
+    this.options.server.writesProcessed++;
     const writing = this.#writing = writeAll(this.#progressWriter, bytes);
     try {
       await writing;

@@ -36,8 +36,9 @@ export function startExpirySweep(server: ServerState): () => void {
       store.tick(); // the access clock behind OBJECT IDLETIME
       if (store.expiringSize === 0) continue;
       while (performance.now() - started < BUDGET_MS) {
-        const { checked, reclaimed } = store.reclaimExpired(STEP_KEYS);
+        const { checked, reclaimed, ttlMs } = store.reclaimExpired(STEP_KEYS);
         server.expiredKeys += reclaimed;
+        if (checked > reclaimed) server.sawTtl(i, ttlMs / (checked - reclaimed));
         if (checked === 0 || reclaimed * 4 < checked) break;
       }
     }

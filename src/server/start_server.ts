@@ -13,6 +13,7 @@ import type { Wal } from "../wal/wal.ts";
 import { errorMessage } from "../io/error_message.ts";
 import { Listener } from "./listener.ts";
 import { startExpirySweep } from "./expiry_sweep.ts";
+import { startStatsSampler } from "./stats_sampler.ts";
 import { log } from "./log.ts";
 import { Shutdown } from "./shutdown.ts";
 import { replayProgress, ReplayStopped } from "./replay_progress.ts";
@@ -141,8 +142,10 @@ export async function startServer(
       `wal: ${config.persist ? `"${config.wal}", fsync ${config.fsync}` : "off"})`,
   );
   const stopSweep = startExpirySweep(server);
+  const stopSampler = startStatsSampler(server);
   const finished = serving.finally(async () => {
     stopSweep();
+    stopSampler();
     await compactor?.stop();
     await wal.close();
     lock?.close();

@@ -1,5 +1,5 @@
 import { type Clock, Shard } from "./shard.ts";
-import type { Store } from "./store.ts";
+import type { Reclaimed, Store } from "./store.ts";
 import type { Value } from "./value.ts";
 
 /**
@@ -73,7 +73,7 @@ export class MapStore implements Store {
     return this.#shard.clear();
   }
 
-  reclaimExpired(limit: number): { checked: number; reclaimed: number } {
+  reclaimExpired(limit: number): Reclaimed {
     return this.#shard.reclaimExpired(limit);
   }
 

@@ -1,3 +1,4 @@
+import type { Reclaimed } from "./store.ts";
 import { type Value, valueBytes } from "./value.ts";
 
 /** Milliseconds since the epoch; injectable so tests can move time. */
@@ -188,10 +189,11 @@ export class Shard {
     };
   }
 
-  reclaimExpired(limit: number): { checked: number; reclaimed: number } {
+  reclaimExpired(limit: number): Reclaimed {
     const now = this.#now = this.#clock();
     let checked = 0;
     let reclaimed = 0;
+    let ttlMs = 0;
     if (this.#swept !== this.#expires) {
       this.#swept = this.#expires;
       this.#sweep = this.#expires.entries();
@@ -208,9 +210,11 @@ export class Shard {
       if (at <= now) {
         this.#remove(key);
         reclaimed++;
+      } else {
+        ttlMs += at - now;
       }
     }
-    return { checked, reclaimed };
+    return { checked, reclaimed, ttlMs };
   }
 
   /** Removes the key if it has expired; returns whether it had. */

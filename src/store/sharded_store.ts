@@ -1,6 +1,6 @@
 import { djb2 } from "./djb2.ts";
 import { type Clock, Shard } from "./shard.ts";
-import type { Store } from "./store.ts";
+import type { Reclaimed, Store } from "./store.ts";
 import type { Value } from "./value.ts";
 
 /**
@@ -116,17 +116,19 @@ export class ShardedStore implements Store {
     };
   }
 
-  reclaimExpired(limit: number): { checked: number; reclaimed: number } {
+  reclaimExpired(limit: number): Reclaimed {
     let checked = 0;
     let reclaimed = 0;
+    let ttlMs = 0;
     for (let i = 0; i < this.#shards.length && checked < limit; i++) {
       const shard = this.#shards[this.#sweepShard];
       const result = shard.reclaimExpired(limit - checked);
       checked += result.checked;
       reclaimed += result.reclaimed;
+      ttlMs += result.ttlMs;
       if (checked < limit) this.#sweepShard = (this.#sweepShard + 1) % this.#shards.length;
     }
-    return { checked, reclaimed };
+    return { checked, reclaimed, ttlMs };
   }
 
   idleMs(key: string): number {

@@ -1,5 +1,15 @@
 import type { Value } from "./value.ts";
 
+/** What one step of the expiry sweep did. */
+export interface Reclaimed {
+  /** Keys with an expiry looked at. */
+  checked: number;
+  /** Of those, expired and removed. */
+  reclaimed: number;
+  /** The time left, in ms, summed over the ones still alive (for INFO's `avg_ttl`). */
+  ttlMs: number;
+}
+
 /**
  * The narrow interface every command and the WAL replay go through.
  *
@@ -66,9 +76,9 @@ export interface Store {
   /**
    * Looks at up to `limit` keys that carry an expiry, continuing where the
    * last call stopped, and removes the expired ones; returns how many it
-   * looked at and how many it removed.
+   * looked at, how many it removed, and the time the others have left.
    */
-  reclaimExpired(limit: number): { checked: number; reclaimed: number };
+  reclaimExpired(limit: number): Reclaimed;
   /**
    * Milliseconds since `key` was last read or written (OBJECT IDLETIME), or
    * -1 when it does not exist. Accesses are stamped with a clock the

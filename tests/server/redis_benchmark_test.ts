@@ -81,3 +81,46 @@ Deno.test("redis-benchmark runs every test against walkv pipelined 16 deep", asy
   await using again = await startServer({ walDir: dir.path });
   assertEquals(await getCounter(again.port), String(REQUESTS));
 });
+
+/** Every test a plain redis-benchmark runs, as 7.0.15 names them with `-q`. */
+const DEFAULT_TESTS = [
+  "PING_INLINE",
+  "PING_MBULK",
+  "SET",
+  "GET",
+  "INCR",
+  "LPUSH",
+  "RPUSH",
+  "LPOP",
+  "RPOP",
+  "SADD",
+  "HSET",
+  "SPOP",
+  "ZADD",
+  "ZPOPMIN",
+  "LPUSH (needed to benchmark LRANGE)",
+  "LRANGE_100 (first 100 elements)",
+  "LRANGE_300 (first 300 elements)",
+  "LRANGE_500 (first 500 elements)",
+  "LRANGE_600 (first 600 elements)",
+  "MSET (10 keys)",
+];
+
+Deno.test("a plain redis-benchmark -q -n 20000 runs all its default tests to the end", async () => {
+  await using dir = await tempDir();
+  await using server = await startServer({ walDir: dir.path });
+  const args = ["-p", String(server.port), "-q", "-n", String(REQUESTS)];
+  const result = await runRedisTool("redis-benchmark", args, { timeoutMs: 240_000 });
+  const output = `--- stdout ---\n${result.stdoutText}\n--- stderr ---\n${result.stderr}`;
+  assertEquals(result.signal, null, `redis-benchmark ${args.join(" ")} was killed:\n${output}`);
+  assertEquals(result.code, 0, output);
+  // -q rewrites a progress line with \r; each test's last state ends in its result.
+  const results = result.stdoutText.split(/[\r\n]/).filter((line) =>
+    / requests per second/.test(line)
+  );
+  assertEquals(results.map((line) => line.slice(0, line.indexOf(": "))), DEFAULT_TESTS, output);
+  for (const word of ["ERR", "error", "WARNING"]) {
+    assert(!output.includes(word), `"${word}" in redis-benchmark's output:\n${output}`);
+  }
+  assertEquals((await server.stop()).code, 0, server.stderrText());
+});

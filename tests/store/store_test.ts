@@ -313,7 +313,7 @@ for (const [name, create, source] of IMPLEMENTATIONS) {
     const store = create(time.clock);
     for (let i = 0; i < 10; i++) store.set(`exp:${i}`, "v", time.now + 1);
     for (let i = 0; i < 5; i++) store.set(`plain:${i}`, "v");
-    assertEquals(store.reclaimExpired(100), { checked: 10, reclaimed: 0 });
+    assertEquals(store.reclaimExpired(100), { checked: 10, reclaimed: 0, ttlMs: 10 });
     time.now += 1;
     let checked = 0;
     let reclaimed = 0;
@@ -327,7 +327,7 @@ for (const [name, create, source] of IMPLEMENTATIONS) {
     assertEquals(checked, 10, "no key is looked at twice while others wait");
     assertEquals(store.size, 5);
     assertEquals(store.expiringSize, 0);
-    assertEquals(store.reclaimExpired(3), { checked: 0, reclaimed: 0 });
+    assertEquals(store.reclaimExpired(3), { checked: 0, reclaimed: 0, ttlMs: 0 });
   });
 
   Deno.test(`${name} reclaimExpired continues where the last call stopped`, () => {
@@ -581,8 +581,8 @@ Deno.test("ShardedStore reclaimExpired fills one call's limit from several shard
     for (const key of keysInShard(3, shard, 2, `s${shard}-`)) store.set(key, "v", time.now + 1);
   }
   time.now += 1;
-  assertEquals(store.reclaimExpired(5), { checked: 5, reclaimed: 5 });
-  assertEquals(store.reclaimExpired(5), { checked: 1, reclaimed: 1 });
+  assertEquals(store.reclaimExpired(5), { checked: 5, reclaimed: 5, ttlMs: 0 });
+  assertEquals(store.reclaimExpired(5), { checked: 1, reclaimed: 1, ttlMs: 0 });
   assertEquals(store.size, 0);
 });
 
@@ -611,7 +611,7 @@ Deno.test("ShardedStore places a key in shard djb2(key) mod N, as the seed", () 
   for (const key of [...keys].reverse()) store.set(key, "v", time.now + 1);
   time.now += 1;
   for (let shard = 0; shard < 4; shard++) {
-    assertEquals(store.reclaimExpired(1), { checked: 1, reclaimed: 1 });
+    assertEquals(store.reclaimExpired(1), { checked: 1, reclaimed: 1, ttlMs: 0 });
     assertEquals(new Set(store.keys()), new Set(keys.slice(shard + 1)), `after shard ${shard}`);
   }
 });
