@@ -302,6 +302,8 @@ const WALKV_FIELDS = [
   "wal_fsync",
   "wal_records",
   "wal_replayed_records",
+  "wal_syncs",
+  "wal_records_written",
   "wal_compaction",
 ];
 
