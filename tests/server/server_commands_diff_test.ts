@@ -317,6 +317,9 @@ Deno.test("INFO: Redis's sections in its order, each shared field in Redis's for
     await call(connection, "GET", "k");
     await call(connection, "GET", "missing");
     await call(connection, "NOSUCH");
+    await call(connection, "SET", "gone", "v", "PX", "1");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await call(connection, "GET", "gone"); // expired: found so now, or by the sweep before
     infos.push(parseInfo(await call(connection, "INFO", "everything")));
   }
   const [theirs, ours] = infos;
@@ -347,6 +350,7 @@ Deno.test("INFO: Redis's sections in its order, each shared field in Redis's for
     const [section, name] of [
       ["Stats", "keyspace_hits"],
       ["Stats", "keyspace_misses"],
+      ["Stats", "expired_keys"],
       ["Keyspace", "db0"],
       ["Errorstats", "errorstat_ERR"],
     ]
