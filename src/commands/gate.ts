@@ -10,7 +10,9 @@ import type {
 } from "./command_spec.ts";
 import type { ClientState } from "./client_state.ts";
 import type { QueuedCommand } from "./command_spec.ts";
+import { statsFor } from "./command_table.ts";
 import { feedMonitors } from "./monitor.ts";
+import type { CommandStats, StatsBook } from "./server_state.ts";
 import { redacted } from "./redacted.ts";
 import type { Reply, ReplyBase } from "./reply.ts";
 
@@ -151,7 +153,9 @@ export class CommandGate implements CommandCaller {
     context: Context<R>,
   ): void | Promise<void> {
     const { reply, server, client } = context;
-    const stats = entry.stats;
+    const stats = entry.spec.subcommands === undefined
+      ? entry.stats
+      : subcommandStats(entry.spec.name, entry.spec.subcommands, args, server.commandStats);
     const mark = reply.length;
     const errors = reply.errors;
     const savepoint = server.databases.savepoint();
@@ -169,10 +173,10 @@ export class CommandGate implements CommandCaller {
         // Only a blocking command that blocked returns a promise; KEYS's slices are work.
         const waited = client.blocked !== null;
         return running.then(
-          () => this.#counted(entry, context, args, started, weight, errors, waited),
+          () => this.#counted(entry, stats, context, args, started, weight, errors, waited),
           (error: unknown) => {
             this.#failed(entry, dialect, context, error, mark, savepoint);
-            this.#counted(entry, context, args, started, weight, errors, waited);
+            this.#counted(entry, stats, context, args, started, weight, errors, waited);
           },
         );
       }
@@ -180,7 +184,7 @@ export class CommandGate implements CommandCaller {
       reads.counting = false;
       this.#failed(entry, dialect, context, error, mark, savepoint);
     }
-    this.#counted(entry, context, args, started, weight, errors, false);
+    this.#counted(entry, stats, context, args, started, weight, errors, false);
   }
 
   /**
@@ -191,6 +195,7 @@ export class CommandGate implements CommandCaller {
    */
   #counted<R extends ReplyBase>(
     entry: CommandEntry<R>,
+    stats: CommandStats,
     context: Context<R>,
     args: string[],
     started: number,
@@ -199,7 +204,6 @@ export class CommandGate implements CommandCaller {
     waited: boolean,
   ): void {
     const { client, server } = context;
-    const stats = entry.stats;
     if (context.reply.errors !== errors) stats.failed++;
     if (weight !== 0 && !waited) {
       const ended = performance.now();
@@ -307,6 +311,22 @@ export class CommandGate implements CommandCaller {
   #flagTransaction(client: ClientState<QueuedCommand>): void {
     if (client.multi !== null) client.multiFailed = true;
   }
+}
+
+/**
+ * The counters of a container's subcommand (`config|get`), as Redis 7
+ * keeps them instead of the container's; an unknown subcommand, which
+ * Redis's lookup refuses, counts in a throwaway.
+ */
+function subcommandStats(
+  name: string,
+  subcommands: readonly string[],
+  args: string[],
+  book: StatsBook,
+): CommandStats {
+  const subcommand = args.length > 1 ? args[1].toUpperCase() : "";
+  if (!subcommands.includes(subcommand)) return { calls: 0, usec: 0, rejected: 0, failed: 0 };
+  return statsFor(book, `${name}|${subcommand}`);
 }
 
 /** A `fast` command is timed one call in this many. */
