@@ -92,9 +92,8 @@ export class ClientState<Queued = unknown> implements Watcher, Subscriber {
   /** 0 on the seed's text protocol; else the RESP version (2, or 3 after `HELLO 3`). */
   protocol: 0 | 2 | 3 = 2;
   /**
-   * When bytes last moved or a command last finished, as
-   * `performance.now()`: CLIENT LIST's `idle`, the idle timeout, and where
-   * the next command's time starts (see the gate).
+   * When bytes last moved or a timed command last finished, as
+   * `performance.now()`: CLIENT LIST's `idle` and the idle timeout.
    */
   activeAt = performance.now();
   /** The last command looked up (CLIENT LIST's `cmd`); `null` before any, or after an unknown one. */

@@ -43,6 +43,7 @@ export class CommandTable<R extends ReplyBase> implements CommandRegistry<R> {
       runsWhileLoading: spec.flags.includes("loading"),
       admin: spec.flags.includes("admin"),
       reads: spec.flags.includes("readonly"),
+      fast: spec.flags.includes("fast"),
       noMulti: spec.flags.includes("no_multi"),
       skipSlowlog: spec.flags.includes("skip_slowlog"),
       // PUBLISH is `may_replicate` in Redis's source, though COMMAND INFO does not say so.

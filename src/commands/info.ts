@@ -134,7 +134,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `instantaneous_output_kbps:${metrics.outputKbps.toFixed(2)}`,
       `rejected_connections:${server.rejectedConnections}`,
       "sync_full:0",
-      `expired_keys:${server.expiredKeys}`,
+      `expired_keys:${server.totalExpiredKeys()}`,
       "evicted_keys:0",
       "evicted_clients:0",
       `keyspace_hits:${server.keyspaceHits}`,

@@ -76,7 +76,7 @@ export class ServerState {
   rejectedConnections = 0;
   /** Commands run since start, both protocols. */
   commandsProcessed = 0;
-  /** Keys removed by the expiry sweep. */
+  /** Keys removed by the expiry sweep (see `totalExpiredKeys` for all). */
   expiredKeys = 0;
   /** The WAL replay at start: whether it is running (commands get -LOADING) and its progress. */
   readonly loading = new LoadingState();
@@ -96,7 +96,7 @@ export class ServerState {
   /** The slow log (SLOWLOG), with its threshold and length from the flags. */
   readonly slowlog: SlowLog;
   /** The config file the server was started from, or `null` (INFO's `config_file`). */
-  configFile: string | null = null;
+  readonly configFile: string | null;
   /** The WAL file, or `null` with `--no-persist`; set by the server. */
   wal: WalControl | null = null;
   /** Set by the server: asks it to stop as on SIGTERM (SHUTDOWN). */
@@ -107,6 +107,7 @@ export class ServerState {
   /** Error replies sent since start (INFO's `total_error_replies`). */
   errorReplies = 0;
   #nextClientId = 1;
+  #lazyBaseline = 0;
   readonly #averageTtl: number[] = [];
   #fsync: FsyncPolicy;
 
@@ -118,6 +119,7 @@ export class ServerState {
     this.protectedMode = config.protectedMode;
     this.maxClients = config.maxClients;
     this.timeoutSeconds = config.timeoutSeconds;
+    this.configFile = config.configFile;
     this.queryBufferLimit = config.queryBufferLimit;
     this.#fsync = config.fsync;
     this.slowlog = new SlowLog(config.slowlogSlowerThan, config.slowlogMaxLen);
@@ -152,6 +154,8 @@ export class ServerState {
     this.databases.reads.hits = 0;
     this.databases.reads.misses = 0;
     this.expiredKeys = 0;
+    this.#lazyBaseline = this.#lazilyExpired();
+    this.metrics.peakMemory = 0;
     this.rejectedConnections = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
@@ -191,6 +195,20 @@ export class ServerState {
   /** The estimated mean time-to-live of database `index`'s keys with one, in ms; 0 before any. */
   averageTtl(index: number): number {
     return this.databases.get(index).expiringSize === 0 ? 0 : this.#averageTtl[index] ?? 0;
+  }
+
+  /**
+   * Keys expired since start or RESETSTAT (INFO's `expired_keys`): removed
+   * by the sweep, or found expired when looked up, as Redis counts both.
+   */
+  totalExpiredKeys(): number {
+    return this.expiredKeys + this.#lazilyExpired() - this.#lazyBaseline;
+  }
+
+  #lazilyExpired(): number {
+    let count = 0;
+    for (const store of this.databases.stores()) count += store.lazilyExpired;
+    return count;
   }
 
   /** A fresh client id: 1, 2, 3, … as Redis numbers them. */

@@ -77,9 +77,10 @@ export const SLOWLOG_ADMIN: readonly string[] = adminSubcommands(SUBCOMMANDS);
  * least `--slowlog-log-slower-than` µs (CONFIG SET slowlog-log-slower-than),
  * the newest `--slowlog-max-len` of them, newest first, each as Redis gives
  * it: id, Unix time, µs, arguments (at most 32, each cut at 128 bytes,
- * secrets redacted), client address and name. A command's time runs from
- * the end of the client's previous one (or the arrival of its bytes) to its
- * own end, so it includes parsing the request.
+ * secrets redacted), client address and name. A command Redis flags
+ * `fast` (O(1)) is timed one call in 32 unless the threshold is under a
+ * millisecond (see the gate), so one of those that took longer than the
+ * threshold is logged only if that call was timed.
  *
  * @example
  * ```ts

@@ -178,8 +178,8 @@ export class Connection implements SessionConnection {
     // As in Redis, a subscriber waiting for messages is never idle, nor is a
     // client blocked in BLPOP and its kin (its own timeout decides).
     if (this.client.subscriptions !== 0 || this.client.blocked !== null) return;
-    if (this.client.monitoring) return; // a monitor is a replica to Redis, never timed out
-
+    // A monitor is a replica to Redis, which no timeout closes.
+    if (this.client.monitoring) return;
     if (this.#busy && this.#writing === null) return;
     // As for `stop`, the session then sees its read end, not an error.
     this.#stopping = true;

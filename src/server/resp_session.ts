@@ -174,6 +174,8 @@ export async function serveResp(
       }
       start = next;
       if (parser.fields.length === 0) continue;
+      // While CLIENT PAUSE may hold this request, the replies before it go out first.
+      if (server.pause.mode !== null && reply.length > 0) await barrier.flush();
       const mark = reply.length;
       pushes.direct = true;
       const running = gate.execute(resp, RESP_DIALECT, parser.fields, context);

@@ -172,6 +172,8 @@ export async function serveText(connection: SessionConnection, buffer: Uint8Arra
           tooLong = true;
           break;
         }
+        // While CLIENT PAUSE may hold this line, the replies before it go out first.
+        if (server.pause.mode !== null && replies.length > 0) await barrier.flush();
         const running = runLine(value as string);
         if (running) await running;
         // A client that does not read its replies is not served more.

@@ -81,6 +81,10 @@ export class MapStore implements Store {
     return this.#shard.idleMs(key);
   }
 
+  get lazilyExpired(): number {
+    return this.#shard.lazilyExpired;
+  }
+
   tick(): void {
     this.#shard.tick();
   }

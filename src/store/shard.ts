@@ -52,6 +52,8 @@ export class Shard {
   readonly #clock: Clock;
   /** When each key was last read or written, on the access clock. */
   #touched = new Map<string, number>();
+  /** Keys found expired when looked up (and removed then), since the shard was made. */
+  lazilyExpired = 0;
   /** The access clock: the time of the last `tick`, in ms. */
   #now: number;
   #sweep: IterableIterator<[string, number]> | null = null;
@@ -222,6 +224,7 @@ export class Shard {
     const at = this.#expires.get(key);
     if (at === undefined || at > this.#clock()) return false;
     this.#remove(key);
+    this.lazilyExpired++;
     return true;
   }
 

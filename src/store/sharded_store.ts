@@ -135,6 +135,12 @@ export class ShardedStore implements Store {
     return this.#shard(key).idleMs(key);
   }
 
+  get lazilyExpired(): number {
+    let count = 0;
+    for (const shard of this.#shards) count += shard.lazilyExpired;
+    return count;
+  }
+
   tick(): void {
     for (const shard of this.#shards) shard.tick();
   }

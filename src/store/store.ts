@@ -86,6 +86,8 @@ export interface Store {
    * stamp costs a map write and no clock read.
    */
   idleMs(key: string): number;
+  /** Keys found expired when looked up, and removed then, since the store was made (INFO). */
+  readonly lazilyExpired: number;
   /** Advances the access clock to now (the expiry sweep calls it on its timer). */
   tick(): void;
 }

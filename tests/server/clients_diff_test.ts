@@ -13,7 +13,7 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { assertSameAsRedis } from "../helpers/same_as_redis.ts";
 import { readRespReply } from "../helpers/resp_reply.ts";
-import { frame } from "../helpers/resp_frames.ts";
+import { concat, frame } from "../helpers/resp_frames.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { normaliseHello } from "../helpers/transcript.ts";
@@ -222,6 +222,14 @@ async function pauseScenario(port: number): Promise<string[]> {
   log.push(`b SET while writes paused -> ${set.came}`);
   log.push(`a UNPAUSE -> ${await call(a, "CLIENT", "UNPAUSE")}`);
   log.push(`b SET after -> ${await set.reply}`);
+  log.push(await call(a, "CLIENT", "PAUSE", "20000", "WRITE"));
+  await b.send(concat(frame("GET", "k"), frame("SET", "k", "w")));
+  const get = await replyWithin(b, 300);
+  log.push(`b pipelined GET while writes paused -> ${get.came} ${await get.reply}`);
+  const pipelinedSet = await replyWithin(b, 300);
+  log.push(`b pipelined SET while writes paused -> ${pipelinedSet.came}`);
+  log.push(`a UNPAUSE -> ${await call(a, "CLIENT", "UNPAUSE")}`);
+  log.push(`b pipelined SET after -> ${await pipelinedSet.reply}`);
   log.push(await call(a, "CLIENT", "PAUSE", "600", "ALL"));
   await b.send(frame("PING"));
   const ping = await replyWithin(b, 150);
@@ -261,4 +269,25 @@ Deno.test("CLIENT LIST shows text-protocol connections with resp=0, and KILL clo
   assert((await closedWithin(text, 2_000)).endsWith("closed"));
   const after = await call(resp, "CLIENT", "LIST");
   assert(!after.includes("resp=0"), after);
+});
+
+Deno.test("CLIENT PAUSE WRITE holds a text-protocol SET too, until UNPAUSE", async () => {
+  await using dir = await tempDir();
+  await using walkv = await startServer({ walDir: dir.path });
+  using resp = await RawConnection.connect(walkv.port);
+  using text = await RawConnection.connect(walkv.port);
+  await text.send("SET k before\n");
+  assertEquals(await text.readText(1), "+OK\n");
+  assertEquals(await call(resp, "CLIENT", "PAUSE", "20000", "WRITE"), "+OK\r\n");
+  await text.send("GET k\nSET k after\nGET k\n");
+  assertEquals(await text.readText(1), "+OK before\n", "a read is not held");
+  let came = false;
+  const held = text.readText(2).then((replies) => {
+    came = true;
+    return replies;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assertEquals(came, false, "the SET waits while writes are paused");
+  assertEquals(await call(resp, "CLIENT", "UNPAUSE"), "+OK\r\n");
+  assertEquals(await held, "+OK\n+OK after\n");
 });

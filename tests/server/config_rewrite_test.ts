@@ -92,6 +92,7 @@ Deno.test("CONFIG SET + CONFIG REWRITE + restart keeps the values; comments and 
     await respCall(client, "CONFIG", "GET", "timeout"),
     "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n",
   );
+  assertStringIncludes(await respCall(client, "INFO", "server"), `\r\nconfig_file:${conf}\r\n`);
   client.close();
   assertEquals((await server.stop()).code, 0, server.stderrText());
 });
