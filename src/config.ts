@@ -12,6 +12,8 @@ export interface Config {
   wal: string;
   /** Store shards; 1 means a single `Map`. */
   shards: number;
+  /** The store implementation: `map` (JS `Map`s) or `arena` (bytes in arenas). */
+  store: "map" | "arena";
   /** Whether to log writes to the WAL at all. */
   persist: boolean;
   /** Initial capacity hint, accepted for the seed's sake (see README). */
@@ -47,6 +49,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   host: "127.0.0.1",
   wal: "./wal_files/wal_file",
   shards: 8,
+  store: "map",
   persist: true,
   size: 64,
   maxLineBytes: 1024 * 1024,
@@ -72,6 +75,7 @@ Flags (Go-style single-dash spellings such as -port 4242 work too):
                                                              (default ${DEFAULT_CONFIG.host})
   --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
   --shards N      store shards, N >= 1; 1 is a single map    (default ${DEFAULT_CONFIG.shards})
+  --store KIND    map: JS Maps; arena: bytes in arenas     (default ${DEFAULT_CONFIG.store})
   --persist BOOL  log writes to the WAL; --no-persist or --persist=false
                   runs in memory only and opens no file      (default true)
   --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})
@@ -116,6 +120,7 @@ const STRING_FLAGS = [
   "host",
   "wal",
   "shards",
+  "store",
   "size",
   "max-line",
   "max-bulk",
@@ -138,6 +143,7 @@ interface ParsedFlags {
   host?: string;
   wal?: string;
   shards?: string;
+  store?: string;
   size?: string;
   "max-line"?: string;
   "max-bulk"?: string;
@@ -221,11 +227,18 @@ export function parseConfig(args: string[]): Config | "help" {
       `invalid value for --protected-mode: ${JSON.stringify(protectedMode)} (expected yes or no)`,
     );
   }
+  const store = parsed.store ?? DEFAULT_CONFIG.store;
+  if (store !== "map" && store !== "arena") {
+    throw new UsageError(
+      `invalid value for --store: ${JSON.stringify(store)} (expected map or arena)`,
+    );
+  }
   return {
     port: integerFlag("port", parsed.port, DEFAULT_CONFIG.port, 1, 65535),
     host,
     wal,
     shards: integerFlag("shards", parsed.shards, DEFAULT_CONFIG.shards, 1, 65536),
+    store,
     persist: parsed.persist ?? DEFAULT_CONFIG.persist,
     size: integerFlag("size", parsed.size, DEFAULT_CONFIG.size, 1, 2 ** 31 - 1),
     maxLineBytes: integerFlag(

@@ -45,8 +45,15 @@ export async function startServer(
   compactionHooks: CompactionHooks = {},
 ): Promise<RunningServer> {
   const tcp = listen(config);
-  const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
-  const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
+  const stores = Array.from(
+    { length: config.databases },
+    () => createStore(config.shards, config.store),
+  );
+  const storeKind = config.store === "arena"
+    ? `arena, ${config.shards} shards`
+    : config.shards === 1
+    ? "single map"
+    : `sharded, ${config.shards} shards`;
   let wal: Wal = new NoopWal();
   let compactor: Compactor | null = null;
   let lock: Deno.FsFile | null = null;
