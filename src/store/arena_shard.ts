@@ -395,7 +395,12 @@ export class ArenaShard {
 
   /** `key`'s entry id, or -1. */
   #find(key: string, hash: number): number {
-    if (this.#old !== null) this.#rehashStep(REHASH_STEP);
+    if (this.#old !== null) {
+      // More slots per step the emptier the tables are (a shrink): empty
+      // slots cost little to pass, and the tables reach their size before a
+      // random draw's tries (slots ÷ keys) can pile up.
+      this.#rehashStep(REHASH_STEP * Math.ceil(this.slots / (8 * Math.max(1, this.size))));
+    }
     let slot = this.#probe(this.#table, key, hash);
     if (slot >= 0) return this.#table[slot] - 1;
     if (this.#old === null) return -1;
