@@ -15,6 +15,8 @@ export interface Config {
   wal: string;
   /** Store shards; 1 means a single `Map`. */
   shards: number;
+  /** The store implementation: `map` (JS `Map`s) or `arena` (bytes in arenas). */
+  store: "map" | "arena";
   /** Whether to log writes to the WAL at all. */
   persist: boolean;
   /** Initial capacity hint, accepted for the seed's sake (see README). */
@@ -64,6 +66,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   host: "127.0.0.1",
   wal: "./wal_files/wal_file",
   shards: 8,
+  store: "map",
   persist: true,
   size: 64,
   maxLineBytes: 1024 * 1024,
@@ -178,6 +181,13 @@ export const SETTINGS: readonly Setting[] = [
   text("host", "host", "an address", "bind"),
   text("wal", "wal", "a file path"),
   integer("shards", "shards", 1, 65536),
+  {
+    flag: "store",
+    key: "store",
+    expected: "map or arena",
+    parse: (value) => value === "map" || value === "arena" ? value : undefined,
+    format: (config) => config.store,
+  },
   boolean("persist", "persist", "appendonly"),
   integer("size", "size", 1, 2 ** 31 - 1),
   integer("max-line", "maxLineBytes", 16, MAX_FIELD_BYTES),
@@ -280,6 +290,7 @@ Flags:
                                                              (default ${DEFAULT_CONFIG.host})
   --wal PATH      write-ahead log file                       (default ${DEFAULT_CONFIG.wal})
   --shards N      store shards, N >= 1; 1 is a single map    (default ${DEFAULT_CONFIG.shards})
+  --store KIND    map: JS Maps; arena: bytes in arenas       (default ${DEFAULT_CONFIG.store})
   --persist BOOL  [appendonly] log writes to the WAL; no runs in memory only
                   and opens no file                          (default yes)
   --size N        initial capacity hint, N >= 1              (default ${DEFAULT_CONFIG.size})

@@ -8,6 +8,7 @@ const DEFAULTS: Config = {
   host: "127.0.0.1",
   wal: "./wal_files/wal_file",
   shards: 8,
+  store: "map",
   persist: true,
   size: 64,
   maxLineBytes: 1048576,
@@ -110,6 +111,7 @@ Deno.test("parseConfig reads every flag", () => {
       host: "0.0.0.0",
       wal: "/tmp/w",
       shards: 1,
+      store: "map",
       persist: true,
       size: 1000,
       maxLineBytes: 4096,
@@ -365,3 +367,8 @@ for (const value of ["0", "maybe"]) {
     assertEquals(await listDir(dir.path), []);
   });
 }
+Deno.test("parseConfig reads --store map or arena and refuses anything else, quoting it", () => {
+  assertEquals(config(["--store", "arena"]).store, "arena");
+  assertEquals(config(["-store", "map"]).store, "map");
+  assertUsageError(["--store", "tree"], "--store", "tree");
+});

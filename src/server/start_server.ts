@@ -61,8 +61,15 @@ export async function startServer(
     tcp?.close();
     throw error;
   }
-  const stores = Array.from({ length: config.databases }, () => createStore(config.shards));
-  const storeKind = config.shards === 1 ? "single map" : `sharded, ${config.shards} shards`;
+  const stores = Array.from(
+    { length: config.databases },
+    () => createStore(config.shards, config.store),
+  );
+  const storeKind = config.store === "arena"
+    ? `arena, ${config.shards} shards`
+    : config.shards === 1
+    ? "single map"
+    : `sharded, ${config.shards} shards`;
   let lock: Deno.FsFile | null = null;
   let file: Deno.FsFile | null = null;
   try {

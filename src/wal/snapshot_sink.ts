@@ -9,7 +9,9 @@ import type { Container } from "../store/value.ts";
  * tail of writes kept since the compaction began must not both hold one.
  * The snapshot therefore holds each container as it was when the tail
  * began: the walk writes a container it reaches unchanged, and the first
- * change to a container the walk has not reached yet writes it first, here.
+ * change to a container the walk has not reached yet hands it over here
+ * first: a small one is written at once, a large one is held as it is
+ * (`src/wal/hold.ts`) and written by the walk a chunk at a time.
  * Either way the container is stamped with {@linkcode SnapshotSink.id}; one
  * created during the compaction is stamped at birth, as the tail holds all
  * of it. Strings need none of this: their records hold whole values.
@@ -23,6 +25,9 @@ import type { Container } from "../store/value.ts";
 export interface SnapshotSink {
   /** The compaction's number; a container stamped with it is in hand. */
   readonly id: number;
-  /** Writes `value`, under `key` in `store`, to the snapshot as it is now, and stamps it. */
+  /**
+   * Takes `value`, under `key` in `store`, into the snapshot as it is now
+   * (written, or held for the walk to write), and stamps it.
+   */
   emit(store: Store, key: string, value: Container, expiresAt: number): void;
 }

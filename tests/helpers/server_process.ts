@@ -131,6 +131,18 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   }
 }
 
+/**
+ * `WALKV_TEST_STORE` (`map` or `arena`), when set, is passed on as `--store`
+ * to every server started here that does not choose one itself, so any
+ * server suite can run against either store:
+ * `WALKV_TEST_STORE=arena deno test … tests/server/crash_test.ts`.
+ */
+function storeFlags(args: readonly string[]): string[] {
+  const store = Deno.env.get("WALKV_TEST_STORE");
+  if (store === undefined || store === "" || args.some((arg) => /^--?store\b/.test(arg))) return [];
+  return ["--store", store];
+}
+
 function spawnServer(
   options: StartOptions,
   port: number,
@@ -140,6 +152,7 @@ function spawnServer(
     ...(options.argv ?? defaultArgv)(port, walPath),
     ...(options.args ?? []),
   ];
+  if (!options.executable) flags.push(...storeFlags(flags));
   const executable = options.executable ?? Deno.execPath();
   const args = options.executable ? flags : [
     "run",

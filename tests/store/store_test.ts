@@ -6,6 +6,7 @@ import { djb2 } from "../../src/store/djb2.ts";
 import { MapStore } from "../../src/store/map_store.ts";
 import type { Clock } from "../../src/store/shard.ts";
 import { ShardedStore } from "../../src/store/sharded_store.ts";
+import { ArenaStore } from "../../src/store/arena_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { prng } from "../helpers/prng.ts";
 import { evalWithGc } from "../helpers/eval_with_gc.ts";
@@ -19,6 +20,12 @@ const IMPLEMENTATIONS: [string, (clock: Clock) => Store, string][] = [
   ["ShardedStore(1)", (clock) => new ShardedStore(1, clock), "new ShardedStore(1)"],
   ["ShardedStore(3)", (clock) => new ShardedStore(3, clock), "new ShardedStore(3)"],
   ["ShardedStore(8)", (clock) => new ShardedStore(8, clock), "new ShardedStore(8)"],
+  ["ArenaStore(1)", (clock) => new ArenaStore(1, clock), "new ArenaStore(1)"],
+  [
+    "ArenaStore(3, small arenas)",
+    (clock) => new ArenaStore(3, clock, { arenaSize: 256 }),
+    "new ArenaStore(3, Date.now, { arenaSize: 256 })",
+  ],
 ];
 
 /** A clock tests move by hand: `time.now` is what the store sees. */
@@ -67,9 +74,11 @@ function keyNames(prefix: string, count: number): string[] {
 async function churnHeapGrowth(source: string): Promise<{ sameKey: number; newKeys: number }> {
   const mapStore = JSON.stringify(import.meta.resolve("../../src/store/map_store.ts"));
   const shardedStore = JSON.stringify(import.meta.resolve("../../src/store/sharded_store.ts"));
+  const arenaStore = JSON.stringify(import.meta.resolve("../../src/store/arena_store.ts"));
   const script = `
     import { MapStore } from ${mapStore};
     import { ShardedStore } from ${shardedStore};
+    import { ArenaStore } from ${arenaStore};
     const store = ${source};
     const heap = () => { gc(); gc(); return Deno.memoryUsage().heapUsed; };
     const key = (i) => "churned-key-with-a-long-name-" + i;
