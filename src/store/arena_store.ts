@@ -1,3 +1,4 @@
+import { randomKeyAcross, shardTotal } from "./shard_totals.ts";
 import { type ArenaOptions, ArenaShard } from "./arena_shard.ts";
 import { djb2 } from "./djb2.ts";
 import type { Clock } from "./shard.ts";
@@ -78,21 +79,15 @@ export class ArenaStore implements Store {
   }
 
   get size(): number {
-    let size = 0;
-    for (const shard of this.#shards) size += shard.size;
-    return size;
+    return shardTotal(this.#shards, "size");
   }
 
   get expiringSize(): number {
-    let size = 0;
-    for (const shard of this.#shards) size += shard.expiringSize;
-    return size;
+    return shardTotal(this.#shards, "expiringSize");
   }
 
   get bytes(): number {
-    let bytes = 0;
-    for (const shard of this.#shards) bytes += shard.bytes;
-    return bytes;
+    return shardTotal(this.#shards, "bytes");
   }
 
   *keys(): IterableIterator<string> {
@@ -104,14 +99,7 @@ export class ArenaStore implements Store {
   }
 
   randomKey(): string | undefined {
-    const size = this.size;
-    if (size === 0) return undefined;
-    let position = Math.floor(Math.random() * size);
-    for (const shard of this.#shards) {
-      if (position < shard.size) return shard.randomKey();
-      position -= shard.size;
-    }
-    return undefined;
+    return randomKeyAcross(this.#shards);
   }
 
   /** Swaps in fresh tables, O(shards); the undo swaps the old ones back. */

@@ -1,3 +1,4 @@
+import { randomKeyAcross, shardTotal } from "./shard_totals.ts";
 import { djb2 } from "./djb2.ts";
 import { type Clock, Shard } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
@@ -71,21 +72,15 @@ export class ShardedStore implements Store {
   }
 
   get size(): number {
-    let size = 0;
-    for (const shard of this.#shards) size += shard.size;
-    return size;
+    return shardTotal(this.#shards, "size");
   }
 
   get expiringSize(): number {
-    let size = 0;
-    for (const shard of this.#shards) size += shard.expiringSize;
-    return size;
+    return shardTotal(this.#shards, "expiringSize");
   }
 
   get bytes(): number {
-    let bytes = 0;
-    for (const shard of this.#shards) bytes += shard.bytes;
-    return bytes;
+    return shardTotal(this.#shards, "bytes");
   }
 
   *keys(): IterableIterator<string> {
@@ -97,16 +92,7 @@ export class ShardedStore implements Store {
   }
 
   randomKey(): string | undefined {
-    const size = this.size;
-    if (size === 0) return undefined;
-    // A shard drawn in proportion to its keys, then a key uniform within it:
-    // every key is equally likely, in O(shards).
-    let position = Math.floor(Math.random() * size);
-    for (const shard of this.#shards) {
-      if (position < shard.size) return shard.randomKey();
-      position -= shard.size;
-    }
-    return undefined;
+    return randomKeyAcross(this.#shards);
   }
 
   clear(): () => void {
