@@ -27,8 +27,11 @@
  *                    rb (redis-benchmark), types (data types: throughput by
  *                    redis-benchmark and memory for 1M-member containers),
  *                    floor (the canned Deno server beside walkv and redis-server,
- *                    and one fdatasync's cost) and restart (the WAL part)
+ *                    and one fdatasync's cost), pause (an unpipelined GET's
+ *                    tail latency beside a full-speed writer, with
+ *                    --pause-keys keys loaded) and restart (the WAL part)
  *                    (default all)
+ *   --pause-keys N   keys loaded for the pause part         (default 10000000)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
@@ -48,6 +51,7 @@ import { preloadKeys } from "./preload_keys.ts";
 import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
 import { median } from "./median.ts";
 import { floorBench } from "./floor_bench.ts";
+import { pauseBench } from "./pause_bench.ts";
 import { redisBenchmarkBench } from "./redis_benchmark_bench.ts";
 import { restartBench } from "./restart_bench.ts";
 import { typesBench } from "./types_bench.ts";
@@ -84,6 +88,8 @@ const REDIS_BENCHMARK = "rb";
 const TYPES = "types";
 /** `--only`'s name for the floor part: the canned Deno server and one fdatasync. */
 const FLOOR = "floor";
+/** `--only`'s name for the GC pause part: a GET probe beside a full-speed writer. */
+const PAUSE = "pause";
 
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
@@ -99,6 +105,9 @@ interface BenchOptions {
   types: boolean;
   /** Whether to run the floor part. */
   floor: boolean;
+  /** Whether to run the pause part, and with how many keys. */
+  pause: boolean;
+  pauseKeys: number;
   /** Whether to run the WAL compaction and restart part. */
   restart: boolean;
   connections: number;
@@ -141,6 +150,8 @@ function parseOptions(args: string[]): BenchOptions {
     redisBenchmark: true,
     types: true,
     floor: true,
+    pause: true,
+    pauseKeys: 10_000_000,
     restart: true,
     connections: 50,
     workers: 0,
@@ -179,6 +190,9 @@ function parseOptions(args: string[]): BenchOptions {
       case "--rounds":
         options.rounds = Math.round(number(1, 10));
         break;
+      case "--pause-keys":
+        options.pauseKeys = Math.round(number(1000, 100_000_000));
+        break;
       case "--no-redis":
         options.redis = false;
         break;
@@ -194,7 +208,7 @@ function parseOptions(args: string[]): BenchOptions {
       }
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
-        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, RESTART];
+        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, PAUSE, RESTART];
         for (const name of names) {
           if (!parts.includes(name) && !WORKLOADS.some((w) => w.name === name)) {
             const known = [...WORKLOADS.map((w) => w.name), ...parts].join(",");
@@ -205,12 +219,15 @@ function parseOptions(args: string[]): BenchOptions {
         options.redisBenchmark = names.includes(REDIS_BENCHMARK);
         options.types = names.includes(TYPES);
         options.floor = names.includes(FLOOR);
+        options.pause = names.includes(PAUSE);
         options.restart = names.includes(RESTART);
         break;
       }
       default:
         throw new TypeError(
-          `Unknown flag "${args[i]}"; expected --seconds, --warmup, --rounds, --only, ` +
+          `Unknown flag "${
+            args[i]
+          }"; expected --seconds, --warmup, --rounds, --only, --pause-keys, ` +
             `--connections, --workers, --no-redis or --baseline`,
         );
     }
@@ -581,6 +598,11 @@ async function main(): Promise<number> {
     if (options.floor && options.redis) {
       progress("floor part");
       console.log("\n" + await floorBench({ rounds: options.rounds, progress }));
+    }
+    if (options.pause && options.redis) {
+      progress("GC pause part");
+      const { rounds, pauseKeys: keys, seconds } = options;
+      console.log("\n" + await pauseBench({ rounds, keys, seconds: 3 * seconds, progress }));
     }
     if (options.restart) {
       progress("WAL compaction and restart");

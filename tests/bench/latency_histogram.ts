@@ -58,6 +58,22 @@ export class LatencyHistogram {
     }
     return lowerBoundMicros(BUCKETS - 1) / 1000;
   }
+
+  /** How many requests took less than `millis` milliseconds (to the bucket: < 0.2 % off). */
+  countBelow(millis: number): number {
+    const bucket = bucketOf(Math.round(millis * 1000));
+    let count = 0;
+    for (let i = 0; i < bucket; i++) count += this.counts[i];
+    return count;
+  }
+
+  /** The slowest request's latency, in milliseconds (its bucket's lower bound); NaN if empty. */
+  maxMillis(): number {
+    for (let i = BUCKETS - 1; i >= 0; i--) {
+      if (this.counts[i] > 0) return lowerBoundMicros(i) / 1000;
+    }
+    return NaN;
+  }
 }
 
 /** Microseconds below this are their own bucket. */
