@@ -1,7 +1,11 @@
 /** CPU time counters at one moment, in clock ticks (1/100 s on Linux). */
 export interface CpuSample {
-  /** User and system time of each process asked about, all its threads included. */
-  processes: Map<number, { user: number; system: number }>;
+  /**
+   * User and system time of each process asked about, all its threads
+   * included, and of its children that have exited and been waited for
+   * (Linux's cutime and cstime: how a tool run to its end is measured).
+   */
+  processes: Map<number, { user: number; system: number; children: number }>;
   /** All cores together: time spent busy (user, nice, system, irq, softirq). */
   machineBusy: number;
   /** All cores together: time the hypervisor ran something else instead (steal). */
@@ -44,9 +48,14 @@ export async function sampleCpu(pids: readonly number[]): Promise<CpuSample> {
     } else if (/^\d+ \(/.test(line)) {
       const pid = Number(line.slice(0, line.indexOf(" ")));
       // The command name, field 2, is in parentheses and may contain spaces;
-      // after it, fields[0] is field 3, so utime (14) and stime (15) are 11 and 12.
+      // after it, fields[0] is field 3, so utime (14) and stime (15) are 11 and 12,
+      // cutime (16) and cstime (17) 13 and 14.
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
-      sample.processes.set(pid, { user: Number(fields[11]), system: Number(fields[12]) });
+      sample.processes.set(pid, {
+        user: Number(fields[11]),
+        system: Number(fields[12]),
+        children: Number(fields[13]) + Number(fields[14]),
+      });
     }
   }
   for (const pid of pids) {
@@ -59,6 +68,18 @@ export async function sampleCpu(pids: readonly number[]): Promise<CpuSample> {
     throw new SyntaxError(`Cannot read the machine's CPU time from /proc/stat`);
   }
   return sample;
+}
+
+/**
+ * User plus system ticks of `pid`'s children that have exited and been
+ * waited for, in `sample`. Between two samples of this process it counts the
+ * tools it ran meanwhile, and also the first sample's own `cat` (a
+ * millisecond or so).
+ */
+export function childTicks(sample: CpuSample, pid: number): number {
+  const times = sample.processes.get(pid);
+  if (times === undefined) throw new RangeError(`Process ${pid} was not sampled`);
+  return times.children;
 }
 
 /** User plus system ticks of `pid` in `sample`. */

@@ -199,16 +199,19 @@ function report(options: FloorBenchOptions, sides: Side[], syncs: number[]): str
     'redis-server `appendonly no`, `save ""`); the canned server answers every request ' +
     "with one 16-byte bulk and parses nothing",
     `- ${options.rounds} round(s), interleaved, the first server rotating; medians; ` +
-    "CPU is the server's user+system time as % of one core; µs CPU/req is that CPU per request",
+    "CPU is the server's user+system time as % of one core; µs CPU/req is that CPU per " +
+    "request; client CPU is redis-benchmark's own (the generator), % of one core",
     "",
     "| test | redis req/s | walkv req/s | canned req/s | walkv / redis | walkv / canned | " +
-    "canned / redis | CPU % redis / walkv / canned | µs CPU/req walkv / canned |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "canned / redis | CPU % redis / walkv / canned | µs CPU/req walkv / canned | " +
+    "client CPU % redis / walkv / canned |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const test of TESTS) {
     const runs = (side: Side) => side.runs.get(test) ?? [];
     const rate = (side: Side) => median(runs(side).map((run) => run.requestsPerSecond));
     const cpu = (side: Side) => median(runs(side).map((run) => run.serverCpu));
+    const client = (side: Side) => median(runs(side).map((run) => run.clientCpu)).toFixed(0);
     const usPerRequest = (side: Side) =>
       median(runs(side).map((run) => (run.serverCpu / 100) * 1e6 / run.requestsPerSecond));
     const ratio = (a: Side, b: Side) => `${(rate(a) / rate(b)).toFixed(2)}×`;
@@ -217,7 +220,8 @@ function report(options: FloorBenchOptions, sides: Side[], syncs: number[]): str
         `${formatRate(rate(walkv))} | ${formatRate(rate(canned))} | ${ratio(walkv, redis)} | ` +
         `${ratio(walkv, canned)} | ${ratio(canned, redis)} | ` +
         `${cpu(redis).toFixed(0)} / ${cpu(walkv).toFixed(0)} / ${cpu(canned).toFixed(0)} | ` +
-        `${usPerRequest(walkv).toFixed(2)} / ${usPerRequest(canned).toFixed(2)} |`,
+        `${usPerRequest(walkv).toFixed(2)} / ${usPerRequest(canned).toFixed(2)} | ` +
+        `${client(redis)} / ${client(walkv)} / ${client(canned)} |`,
     );
   }
   const sorted = [...syncs].sort((a, b) => a - b);

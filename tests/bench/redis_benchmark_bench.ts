@@ -23,7 +23,7 @@
  * @module
  */
 import { runRedisTool } from "../helpers/redis_server.ts";
-import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
+import { childTicks, processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
 import { median } from "./median.ts";
 import { preloadKeys } from "./preload_keys.ts";
 import { ServerProcess } from "./server_process.ts";
@@ -84,6 +84,8 @@ export interface Run {
   requestsPerSecond: number;
   /** The server's user+system CPU over the run, as % of one core. */
   serverCpu: number;
+  /** redis-benchmark's own user+system CPU over the run, as % of one core. */
+  clientCpu: number;
   /** CPU the hypervisor took from the machine over the run, as % of one core. */
   stealCpu: number;
 }
@@ -134,7 +136,8 @@ export async function redisBenchmarkBench(options: RedisBenchmarkBenchOptions): 
           progress(
             `  ${describe(test).padEnd(18)} ${side.label.padEnd(8)} ` +
               `${formatRate(run.requestsPerSecond).padStart(6)}/s  CPU server ` +
-              `${run.serverCpu.toFixed(0)}%, steal ${run.stealCpu.toFixed(0)}%`,
+              `${run.serverCpu.toFixed(0)}%, client ${run.clientCpu.toFixed(0)}%, ` +
+              `steal ${run.stealCpu.toFixed(0)}%`,
           );
         }
       }
@@ -155,11 +158,12 @@ export async function runTest(
   tolerate: RegExp | null = null,
 ): Promise<Run> {
   const args = [...toolArgs(test, server.port), "--csv"];
-  const before = await sampleCpu([server.pid]);
+  const pids = [server.pid, Deno.pid];
+  const before = await sampleCpu(pids);
   const started = performance.now();
   const result = await runRedisTool("redis-benchmark", args, { timeoutMs: RUN_TIMEOUT_MS });
   const wallSeconds = (performance.now() - started) / 1000;
-  const after = await sampleCpu([server.pid]);
+  const after = await sampleCpu(pids);
   const output = `stdout: ${JSON.stringify(result.stdoutText)}, stderr: ${
     JSON.stringify(result.stderr)
   }`;
@@ -175,6 +179,7 @@ export async function runTest(
   return {
     requestsPerSecond: parseRate(result.stdoutText, test.command.toUpperCase(), command),
     serverCpu: percent(processTicks(after, server.pid) - processTicks(before, server.pid)),
+    clientCpu: percent(childTicks(after, Deno.pid) - childTicks(before, Deno.pid)),
     stealCpu: percent(after.machineSteal - before.machineSteal),
   };
 }
@@ -244,7 +249,8 @@ function report(options: RedisBenchmarkBenchOptions, sides: Side[]): string {
     `- ${options.rounds} round(s), interleaved: each test against every server in turn, the ` +
     'first one rotating by round; each number is the median of the rounds, "range" ' +
     "shows all rounds; ratios are of the medians",
-    "- CPU: the server's user+system time over the run, as % of one core; steal: CPU the " +
+    "- CPU: the server's user+system time over the run, as % of one core (client CPU: " +
+    "redis-benchmark's own, the generator); steal: CPU the " +
     "hypervisor took from the machine (all servers' runs), as % of one core",
     ...options.baseline
       ? ["- CPU/req: walkv's server CPU per request over the baseline's (below 1: cheaper)"]
@@ -253,7 +259,12 @@ function report(options: RedisBenchmarkBenchOptions, sides: Side[]): string {
   ];
   const header = ["test", "-n"];
   for (const side of sides) {
-    header.push(`${side.label} req/s`, `${side.label} range`, `${side.label} CPU %`);
+    header.push(
+      `${side.label} req/s`,
+      `${side.label} range`,
+      `${side.label} CPU %`,
+      `${side.label} client CPU %`,
+    );
   }
   header.push("steal %", ...others.map((side) => `walkv / ${side.label}`));
   if (options.baseline) header.push("CPU/req walkv / baseline");
@@ -288,6 +299,7 @@ function columns(runs: Run[]): string[] {
     formatRate(median(rates)),
     runs.length > 1 ? `${formatRate(Math.min(...rates))}–${formatRate(Math.max(...rates))}` : "—",
     median(runs.map((run) => run.serverCpu)).toFixed(0),
+    median(runs.map((run) => run.clientCpu)).toFixed(0),
   ];
 }
 
