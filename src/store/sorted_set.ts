@@ -67,6 +67,16 @@ class Node {
   }
 }
 
+/**
+ * Scratch for descents, shared by every set: the last node before the
+ * target at each level, and that node's rank (header = 0). A descent and
+ * the change that uses it run in one synchronous call, so sets never see
+ * each other's entries; per set, the two arrays of 32 cost about 0.6 KB,
+ * which a small sorted set would pay for nothing.
+ */
+const UPDATE: Node[] = new Array<Node>(MAX_LEVEL);
+const RANK_AT: number[] = new Array<number>(MAX_LEVEL).fill(0);
+
 /** Whether node `x` sorts before the element (`score`, `member`): by score, then by member bytes. */
 function before(x: Node, score: number, member: string): boolean {
   return x.score < score || (x.score === score && x.member < member);
@@ -122,19 +132,16 @@ export class SortedSet {
    */
   held: Map<string, number | undefined> | null = null;
   #scores = new Map<string, number>();
-  /** The head of every level; it holds no element and counts as rank 0 in the spans. */
-  #header = new Node("", -Infinity, MAX_LEVEL);
+  /**
+   * The head of every level; it holds no element and counts as rank 0 in the
+   * spans. Its links grow with the levels in use, not to 32 up front.
+   */
+  #header = new Node("", -Infinity, 1);
   /** Nodes in the list; it differs from the map's size only in the middle of a change. */
   #length = 0;
   /** Levels in use: the header's links above this are all `null`. */
   #level = 1;
   #bytes = 0;
-  /**
-   * Scratch for descents, kept to avoid two arrays per write: the last node
-   * before the target at each level, and that node's rank (header = 0).
-   */
-  #update: Node[] = new Array<Node>(MAX_LEVEL);
-  #rankAt: number[] = new Array<number>(MAX_LEVEL).fill(0);
 
   /** How many members the set has. */
   get size(): number {
@@ -203,7 +210,7 @@ export class SortedSet {
     const score = this.#scores.get(member);
     if (score === undefined) return undefined;
     this.#descend(score, member);
-    const rank = this.#rankAt[0];
+    const rank = RANK_AT[0];
     return reverse ? this.size - 1 - rank : rank;
   }
 
@@ -460,9 +467,9 @@ export class SortedSet {
   }
 
   /**
-   * Fills `#update` and `#rankAt` with the last node before (`score`,
+   * Fills `UPDATE` and `RANK_AT` with the last node before (`score`,
    * `member`) at each level, and returns the node after it at level 0: the
-   * element itself if it is in the list. `#rankAt[0]` is then its 0-based rank.
+   * element itself if it is in the list. `RANK_AT[0]` is then its 0-based rank.
    */
   #descend(score: number, member: string): Node | null {
     let x = this.#header;
@@ -472,8 +479,8 @@ export class SortedSet {
         rank += x.span[i];
         x = y;
       }
-      this.#update[i] = x;
-      this.#rankAt[i] = rank;
+      UPDATE[i] = x;
+      RANK_AT[i] = rank;
     }
     return x.next[0];
   }
@@ -481,12 +488,16 @@ export class SortedSet {
   /** Links a new node for a member not in the list, as Redis's zslInsert. */
   #insert(member: string, score: number): void {
     this.#descend(score, member);
-    const update = this.#update;
-    const rankAt = this.#rankAt;
+    const update = UPDATE;
+    const rankAt = RANK_AT;
     const header = this.#header;
     const level = randomLevel();
     if (level > this.#level) {
       for (let i = this.#level; i < level; i++) {
+        if (header.next.length === i) {
+          header.next.push(null);
+          header.span.push(0);
+        }
         update[i] = header;
         rankAt[i] = 0;
         header.span[i] = this.#length;
@@ -509,9 +520,9 @@ export class SortedSet {
     this.#length++;
   }
 
-  /** Unlinks `x`, whose predecessors at every level are in `#update` (as a descent leaves them). */
+  /** Unlinks `x`, whose predecessors at every level are in `UPDATE` (as a descent leaves them). */
   #unlink(x: Node): void {
-    const update = this.#update;
+    const update = UPDATE;
     for (let i = 0; i < this.#level; i++) {
       const left = update[i];
       if (left.next[i] === x) {
@@ -550,7 +561,7 @@ export class SortedSet {
         traversed += x.span[i];
         x = y;
       }
-      this.#update[i] = x;
+      UPDATE[i] = x;
     }
     let node = x.next[0];
     for (let i = 0; i < count && node !== null; i++) {

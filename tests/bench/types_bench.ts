@@ -5,7 +5,8 @@
  * and at depth 16, both servers syncing every write (walkv `--fsync always`,
  * redis-server `appendfsync always`); then the resident memory each needs to
  * hold one container of 1M members (a hash of 1M fields, a list of 1M
- * elements, a sorted set of 1M members), each in a fresh server.
+ * elements, a set and a sorted set of 1M members), each in a fresh server,
+ * and 100k small ones of 10 members each (what Redis keeps in listpacks).
  *
  * A command walkv does not have yet is reported as such and skipped.
  *
@@ -76,6 +77,27 @@ const DEPTHS = [1, 16] as const;
 const MEMBERS = 1_000_000;
 /** Members per command while loading one. */
 const PER_COMMAND = 1000;
+/** Small containers for the second memory table, and members in each (Redis keeps such in listpacks). */
+const SMALL_CONTAINERS = 100_000;
+const SMALL_MEMBERS = 10;
+/** Commands per write while loading small containers. */
+const SMALL_BATCH = 1000;
+
+/** Container types of the memory tables, and the command that fills each. */
+const FILLS = [["hash", "HSET"], ["list", "RPUSH"], ["set", "SADD"], ["zset", "ZADD"]] as const;
+type Fill = typeof FILLS[number][0];
+
+/** The arguments after the key that add members `first`…`end - 1` to a container of `type`. */
+function members(type: Fill, first: number, end: number): string[] {
+  const args: string[] = [];
+  for (let i = first; i < end; i++) {
+    const member = `member:${String(i).padStart(12, "0")}`;
+    if (type === "hash") args.push(member, `value:${i}`);
+    else if (type === "zset") args.push(String(i), member);
+    else args.push(member);
+  }
+  return args;
+}
 
 interface Run {
   rate: number;
@@ -121,25 +143,38 @@ async function runTest(server: ServerProcess, test: Test, depth: number): Promis
 }
 
 /** Loads one container of {@linkcode MEMBERS} into `server` with pipelined commands. */
-async function loadContainer(server: ServerProcess, type: "hash" | "list" | "zset"): Promise<void> {
+async function loadContainer(server: ServerProcess, type: Fill): Promise<void> {
+  const command = FILLS.find(([t]) => t === type)![1];
+  const commands: string[][] = [];
+  for (let at = 0; at < MEMBERS; at += PER_COMMAND) {
+    commands.push([command, "big", ...members(type, at, at + PER_COMMAND)]);
+  }
+  await sendAll(server, type, commands, 100);
+}
+
+/** Loads {@linkcode SMALL_CONTAINERS} containers of {@linkcode SMALL_MEMBERS} members each. */
+async function loadSmall(server: ServerProcess, type: Fill): Promise<void> {
+  const command = FILLS.find(([t]) => t === type)![1];
+  const commands: string[][] = [];
+  for (let key = 0; key < SMALL_CONTAINERS; key++) {
+    const first = key * SMALL_MEMBERS;
+    commands.push([command, `small:${key}`, ...members(type, first, first + SMALL_MEMBERS)]);
+  }
+  await sendAll(server, type, commands, SMALL_BATCH);
+}
+
+/** Sends `commands`, `perWrite` at a time, reading every reply; fails on an error reply. */
+async function sendAll(
+  server: ServerProcess,
+  type: Fill,
+  commands: string[][],
+  perWrite: number,
+): Promise<void> {
   using connection = await RawConnection.connect(server.port);
-  for (let first = 0; first < MEMBERS; first += PER_COMMAND * 100) {
-    const commands: string[][] = [];
-    for (let at = first; at < Math.min(MEMBERS, first + PER_COMMAND * 100); at += PER_COMMAND) {
-      const args = type === "hash" ? ["HSET", "big"] : type === "list" ? ["RPUSH", "big"] : [
-        "ZADD",
-        "big",
-      ];
-      for (let i = at; i < at + PER_COMMAND; i++) {
-        const member = `member:${String(i).padStart(12, "0")}`;
-        if (type === "hash") args.push(member, `value:${i}`);
-        else if (type === "list") args.push(member);
-        else args.push(String(i), member);
-      }
-      commands.push(args);
-    }
-    await connection.send(concat(...commands.map((args) => frame(...args))));
-    for (let i = 0; i < commands.length; i++) {
+  for (let first = 0; first < commands.length; first += perWrite) {
+    const batch = commands.slice(first, first + perWrite);
+    await connection.send(concat(...batch.map((args) => frame(...args))));
+    for (let i = 0; i < batch.length; i++) {
       const reply = await readRespReply(connection, 60_000);
       if (reply.startsWith("-")) throw new Error(`loading a ${type} into ${server.name}: ${reply}`);
     }
@@ -217,31 +252,65 @@ export async function typesBench(options: TypesBenchOptions): Promise<string> {
     "| container | walkv | redis-server | walkv / redis |",
     "| --- | --- | --- | --- |",
   );
-  for (
-    const [type, command] of [["hash", "HSET"], ["list", "RPUSH"], ["zset", "ZADD"]] as const
-  ) {
-    const walkv = await ServerProcess.walkv({ shards: 8, args: WALKV_ARGS });
-    const redis = await ServerProcess.redis({ fsyncAlways: false });
-    try {
-      if (!(await hasCommand(walkv.port, command))) {
-        lines.push(`| ${type} | walkv has no ${command} yet | | |`);
-        continue;
-      }
-      const grown: number[] = [];
-      for (const server of [walkv, redis]) {
-        const empty = await residentBytes(server.pid);
-        await loadContainer(server, type);
-        grown.push((await residentBytes(server.pid)) - empty);
-        progress(`  types: ${MEMBERS} in a ${type}, ${server.name}: +${formatMb(grown.at(-1)!)}`);
-      }
-      lines.push(
-        `| ${type} | ${formatMb(grown[0])} | ${formatMb(grown[1])} | ` +
-          `${(grown[0] / grown[1]).toFixed(2)}× |`,
-      );
-    } finally {
-      await walkv.stop();
-      await redis.stop();
-    }
+  for (const [type, command] of FILLS) {
+    const row = await memoryRow(type, command, loadContainer, progress, `${MEMBERS} in a ${type}`);
+    lines.push(row);
+  }
+  lines.push(
+    "",
+    `## Memory for ${SMALL_CONTAINERS / 1000}k small containers of ${SMALL_MEMBERS} members`,
+    "",
+    `- as above, but ${SMALL_CONTAINERS / 1000}k keys \`small:<n>\`, each one command of ` +
+      `${SMALL_MEMBERS} members (Redis 7.0 keeps each in a listpack; OBJECT ENCODING says so ` +
+      "on both); RSS growth divided by the containers: bytes per container",
+    "",
+    "| container | walkv | redis-server | walkv / redis | walkv B/container | redis B/container |",
+    "| --- | --- | --- | --- | --- | --- |",
+  );
+  for (const [type, command] of FILLS) {
+    const row = await memoryRow(type, command, loadSmall, progress, `small ${type}s`);
+    lines.push(row);
   }
   return lines.join("\n");
+}
+
+/**
+ * One memory table row: `type` loaded by `load` into a fresh walkv and a
+ * fresh redis-server, each one's RSS growth, and (for the small table) per
+ * container.
+ */
+async function memoryRow(
+  type: Fill,
+  command: string,
+  load: (server: ServerProcess, type: Fill) => Promise<void>,
+  progress: (message: string) => void,
+  what: string,
+): Promise<string> {
+  const walkv = await ServerProcess.walkv({ shards: 8, args: WALKV_ARGS });
+  const redis = await ServerProcess.redis({ fsyncAlways: false });
+  try {
+    if (!(await hasCommand(walkv.port, command))) {
+      return `| ${type} | walkv has no ${command} yet | | |`;
+    }
+    const grown: number[] = [];
+    for (const server of [walkv, redis]) {
+      const empty = await residentBytes(server.pid);
+      await load(server, type);
+      grown.push((await residentBytes(server.pid)) - empty);
+      progress(`  types: ${what}, ${server.name}: +${formatMb(grown.at(-1)!)}`);
+    }
+    const cells = [
+      type,
+      formatMb(grown[0]),
+      formatMb(grown[1]),
+      `${(grown[0] / grown[1]).toFixed(2)}×`,
+    ];
+    if (load === loadSmall) {
+      cells.push(...grown.map((bytes) => String(Math.round(bytes / SMALL_CONTAINERS))));
+    }
+    return `| ${cells.join(" | ")} |`;
+  } finally {
+    await walkv.stop();
+    await redis.stop();
+  }
 }
