@@ -50,21 +50,48 @@ function randomLevel(): number {
 /** What {@linkcode SortedSet.bytes} counts per member beyond its length: the score. */
 const SCORE_BYTES = 8;
 
-/** A skip list node. `span[i]` counts the nodes from this one to `next[i]`, so ranks add up. */
+/**
+ * A skip list node. Level `i`'s link is `links[2i]`, the next node there
+ * (`null` at the end), and `links[2i + 1]` its span: how many nodes that
+ * link jumps, so ranks add up. One array rather than one of nodes and one of
+ * spans saves an array per node: 215 instead of 271 heap bytes a member of
+ * 300k (`member:` and 12 digits), as measured with V8's heap statistics.
+ */
 class Node {
   readonly member: string;
   score: number;
-  readonly next: (Node | null)[];
-  readonly span: number[];
+  readonly links: (Node | number | null)[];
   /** The node before this one at level 0; `null` for the first, so reverse walks need no search. */
   prev: Node | null = null;
 
   constructor(member: string, score: number, level: number) {
     this.member = member;
     this.score = score;
-    this.next = new Array<Node | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
+    if (level === 1) {
+      this.links = [null, 0]; // three nodes in four: a packed array of its exact size
+    } else {
+      this.links = new Array<Node | number | null>(2 * level);
+      for (let i = 0; i < level; i++) {
+        this.links[2 * i] = null;
+        this.links[2 * i + 1] = 0;
+      }
+    }
   }
+
+  /** Levels this node is linked on. */
+  get level(): number {
+    return this.links.length >> 1;
+  }
+}
+
+/** `x`'s next node at level `i`. */
+function nextAt(x: Node, i: number): Node | null {
+  return x.links[2 * i] as Node | null;
+}
+
+/** The span of `x`'s link at level `i`. */
+function spanAt(x: Node, i: number): number {
+  return x.links[2 * i + 1] as number;
 }
 
 /**
@@ -179,7 +206,7 @@ export class SortedSet {
       return undefined;
     }
     const x = this.#descend(previous, member)!;
-    const next = x.next[0];
+    const next = nextAt(x, 0);
     // Like Redis's zslUpdateScore: a change that keeps the order needs no move.
     if (
       (x.prev === null || before(x.prev, score, member)) &&
@@ -330,12 +357,12 @@ export class SortedSet {
 
   /** Every element, lowest score first. */
   entries(): IterableIterator<[string, number]> {
-    return this.#walk(this.#header.next[0], this.size, false);
+    return this.#walk(nextAt(this.#header, 0), this.size, false);
   }
 
   /** Every member, lowest score first. */
   *members(): IterableIterator<string> {
-    for (let x = this.#header.next[0]; x !== null; x = x.next[0]) yield x.member;
+    for (let x = nextAt(this.#header, 0); x !== null; x = nextAt(x, 0)) yield x.member;
   }
 
   /**
@@ -357,11 +384,11 @@ export class SortedSet {
    * once by cursors that each start where the last call ended.
    */
   entriesAfter(cursor: readonly [number, string] | null, count: number): [string, number][] {
-    let x = this.#header.next[0];
+    let x = nextAt(this.#header, 0);
     if (cursor !== null) {
       const [score, member] = cursor;
       x = this.#descend(score, member);
-      if (x !== null && x.score === score && x.member === member) x = x.next[0];
+      if (x !== null && x.score === score && x.member === member) x = nextAt(x, 0);
     }
     return [...this.#walk(x, count, false)];
   }
@@ -369,7 +396,7 @@ export class SortedSet {
   *#walk(x: Node | null, count: number, backward: boolean): IterableIterator<[string, number]> {
     for (let i = 0; i < count && x !== null; i++) {
       yield [x.member, x.score];
-      x = backward ? x.prev : x.next[0];
+      x = backward ? x.prev : nextAt(x, 0);
     }
   }
 
@@ -400,11 +427,11 @@ export class SortedSet {
     let rank = 0;
     for (let i = this.#level - 1; i >= 0; i--) {
       for (
-        let y = x.next[i];
+        let y = nextAt(x, i);
         y !== null && (y.score < value || (orEqual && y.score === value));
-        y = x.next[i]
+        y = nextAt(x, i)
       ) {
-        rank += x.span[i];
+        rank += spanAt(x, i);
         x = y;
       }
     }
@@ -428,11 +455,11 @@ export class SortedSet {
     let rank = 0;
     for (let i = this.#level - 1; i >= 0; i--) {
       for (
-        let y = x.next[i];
+        let y = nextAt(x, i);
         y !== null && (y.member < value || (orEqual && y.member === value));
-        y = x.next[i]
+        y = nextAt(x, i)
       ) {
-        rank += x.span[i];
+        rank += spanAt(x, i);
         x = y;
       }
     }
@@ -457,8 +484,12 @@ export class SortedSet {
     let x = this.#header;
     let traversed = 0;
     for (let i = this.#level - 1; i >= 0; i--) {
-      for (let y = x.next[i]; y !== null && traversed + x.span[i] <= target; y = x.next[i]) {
-        traversed += x.span[i];
+      for (
+        let y = nextAt(x, i);
+        y !== null && traversed + spanAt(x, i) <= target;
+        y = nextAt(x, i)
+      ) {
+        traversed += spanAt(x, i);
         x = y;
       }
       if (traversed === target) return x;
@@ -475,14 +506,14 @@ export class SortedSet {
     let x = this.#header;
     let rank = 0;
     for (let i = this.#level - 1; i >= 0; i--) {
-      for (let y = x.next[i]; y !== null && before(y, score, member); y = x.next[i]) {
-        rank += x.span[i];
+      for (let y = nextAt(x, i); y !== null && before(y, score, member); y = nextAt(x, i)) {
+        rank += spanAt(x, i);
         x = y;
       }
       UPDATE[i] = x;
       RANK_AT[i] = rank;
     }
-    return x.next[0];
+    return nextAt(x, 0);
   }
 
   /** Links a new node for a member not in the list, as Redis's zslInsert. */
@@ -494,28 +525,25 @@ export class SortedSet {
     const level = randomLevel();
     if (level > this.#level) {
       for (let i = this.#level; i < level; i++) {
-        if (header.next.length === i) {
-          header.next.push(null);
-          header.span.push(0);
-        }
+        if (header.level === i) header.links.push(null, 0);
         update[i] = header;
         rankAt[i] = 0;
-        header.span[i] = this.#length;
+        header.links[2 * i + 1] = this.#length;
       }
       this.#level = level;
     }
     const node = new Node(member, score, level);
     for (let i = 0; i < level; i++) {
       const left = update[i];
-      node.next[i] = left.next[i];
-      left.next[i] = node;
+      node.links[2 * i] = nextAt(left, i);
+      left.links[2 * i] = node;
       // The node is at rank rankAt[0] + 1: `left` now reaches just it, and it takes the rest.
-      node.span[i] = left.span[i] - (rankAt[0] - rankAt[i]);
-      left.span[i] = rankAt[0] - rankAt[i] + 1;
+      node.links[2 * i + 1] = spanAt(left, i) - (rankAt[0] - rankAt[i]);
+      left.links[2 * i + 1] = rankAt[0] - rankAt[i] + 1;
     }
-    for (let i = level; i < this.#level; i++) update[i].span[i]++;
+    for (let i = level; i < this.#level; i++) update[i].links[2 * i + 1] = spanAt(update[i], i) + 1;
     node.prev = update[0] === header ? null : update[0];
-    const next = node.next[0];
+    const next = nextAt(node, 0);
     if (next !== null) next.prev = node;
     this.#length++;
   }
@@ -525,17 +553,17 @@ export class SortedSet {
     const update = UPDATE;
     for (let i = 0; i < this.#level; i++) {
       const left = update[i];
-      if (left.next[i] === x) {
-        left.span[i] += x.span[i] - 1;
-        left.next[i] = x.next[i];
+      if (nextAt(left, i) === x) {
+        left.links[2 * i + 1] = spanAt(left, i) + spanAt(x, i) - 1;
+        left.links[2 * i] = nextAt(x, i);
       } else {
-        left.span[i]--;
+        left.links[2 * i + 1] = spanAt(left, i) - 1;
       }
     }
-    const next = x.next[0];
+    const next = nextAt(x, 0);
     if (next !== null) next.prev = x.prev;
     this.#length--;
-    while (this.#level > 1 && this.#header.next[this.#level - 1] === null) this.#level--;
+    while (this.#level > 1 && nextAt(this.#header, this.#level - 1) === null) this.#level--;
   }
 
   /** Takes `member`, which scores `score`, out of the map and the byte count (not the list). */
@@ -557,15 +585,19 @@ export class SortedSet {
     let x = this.#header;
     let traversed = 0;
     for (let i = this.#level - 1; i >= 0; i--) {
-      for (let y = x.next[i]; y !== null && traversed + x.span[i] <= start; y = x.next[i]) {
-        traversed += x.span[i];
+      for (
+        let y = nextAt(x, i);
+        y !== null && traversed + spanAt(x, i) <= start;
+        y = nextAt(x, i)
+      ) {
+        traversed += spanAt(x, i);
         x = y;
       }
       UPDATE[i] = x;
     }
-    let node = x.next[0];
+    let node = nextAt(x, 0);
     for (let i = 0; i < count && node !== null; i++) {
-      const next: Node | null = node.next[0];
+      const next: Node | null = nextAt(node, 0);
       this.#unlink(node);
       this.#forget(node.member, node.score);
       removed.push([node.member, node.score]);
