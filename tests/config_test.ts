@@ -28,6 +28,11 @@ const DEFAULTS: Config = {
   slowlogSlowerThan: 10000,
   slowlogMaxLen: 128,
   queryBufferLimit: 1073741824,
+  maxMemory: 0,
+  maxMemoryPolicy: "noeviction",
+  maxMemorySamples: 5,
+  lfuLogFactor: 10,
+  lfuDecayTime: 1,
 };
 
 /** The config for `args`, failing the test if it is "help". */

@@ -3,6 +3,7 @@ import { type ArenaOptions, ArenaShard } from "./arena_shard.ts";
 import { djb2 } from "./djb2.ts";
 import type { Clock } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
+import type { LfuOptions } from "./lfu.ts";
 import type { Value } from "./value.ts";
 
 /**
@@ -131,9 +132,16 @@ export class ArenaStore implements Store {
    * Not tracked yet by the arena store (a later increment): OBJECT IDLETIME
    * answers 0 and INFO's lazily expired keys are not counted under `--store arena`.
    */
-  idleMs(_key: string): number {
-    return 0;
+  idleMs(key: string): number {
+    return this.expiresAt(key) === -1 ? -1 : 0;
   }
+
+  /** Not tracked yet either: OBJECT FREQ answers 0, and LFU eviction is random here. */
+  frequency(key: string): number {
+    return this.expiresAt(key) === -1 ? -1 : 0;
+  }
+
+  trackFrequency(_options: LfuOptions | null): void {}
 
   readonly lazilyExpired = 0;
 
