@@ -26,6 +26,10 @@ export class ArenaStore implements Store {
   #shards: ArenaShard[];
   readonly #make: () => ArenaShard;
   #sweepShard = 0;
+  /** The access policy, for the fresh tables `clear` makes. */
+  #lfu: LfuOptions | null = null;
+  /** Lazily expired keys counted by tables `clear` dropped (INFO's count never goes back). */
+  #lazilyCleared = 0;
 
   /**
    * @param shards how many tables to spread keys over; an integer ≥ 1.
@@ -106,9 +110,13 @@ export class ArenaStore implements Store {
   /** Swaps in fresh tables, O(shards); the undo swaps the old ones back. */
   clear(): () => void {
     const saved = this.#shards;
+    const cleared = this.#lazilyCleared;
+    for (const shard of saved) this.#lazilyCleared += shard.lazilyExpired;
     this.#shards = Array.from({ length: saved.length }, this.#make);
+    for (const shard of this.#shards) shard.trackFrequency(this.#lfu);
     return () => {
       this.#shards = saved;
+      this.#lazilyCleared = cleared;
     };
   }
 
@@ -128,22 +136,28 @@ export class ArenaStore implements Store {
     return { checked, reclaimed, ttlMs };
   }
 
-  /**
-   * Not tracked yet by the arena store (a later increment): OBJECT IDLETIME
-   * answers 0 and INFO's lazily expired keys are not counted under `--store arena`.
-   */
   idleMs(key: string): number {
-    return this.expiresAt(key) === -1 ? -1 : 0;
+    const hash = djb2(key);
+    return this.#shard(hash).idleMs(key, hash);
   }
 
-  /** Not tracked yet either: OBJECT FREQ answers 0, and LFU eviction is random here. */
   frequency(key: string): number {
-    return this.expiresAt(key) === -1 ? -1 : 0;
+    const hash = djb2(key);
+    return this.#shard(hash).frequency(key, hash);
   }
 
-  trackFrequency(_options: LfuOptions | null): void {}
+  trackFrequency(options: LfuOptions | null): void {
+    this.#lfu = options;
+    for (const shard of this.#shards) shard.trackFrequency(options);
+  }
 
-  readonly lazilyExpired = 0;
+  get lazilyExpired(): number {
+    let count = this.#lazilyCleared;
+    for (const shard of this.#shards) count += shard.lazilyExpired;
+    return count;
+  }
 
-  tick(): void {}
+  tick(): void {
+    for (const shard of this.#shards) shard.tick();
+  }
 }

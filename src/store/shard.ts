@@ -111,11 +111,9 @@ export class Shard {
     this.#touched = new Map();
   }
 
-  /** The access field `key` gets now: the clock, or its counter bumped. */
+  /** The access field `key` gets now under LFU: its counter bumped, or 5 for a new key. */
   #accessed(key: string): number {
-    const lfu = this.#lfu;
-    if (lfu === null) return this.#now;
-    return lfuTouched(this.#touched.get(key), this.#now, lfu);
+    return lfuTouched(this.#touched.get(key), this.#now, this.#lfu!);
   }
 
   /** How many keys are stored, expired ones not yet reclaimed included. */
@@ -136,7 +134,9 @@ export class Shard {
   get(key: string): Value | undefined {
     if (this.#expires.size > 0 && this.#expired(key)) return undefined;
     const value = this.#values.get(key);
-    if (value !== undefined) this.#touched.set(key, this.#accessed(key));
+    if (value !== undefined) {
+      this.#touched.set(key, this.#lfu === null ? this.#now : this.#accessed(key));
+    }
     return value;
   }
 
@@ -150,7 +150,7 @@ export class Shard {
       this.#bytes += valueBytes(value) - valueBytes(old);
     }
     this.#values.set(key, value);
-    this.#touched.set(key, this.#accessed(key));
+    this.#touched.set(key, this.#lfu === null ? this.#now : this.#accessed(key));
     if (expiresAt > 0) this.#expires.set(key, expiresAt);
     else if (this.#expires.size > 0) this.#expires.delete(key);
   }
