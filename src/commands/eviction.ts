@@ -21,9 +21,16 @@ const CHECK_EVERY = 16;
 /**
  * A volatile policy samples keys with a TTL by drawing random keys and
  * keeping those that have one (the stores draw any key in O(1), not an
- * expiring one); it draws at most this many times its sample size.
+ * expiring one): ten times as many draws as keys per key with a TTL, so
+ * a round misses all of them with odds under e^-10, but at most this many.
  */
-const VOLATILE_DRAWS = 8;
+const MAX_VOLATILE_DRAWS = 4096;
+
+/** How many random keys to draw from `store` to find about `wanted` with a TTL. */
+function volatileDraws(store: Store, wanted: number): number {
+  const perHit = Math.ceil(store.size / Math.max(1, store.expiringSize));
+  return Math.min(MAX_VOLATILE_DRAWS, wanted * 10 * perHit);
+}
 
 /** One key the pool may evict: the higher the score, the better a victim. */
 interface Candidate {
@@ -78,7 +85,8 @@ export class Evictor {
   evict(budgetMs: number): EvictionResult {
     const budget = this.#budget;
     const databases = this.#databases;
-    if (budget.limit === 0) return "ok";
+    // With the WAL failed no delete could be logged; writes get -MISCONF from the gate anyway.
+    if (budget.limit === 0 || databases.failure !== null) return "ok";
     let used = usedMemory(databases);
     if (used <= budget.limit) return "ok";
     if (budget.policy === "noeviction") return "fail";
@@ -153,7 +161,7 @@ export class Evictor {
     for (let db = 0; db < databases.length; db++) {
       const store = databases.get(db).store;
       if ((volatile ? store.expiringSize : store.size) === 0) continue;
-      const draws = volatile ? samples * VOLATILE_DRAWS : samples;
+      const draws = volatile ? volatileDraws(store, samples) : samples;
       let taken = 0;
       for (let i = 0; i < draws && taken < samples; i++) {
         const key = store.randomKey();
@@ -206,7 +214,7 @@ export class Evictor {
       this.#nextDb = (db + 1) % databases.length;
       const store = databases.get(db).store;
       if ((volatile ? store.expiringSize : store.size) === 0) continue;
-      const draws = volatile ? this.#budget.samples * VOLATILE_DRAWS : 1;
+      const draws = volatile ? volatileDraws(store, 1) : 1;
       for (let i = 0; i < draws; i++) {
         const key = store.randomKey();
         if (key === undefined) break;

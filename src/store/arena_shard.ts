@@ -271,12 +271,14 @@ export class ArenaShard {
 
   /**
    * Switches the access fields to LFU counters or back to recency; on a
-   * switch every field starts afresh (zeroed: O(entries / 64K) page fills).
+   * switch every field starts afresh, as the `Map` store's do (a fill per
+   * page of 64K entries): untouched under LFU, idle since the last tick under LRU.
    */
   trackFrequency(options: LfuOptions | null): void {
     const switched = (options === null) !== (this.#lfu === null);
     this.#lfu = options;
-    if (switched) { for (const page of this.#access) page.fill(0); }
+    if (!switched) return;
+    for (const page of this.#access) page.fill(options === null ? this.#stamp : 0);
   }
 
   #freeEntry(id: number): void {

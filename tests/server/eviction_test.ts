@@ -123,7 +123,7 @@ Deno.test("noeviction answers -OOM to writes that may grow memory and still serv
   await text.send("SET other value\n");
   assertEquals(await text.readText(1), "-SET refused, used memory is over maxmemory\n");
   await text.send("GET key:1\n");
-  assertEquals(await text.readText(1), `${VALUE}\n`);
+  assertEquals(await text.readText(1), `+OK ${VALUE}\n`);
 
   assertEquals(await respCall(connection, "CONFIG", "SET", "maxmemory", "0"), "+OK\r\n");
   assertEquals(await respCall(connection, "SET", "new", "value"), "+OK\r\n");

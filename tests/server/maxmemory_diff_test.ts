@@ -38,7 +38,7 @@ async function scenario(port: number): Promise<string[]> {
     await call("CONFIG", "GET", name);
   }
   await call("CONFIG", "GET", "lfu-decay-time");
-  for (const value of ["100mb", "1gb", "10k", "3KB", "0", "1x", "1.5mb", "-1", "mb", "12 mb"]) {
+  for (const value of ["100mb", "1gb", "10k", "3KB", "0", "1x", "1.5mb", "-1", "12 mb"]) {
     await call("CONFIG", "SET", "maxmemory", value);
     await call("CONFIG", "GET", "maxmemory");
   }

@@ -568,6 +568,7 @@ for (const [name, create, source] of IMPLEMENTATIONS) {
     // Factor 0: every access counts.
     assertEquals(store.frequency("k"), 15);
     time.now += 3 * 60_000;
+    store.tick();
     assertEquals(store.frequency("k"), 12);
     assertEquals(store.frequency("missing"), -1);
     // The counter survives a clear's undo; a clear's fresh tables count too.
