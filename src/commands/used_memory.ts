@@ -1,4 +1,6 @@
 import type { Databases } from "../db/databases.ts";
+import type { Store } from "../store/store.ts";
+import { valueBytes } from "../store/value.ts";
 
 /**
  * What one key costs beyond its bytes, estimated for V8: the entries in the
@@ -58,4 +60,17 @@ export function usedMemory(databases: Databases): number {
       store.expiringSize * EXPIRY_OVERHEAD;
   }
   return used;
+}
+
+/**
+ * What `key` adds to {@linkcode usedMemory} (0 when it does not exist): so
+ * deleting it lowers the sum by exactly this much.
+ */
+export function keyFootprint(store: Store, key: string): number {
+  const at = store.expiresAt(key);
+  if (at === -1) return 0;
+  const value = store.get(key);
+  if (value === undefined) return 0;
+  return key.length + valueBytes(value) + KEY_OVERHEAD + STRING_OVERHEAD +
+    (at > 0 ? EXPIRY_OVERHEAD : 0);
 }
