@@ -255,8 +255,9 @@ export class ArenaShard {
   idleMs(key: string, hash: number): number {
     const id = this.#live(key, mixHash(hash));
     if (id < 0) return -1;
-    const stamp = this.#accessOf(id);
-    if (this.#lfu !== null || stamp === 0) return 0;
+    if (this.#lfu !== null) return 0;
+    // A field never stamped (an entry written by a path that does not touch) counts from the start.
+    const stamp = Math.max(1, this.#accessOf(id));
     return Math.max(0, this.#clock() - (this.#epoch + (stamp - 1) * STAMP_MS));
   }
 
