@@ -1,4 +1,5 @@
 import { parseMemoryAmount } from "./io/memory_amount.ts";
+import { EVICTION_POLICIES, type EvictionPolicy } from "./commands/max_memory.ts";
 import { FSYNC_POLICIES, type FsyncPolicy } from "./wal/fsync_policy.ts";
 import { REDIS_VERSION } from "./commands/redis_version.ts";
 import { parseConfigFile } from "./config_file.ts";
@@ -58,6 +59,16 @@ export interface Config {
   slowlogMaxLen: number;
   /** A client whose unparsed input passes this many bytes is closed (`client-query-buffer-limit`). */
   queryBufferLimit: number;
+  /** Bytes of used memory allowed before keys are evicted; 0 sets no limit (Redis's `maxmemory`). */
+  maxMemory: number;
+  /** Which keys are evicted at the limit (`maxmemory-policy`). */
+  maxMemoryPolicy: EvictionPolicy;
+  /** Keys sampled per database per eviction round (`maxmemory-samples`). */
+  maxMemorySamples: number;
+  /** How slowly LFU counters grow (`lfu-log-factor`). */
+  lfuLogFactor: number;
+  /** Minutes per point of LFU decay (`lfu-decay-time`). */
+  lfuDecayTime: number;
 }
 
 /** The defaults, matching the seed where it has the flag. */
@@ -86,6 +97,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   slowlogSlowerThan: 10_000,
   slowlogMaxLen: 128,
   queryBufferLimit: 1024 ** 3,
+  maxMemory: 0,
+  maxMemoryPolicy: "noeviction",
+  maxMemorySamples: 5,
+  lfuLogFactor: 10,
+  lfuDecayTime: 1,
 };
 
 /**
@@ -252,6 +268,28 @@ export const SETTINGS: readonly Setting[] = [
     },
     format: (config) => String(config.queryBufferLimit),
   },
+  {
+    flag: "maxmemory",
+    directive: "maxmemory",
+    key: "maxMemory",
+    expected: "bytes with an optional unit (k, kb, m, mb, g, gb); 0 for no limit",
+    parse: (value) => parseMemoryAmount(value) ?? undefined,
+    format: (config) => String(config.maxMemory),
+  },
+  {
+    flag: "maxmemory-policy",
+    directive: "maxmemory-policy",
+    key: "maxMemoryPolicy",
+    expected: EVICTION_POLICIES.join(", "),
+    parse: (value) =>
+      (EVICTION_POLICIES as readonly string[]).includes(value.toLowerCase())
+        ? value.toLowerCase()
+        : undefined,
+    format: (config) => config.maxMemoryPolicy,
+  },
+  integer("maxmemory-samples", "maxMemorySamples", 1, 2 ** 31 - 1, "maxmemory-samples"),
+  integer("lfu-log-factor", "lfuLogFactor", 0, 2 ** 31 - 1, "lfu-log-factor"),
+  integer("lfu-decay-time", "lfuDecayTime", 0, 2 ** 31 - 1, "lfu-decay-time"),
 ];
 
 /** Settings by every name they answer to (flag and Redis directive). */
@@ -331,6 +369,19 @@ Flags:
   --client-query-buffer-limit BYTES
                   [client-query-buffer-limit] close a client whose unparsed input
                   passes BYTES (units: k kb m mb g gb), >= 1mb  (default 1gb)
+  --maxmemory BYTES
+                  [maxmemory] evict keys (or refuse writes) once used memory
+                  passes BYTES (units: k kb m mb g gb); 0: no limit (default 0)
+  --maxmemory-policy POLICY
+                  [maxmemory-policy] noeviction, allkeys-lru, allkeys-lfu,
+                  allkeys-random, volatile-lru, volatile-lfu, volatile-random,
+                  volatile-ttl                               (default ${DEFAULT_CONFIG.maxMemoryPolicy})
+  --maxmemory-samples N
+                  [maxmemory-samples] keys sampled per eviction round
+                                                             (default ${DEFAULT_CONFIG.maxMemorySamples})
+  --lfu-log-factor N, --lfu-decay-time MINUTES
+                  [lfu-log-factor, lfu-decay-time] the LFU counter's growth and
+                  decay                                     (defaults 10, 1)
   --version, -v   print walkv's version and the Redis version it follows, and exit
   --help, -h      print this and exit
 `;

@@ -28,6 +28,11 @@ const DEFAULTS: Config = {
   slowlogSlowerThan: 10000,
   slowlogMaxLen: 128,
   queryBufferLimit: 1073741824,
+  maxMemory: 0,
+  maxMemoryPolicy: "noeviction",
+  maxMemorySamples: 5,
+  lfuLogFactor: 10,
+  lfuDecayTime: 1,
 };
 
 /** The config for `args`, failing the test if it is "help". */
@@ -105,6 +110,16 @@ Deno.test("parseConfig reads every flag", () => {
       "7",
       "--client-query-buffer-limit",
       "2mb",
+      "--maxmemory",
+      "100mb",
+      "--maxmemory-policy",
+      "ALLKEYS-LFU",
+      "--maxmemory-samples",
+      "10",
+      "--lfu-log-factor",
+      "0",
+      "--lfu-decay-time",
+      "0",
     ]),
     {
       port: 6000,
@@ -131,6 +146,11 @@ Deno.test("parseConfig reads every flag", () => {
       slowlogSlowerThan: -1,
       slowlogMaxLen: 7,
       queryBufferLimit: 2097152,
+      maxMemory: 100 * 1024 * 1024,
+      maxMemoryPolicy: "allkeys-lfu",
+      maxMemorySamples: 10,
+      lfuLogFactor: 0,
+      lfuDecayTime: 0,
     },
   );
 });
@@ -256,6 +276,17 @@ Deno.test("parseConfig refuses a bad --timeout or --maxclients", () => {
   assertUsageError(["--maxclients", "0"], "--maxclients", "0");
   assertUsageError(["--maxclients", "-5"], "--maxclients", "-5");
   assertUsageError(["--maxclients", "many"], "--maxclients", "many");
+});
+
+Deno.test("parseConfig reads maxmemory in Redis's units and refuses bad eviction settings", () => {
+  assertEquals(config(["--maxmemory", "1gb"]).maxMemory, 1024 ** 3);
+  assertEquals(config(["--maxmemory=10k"]).maxMemory, 10_000);
+  assertUsageError(["--maxmemory", "1.5gb"], "--maxmemory", "1.5gb");
+  assertUsageError(["--maxmemory", "-1"], "--maxmemory", "-1");
+  assertUsageError(["--maxmemory-policy", "lru"], "--maxmemory-policy", "lru");
+  assertUsageError(["--maxmemory-samples", "0"], "--maxmemory-samples", "0");
+  assertUsageError(["--lfu-log-factor", "-1"], "--lfu-log-factor", "-1");
+  assertUsageError(["--lfu-decay-time", "x"], "--lfu-decay-time", "x");
 });
 
 for (const args of [["--timeout", "-1"], ["--timeout", "soon"], ["--maxclients", "0"]]) {

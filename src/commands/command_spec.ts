@@ -155,6 +155,8 @@ export interface CommandEntry<R extends ReplyBase = Reply> {
   readonly reads: boolean;
   /** Redis's `fast`: timed one call in 32 (see the gate). */
   readonly fast: boolean;
+  /** Redis's `denyoom`: may grow memory, so refused with -OOM when nothing can be evicted. */
+  readonly denyOom: boolean;
   /** Refused inside MULTI (SAVE, SHUTDOWN). */
   readonly noMulti: boolean;
   /** Never in the slow log (EXEC: its commands are, one by one). */
@@ -173,6 +175,8 @@ export interface Dialect<R extends ReplyBase> {
   unknownCommand(args: string[], reply: R): void;
   /** The wrong number of fields for `spec`. */
   wrongArity(spec: CommandSpec<R>, reply: R): void;
+  /** Used memory is over `maxmemory` and nothing can be evicted, so `spec` may not run. */
+  outOfMemory(spec: CommandSpec<R>, reply: R): void;
   /** `spec` refused because the WAL is still being replayed. */
   loading(spec: CommandSpec<R>, reply: R): void;
   /** A write refused because the WAL failed with `failure`. */

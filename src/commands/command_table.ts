@@ -44,6 +44,7 @@ export class CommandTable<R extends ReplyBase> implements CommandRegistry<R> {
       admin: spec.flags.includes("admin"),
       reads: spec.flags.includes("readonly"),
       fast: spec.flags.includes("fast"),
+      denyOom: spec.flags.includes("denyoom"),
       noMulti: spec.flags.includes("no_multi"),
       skipSlowlog: spec.flags.includes("skip_slowlog"),
       // PUBLISH is `may_replicate` in Redis's source, though COMMAND INFO does not say so.

@@ -11,6 +11,7 @@ import type {
 import type { ClientState } from "./client_state.ts";
 import type { QueuedCommand } from "./command_spec.ts";
 import { statsFor } from "./command_table.ts";
+import { COMMAND_BUDGET_MS } from "./eviction.ts";
 import { LOADING } from "./loading_state.ts";
 import { feedMonitors } from "./monitor.ts";
 import type { CommandStats, StatsBook } from "./server_state.ts";
@@ -40,6 +41,10 @@ const RUN_WHILE_SUBSCRIBED = new Set([
  * they run while the WAL replays.
  */
 const LOADING_CONTAINERS = new Set(["CONFIG", "CLIENT", "PUBSUB", "COMMAND", "SLOWLOG", "LATENCY"]);
+/** Redis's reply when used memory is over `maxmemory` and nothing can be evicted. */
+export const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+/** What a client in MULTI may still send when memory is out (Redis's processCommand). */
+const RUN_IN_MULTI_WHEN_OOM = new Set(["EXEC", "DISCARD", "QUIT", "RESET"]);
 /**
  * The queued fields one transaction may hold. Redis bounds them only by the
  * client's memory; a stranger's MULTI must not grow the server's without
@@ -51,7 +56,9 @@ export const MAX_QUEUED_BYTES = 1024 * 1024 * 1024;
  * `processCommand` and `call`): look the name up, check the arity, check
  * authentication, refuse what a subscribed RESP2 client may not run, refuse
  * what Redis refuses while the WAL replays (`-LOADING`), hold it while
- * CLIENT PAUSE says so, queue it inside MULTI, refuse a write once the WAL
+ * CLIENT PAUSE says so, evict keys while used memory is over `maxmemory`
+ * (and refuse a command that may grow it with -OOM when none can be),
+ * queue it inside MULTI, refuse a write once the WAL
  * has failed, then run it against the client's database, count it (calls,
  * time, errors, the slow log), show it to MONITOR, and commit its changes to
  * the WAL as one record. A command that throws is undone and
@@ -121,6 +128,15 @@ export class CommandGate implements CommandCaller {
         client.activeAt = performance.now();
         return this.execute(table, dialect, args, context);
       });
+    }
+    if (context.server.maxMemory.limit !== 0 && this.#outOfMemory(entry, client, context)) {
+      entry.stats.rejected++;
+      if (client.multi !== null && spec.name === "EXEC") {
+        client.endTransaction(); // Redis's execCommandAbort
+        return reply.error(`EXECABORT Transaction discarded because of: ${OOM}`);
+      }
+      this.#flagTransaction(client);
+      return dialect.outOfMemory(spec, reply);
     }
     if (client.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
       if (entry.noMulti) {
@@ -234,6 +250,25 @@ export class CommandGate implements CommandCaller {
     if (server.monitors.size !== 0 && !entry.admin) {
       feedMonitors(server, client, entry.spec, args);
     }
+  }
+
+  /**
+   * Evicts as `maxmemory` asks (for at most {@linkcode COMMAND_BUDGET_MS}),
+   * and says whether the command must be refused because nothing could be:
+   * one Redis flags `denyoom`, an EXEC with one queued, and anything but
+   * EXEC, DISCARD, QUIT and RESET inside MULTI (queueing takes memory too).
+   */
+  #outOfMemory<R extends ReplyBase>(
+    entry: CommandEntry<R>,
+    client: ClientState<QueuedCommand>,
+    context: Context<R>,
+  ): boolean {
+    if (context.server.evictor.evict(COMMAND_BUDGET_MS) !== "fail") return false;
+    if (entry.denyOom) return true;
+    const name = entry.spec.name;
+    if (client.multi === null) return false;
+    if (name === "EXEC") return client.multi.some((queued) => queued.entry.denyOom);
+    return !RUN_IN_MULTI_WHEN_OOM.has(name);
   }
 
   /** Whether CLIENT PAUSE WRITE holds this request: a write, or an EXEC of queued writes. */
@@ -375,6 +410,9 @@ export const RESP_DIALECT: Dialect<Reply> = {
   },
   wrongArity(spec, reply) {
     reply.error(`ERR wrong number of arguments for '${spec.name.toLowerCase()}' command`);
+  },
+  outOfMemory(_spec, reply) {
+    reply.error(OOM);
   },
   loading(_spec, reply) {
     reply.error(LOADING);

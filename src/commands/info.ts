@@ -3,6 +3,7 @@ import type { Context } from "./command_spec.ts";
 import { lastSaveTime } from "./persistence.ts";
 import { REDIS_VERSION } from "./redis_version.ts";
 import type { ServerState } from "./server_state.ts";
+import { usedMemory } from "./used_memory.ts";
 
 /** Identifies this server process in INFO, as Redis's random `run_id` does. */
 const RUN_ID = Array.from(
@@ -72,7 +73,8 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   },
   memory(server) {
     const memory = Deno.memoryUsage();
-    const used = memory.heapUsed;
+    const used = usedMemory(server.databases);
+    const maxMemory = server.maxMemory;
     const peak = Math.max(server.metrics.peakMemory, used);
     let dataset = 0;
     for (const store of server.databases.stores()) dataset += store.bytes;
@@ -86,9 +88,9 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `used_memory_peak_perc:${percent(used, peak)}`,
       `used_memory_dataset:${dataset}`,
       `used_memory_dataset_perc:${percent(dataset, used)}`,
-      "maxmemory:0",
-      "maxmemory_human:0B",
-      "maxmemory_policy:noeviction",
+      `maxmemory:${maxMemory.limit}`,
+      `maxmemory_human:${humanBytes(maxMemory.limit)}`,
+      `maxmemory_policy:${maxMemory.policy}`,
       `mem_fragmentation_ratio:${(memory.rss / Math.max(1, used)).toFixed(2)}`,
       `mem_fragmentation_bytes:${memory.rss - used}`,
       "mem_allocator:v8",
@@ -135,7 +137,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
       `rejected_connections:${server.rejectedConnections}`,
       "sync_full:0",
       `expired_keys:${server.totalExpiredKeys()}`,
-      "evicted_keys:0",
+      `evicted_keys:${server.maxMemory.evictedKeys}`,
       "evicted_clients:0",
       `keyspace_hits:${server.keyspaceHits}`,
       `keyspace_misses:${server.keyspaceMisses}`,
@@ -221,8 +223,9 @@ const DEFAULT = new Set(Object.keys(SECTIONS).filter((name) => name !== "command
  *
  * The WAL is reported as the AOF (`aof_enabled`, `aof_current_size`,
  * `aof_rewrites` count compactions) and its compaction as the snapshot
- * (`rdb_last_save_time`, `rdb_bgsave_in_progress`); memory is the V8 heap
- * (`used_memory`, its peak sampled ten times a second), the store's bytes
+ * (`rdb_last_save_time`, `rdb_bgsave_in_progress`); memory is walkv's own
+ * count (`used_memory`, see `usedMemory`, its peak sampled ten times a
+ * second; the V8 heap is `heap_*`), the store's bytes
  * of keys and values (`used_memory_dataset`) and the process RSS.
  * `instantaneous_*` are the mean rates over the last 1.6 s, sampled every
  * 100 ms as Redis samples them. The executable's path is left out if Deno

@@ -305,20 +305,32 @@ const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   },
   FREQ: {
     arity: 3,
-    run(args, { db, reply }) {
-      if (!db.exists(args[2])) return reply.nullBulk();
-      reply.error(
-        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " +
-          "that when switching between policies at runtime LRU and LFU data will take some time " +
-          "to adjust.",
-      );
+    run(args, { db, reply, server }) {
+      // Redis looks the key up without touching it, then checks the policy.
+      const frequency = db.frequency(args[2]);
+      if (frequency < 0) return reply.nullBulk();
+      if (!server.maxMemory.lfu) {
+        return reply.error(
+          "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please " +
+            "note that when switching between policies at runtime LRU and LFU data will take " +
+            "some time to adjust.",
+        );
+      }
+      reply.integer(frequency);
     },
   },
   IDLETIME: {
     arity: 3,
-    run(args, { db, reply }) {
+    run(args, { db, reply, server }) {
       const idle = db.idleMs(args[2]);
       if (idle < 0) return reply.nullBulk();
+      if (server.maxMemory.lfu) {
+        return reply.error(
+          "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that " +
+            "when switching between policies at runtime LRU and LFU data will take some time " +
+            "to adjust.",
+        );
+      }
       reply.integer(Math.floor(idle / 1000));
     },
   },
@@ -356,11 +368,11 @@ export const OBJECT_SUBCOMMAND_NAMES: readonly string[] = Object.keys(OBJECT_SUB
 /**
  * `OBJECT ENCODING key` → the name of the representation Redis would use
  * for the key's value (see {@linkcode encodingOf}), or null when absent;
- * `OBJECT FREQ key` → Redis's error without an LFU policy (walkv has none:
- * its only policy is `noeviction`); `OBJECT IDLETIME key` → whole seconds
+ * `OBJECT FREQ key` → the key's LFU counter under an LFU `maxmemory-policy`,
+ * Redis's error under any other; `OBJECT IDLETIME key` → whole seconds
  * since the key was last read or written (each store stamps every access
  * on a clock the expiry sweep advances ten times a second; OBJECT itself
- * does not touch the key); `OBJECT REFCOUNT key` → Redis's answer: its
+ * does not touch the key), Redis's error under an LFU policy; `OBJECT REFCOUNT key` → Redis's answer: its
  * shared-integer count for 0–9999, else 1; `OBJECT HELP`.
  *
  * @example

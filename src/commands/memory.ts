@@ -2,23 +2,15 @@ import { NOT_AN_INTEGER, parseLong, SYNTAX_ERROR } from "./arguments.ts";
 import type { Context } from "./command_spec.ts";
 import type { ServerState } from "./server_state.ts";
 import type { Value } from "../store/value.ts";
+import {
+  CONTAINER_OVERHEAD,
+  EXPIRY_OVERHEAD,
+  KEY_OVERHEAD,
+  MEMBER_OVERHEAD,
+  STRING_OVERHEAD,
+  usedMemory,
+} from "./used_memory.ts";
 import { helpSubcommand, runSubcommand, type Subcommand } from "./subcommand.ts";
-
-/**
- * What one key costs beyond its bytes, estimated for V8: the entries in the
- * shard's value map and access-stamp map (about 3 words and a bucket each),
- * and the key's string header (16 bytes; V8 keeps short binary strings one
- * byte per character).
- */
-const KEY_OVERHEAD = 2 * 32 + 16;
-/** A string value's header. */
-const STRING_OVERHEAD = 16;
-/** What each member of a container costs beyond its bytes: its map or array slot and header. */
-const MEMBER_OVERHEAD = 48;
-/** A container object itself. */
-const CONTAINER_OVERHEAD = 64;
-/** A key with an expiry also has an entry in the expiry map. */
-const EXPIRY_OVERHEAD = 32;
 
 /**
  * An estimate of the bytes `key` and its value take in the process: their
@@ -71,21 +63,22 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   STATS: {
     arity: 2,
     run(_args, { reply, server }) {
-      const memory = Deno.memoryUsage();
+      const rss = Deno.memoryUsage().rss;
+      const used = usedMemory(server.databases);
       const data = dataset(server);
       const overhead = data.keys * KEY_OVERHEAD + data.expires * EXPIRY_OVERHEAD;
-      const peak = Math.max(server.metrics.peakMemory, memory.heapUsed);
+      const peak = Math.max(server.metrics.peakMemory, used);
       const fields: [string, number | string][] = [
         ["peak.allocated", peak],
-        ["total.allocated", memory.heapUsed],
+        ["total.allocated", used],
         ["keys.count", data.keys],
-        ["keys.bytes-per-key", data.keys === 0 ? 0 : Math.floor(memory.heapUsed / data.keys)],
+        ["keys.bytes-per-key", data.keys === 0 ? 0 : Math.floor(used / data.keys)],
         ["dataset.bytes", data.bytes],
         ["overhead.total", overhead],
-        ["dataset.percentage", ratio(data.bytes * 100, memory.heapUsed)],
-        ["peak.percentage", ratio(memory.heapUsed * 100, peak)],
-        ["fragmentation", ratio(memory.rss, memory.heapUsed)],
-        ["fragmentation.bytes", memory.rss - memory.heapUsed],
+        ["dataset.percentage", ratio(data.bytes * 100, used)],
+        ["peak.percentage", ratio(used * 100, peak)],
+        ["fragmentation", ratio(rss, used)],
+        ["fragmentation.bytes", rss - used],
       ];
       reply.map(fields.length);
       for (const [name, value] of fields) {
@@ -103,7 +96,9 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       reply.verbatim(
         `walkv memory report: ${data.keys} keys holding ${data.bytes} bytes of keys and ` +
           `values; V8 heap ${memory.heapUsed} bytes used of ${memory.heapTotal}; ` +
-          `process RSS ${memory.rss} bytes. walkv never evicts: memory grows with the data.\n`,
+          `process RSS ${memory.rss} bytes; used memory as maxmemory counts it ` +
+          `${usedMemory(server.databases)} bytes (maxmemory ${server.maxMemory.limit}, policy ` +
+          `${server.maxMemory.policy}).\n`,
       );
     },
   },

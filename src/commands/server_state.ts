@@ -8,6 +8,8 @@ import type { ClientState } from "./client_state.ts";
 import { ClientPause } from "./client_pause.ts";
 import { InstantaneousMetrics } from "./instantaneous_metrics.ts";
 import { SlowLog } from "./slow_log.ts";
+import { Evictor } from "./eviction.ts";
+import { MaxMemory } from "./max_memory.ts";
 
 /** Counters per command, for INFO commandstats. */
 export interface CommandStats {
@@ -95,6 +97,10 @@ export class ServerState {
   writesProcessed = 0;
   /** The slow log (SLOWLOG), with its threshold and length from the flags. */
   readonly slowlog: SlowLog;
+  /** `maxmemory` and its policy, settable by CONFIG SET, and `evicted_keys`. */
+  readonly maxMemory: MaxMemory;
+  /** Keeps used memory under `maxMemory.limit` (the gate and a timer run it). */
+  readonly evictor: Evictor;
   /** The config file the server was started from, or `null` (INFO's `config_file`). */
   readonly configFile: string | null;
   /** The WAL file, or `null` with `--no-persist`; set by the server. */
@@ -123,6 +129,14 @@ export class ServerState {
     this.queryBufferLimit = config.queryBufferLimit;
     this.#fsync = config.fsync;
     this.slowlog = new SlowLog(config.slowlogSlowerThan, config.slowlogMaxLen);
+    this.maxMemory = new MaxMemory({
+      limit: config.maxMemory,
+      policy: config.maxMemoryPolicy,
+      samples: config.maxMemorySamples,
+      lfuLogFactor: config.lfuLogFactor,
+      lfuDecayTime: config.lfuDecayTime,
+    }, () => databases.stores());
+    this.evictor = new Evictor(databases, this.maxMemory);
   }
 
   /** Counts an error reply under its code, the first word (INFO errorstats). */
@@ -145,7 +159,7 @@ export class ServerState {
 
   /**
    * Zeroes every counter INFO shows (CONFIG RESETSTAT): commands, errors,
-   * connections, keyspace hits and misses, expired keys, network bytes.
+   * connections, keyspace hits and misses, expired and evicted keys, network bytes.
    * Each command's counters are zeroed in place, as the tables hold them.
    */
   resetStats(): void {
@@ -154,6 +168,7 @@ export class ServerState {
     this.databases.reads.hits = 0;
     this.databases.reads.misses = 0;
     this.expiredKeys = 0;
+    this.maxMemory.evictedKeys = 0;
     this.#lazyBaseline = this.#lazilyExpired();
     this.metrics.peakMemory = 0;
     this.rejectedConnections = 0;

@@ -5,6 +5,7 @@ import { errorMessage } from "../io/error_message.ts";
 import { splitPath } from "../io/split_path.ts";
 import { FSYNC_POLICIES, type FsyncPolicy } from "../wal/fsync_policy.ts";
 import { parseLong } from "./arguments.ts";
+import { EVICTION_POLICIES, isEvictionPolicy } from "./max_memory.ts";
 import type { Context } from "./command_spec.ts";
 import type { ServerState } from "./server_state.ts";
 import { globMatch } from "../io/glob_match.ts";
@@ -37,8 +38,11 @@ function parameters(server: ServerState): [string, string][] {
     ["databases", String(server.databases.length)],
     ["requirepass", server.requirePass ?? ""],
     ["protected-mode", server.protectedMode ? "yes" : "no"],
-    ["maxmemory", "0"],
-    ["maxmemory-policy", "noeviction"],
+    ["maxmemory", String(server.maxMemory.limit)],
+    ["maxmemory-policy", server.maxMemory.policy],
+    ["maxmemory-samples", String(server.maxMemory.samples)],
+    ["lfu-log-factor", String(server.maxMemory.lfuLogFactor)],
+    ["lfu-decay-time", String(server.maxMemory.lfuDecayTime)],
     ["maxclients", String(server.maxClients)],
     ["proto-max-bulk-len", String(config.maxBulkBytes)],
     ["timeout", String(server.timeoutSeconds)],
@@ -123,6 +127,25 @@ const SETTERS: Readonly<Record<string, Setter>> = {
     }
     return () => server.queryBufferLimit = bytes;
   },
+  maxmemory(value, server) {
+    const bytes = parseMemoryAmount(value);
+    if (bytes === null) return "argument must be a memory value";
+    return () => {
+      server.maxMemory.limit = bytes;
+      // Redis's updateMaxmemory: a lower limit is evicted down to at once, by the timer.
+      server.evictor.evictSoon();
+    };
+  },
+  "maxmemory-policy"(value, server) {
+    const policy = value.toLowerCase();
+    if (!isEvictionPolicy(policy)) {
+      return `argument(s) must be one of the following: ${EVICTION_POLICIES.join(", ")}`;
+    }
+    return () => server.maxMemory.policy = policy;
+  },
+  "maxmemory-samples": integerSetting(1, INT_MAX, (n, server) => server.maxMemory.samples = n),
+  "lfu-log-factor": integerSetting(0, INT_MAX, (n, server) => server.maxMemory.lfuLogFactor = n),
+  "lfu-decay-time": integerSetting(0, INT_MAX, (n, server) => server.maxMemory.lfuDecayTime = n),
   "slowlog-max-len"(value, server) {
     const n = parseLong(value);
     if (n === null) return "argument couldn't be parsed into an integer";
@@ -235,7 +258,8 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     "SET <directive> <value> [<directive> <value> ...]",
     "    Set the configuration <directive> to <value>: requirepass, protected-mode,",
     "    maxclients, timeout, appendfsync, auto-aof-rewrite-min-size,",
-    "    auto-aof-rewrite-percentage, slowlog-log-slower-than, slowlog-max-len.",
+    "    auto-aof-rewrite-percentage, slowlog-log-slower-than, slowlog-max-len,",
+    "    maxmemory, maxmemory-policy, maxmemory-samples, lfu-log-factor, lfu-decay-time.",
     "RESETSTAT",
     "    Reset statistics reported by the INFO command.",
     "REWRITE",

@@ -92,6 +92,9 @@ export const TEXT_DIALECT: Dialect<TextReply> = {
   wrongArity(spec, reply) {
     reply.error(`${spec.name} ${spec.usage}`);
   },
+  outOfMemory(spec, reply) {
+    reply.error(`${spec.name} refused, used memory is over maxmemory`);
+  },
   loading(spec, reply) {
     reply.error(`${spec.name} refused, the server is loading the WAL`);
   },

@@ -140,6 +140,11 @@ export class Db {
     return this.#store.idleMs(key);
   }
 
+  /** `key`'s LFU counter, or -1 if absent (OBJECT FREQ); not a read that counts. */
+  frequency(key: string): number {
+    return this.#store.frequency(key);
+  }
+
   /**
    * The container of class `kind` under `key`, or `undefined` when absent.
    * Read it, never change it: changes go through {@linkcode Db.update}.

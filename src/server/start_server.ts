@@ -153,6 +153,7 @@ export async function startServer(
   const finished = serving.finally(async () => {
     stopSweep();
     stopSampler();
+    server.evictor.stop();
     await compactor?.stop();
     await wal.close();
     lock?.close();

@@ -1,4 +1,5 @@
 import type { ServerState } from "../commands/server_state.ts";
+import { usedMemory } from "../commands/used_memory.ts";
 
 /** How often the counters are sampled, as Redis's serverCron does at `hz 10`. */
 const INTERVAL_MS = 100;
@@ -21,7 +22,7 @@ export function startStatsSampler(server: ServerState): () => void {
       commands: server.commandsProcessed,
       inputBytes: server.netInputBytes,
       outputBytes: server.netOutputBytes,
-      usedMemory: Deno.memoryUsage().heapUsed,
+      usedMemory: usedMemory(server.databases),
     }, performance.now());
   sample();
   const timer = setInterval(sample, INTERVAL_MS);

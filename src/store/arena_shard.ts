@@ -1,3 +1,11 @@
+import {
+  LFU_INIT_VAL,
+  lfuDecayed,
+  lfuField,
+  lfuMinutes,
+  type LfuOptions,
+  lfuTouched,
+} from "./lfu.ts";
 import type { Reclaimed } from "./store.ts";
 import { binaryFromBytes } from "../io/binary.ts";
 import type { Clock } from "./shard.ts";
@@ -17,6 +25,8 @@ const COMPACT_STEP = 1024;
 /** Record kinds, the low bit of a record's first varint. */
 const INLINE = 0;
 const SIDE = 1;
+/** LRU stamps count tenths of a second (the access clock's step), so 32 bits last 13 years. */
+const STAMP_MS = 100;
 
 /** Murmur3's finalizer: spreads DJB2's weak low bits over the whole word for linear probing. */
 export function mixHash(h: number): number {
@@ -78,6 +88,11 @@ export interface ArenaOptions {
  *   So a SET-overwrite loop settles at under twice its live bytes.
  * - **Expiry** is a sparse `Map` from entry id to time, only for keys that
  *   have one, swept as the `Map` store's is.
+ * - **Access** (OBJECT IDLETIME and FREQ, and eviction's choice): one 32-bit
+ *   field per entry in paged `Uint32Array`s beside the entry table, as
+ *   Redis's 24 `lru` bits: an LRU stamp in tenths of a second since the shard
+ *   was made, or under an LFU policy the minute and counter of `lfu.ts`; 0
+ *   means not touched since the policy last switched.
  *
  * Limits: 2^32 bytes of arenas per shard (a thousand 4 MiB arenas); more
  * keys than that need more `--shards`. The side and expiry maps hold at most
@@ -126,6 +141,17 @@ export class ArenaShard {
   #expires = new Map<number, number>();
   #bytes = 0;
   #sweep: IterableIterator<[number, number]> | null = null;
+  /** Each entry's access field, PAGE_SIZE per page, in step with `#pages`. */
+  #access: Uint32Array[] = [];
+  /** The LFU settings while an LFU policy is chosen; `null` tracks recency. */
+  #lfu: LfuOptions | null = null;
+  /** The access clock: the time of the last `tick`, in ms, and as an LRU stamp. */
+  #now: number;
+  #stamp: number;
+  /** When stamp 0 was. */
+  readonly #epoch: number;
+  /** Keys found expired when looked up, and removed then. */
+  lazilyExpired = 0;
 
   constructor(clock: Clock, options: ArenaOptions = {}) {
     const size = options.arenaSize ?? 4 * 1024 * 1024;
@@ -137,6 +163,8 @@ export class ArenaShard {
     this.#arenaSize = size;
     this.#offsetBits = bits;
     this.#offsetMask = size - 1;
+    this.#now = this.#epoch = clock();
+    this.#stamp = 1;
   }
 
   /** Keys stored, expired ones not yet reclaimed included. */
@@ -194,8 +222,64 @@ export class ArenaShard {
       return id;
     }
     const id = this.#nextId++;
-    if (id >>> PAGE_BITS >= this.#pages.length) this.#pages.push(new Uint32Array(PAGE_SIZE * 2));
+    if (id >>> PAGE_BITS >= this.#pages.length) {
+      this.#pages.push(new Uint32Array(PAGE_SIZE * 2));
+      this.#access.push(new Uint32Array(PAGE_SIZE));
+    }
     return id;
+  }
+
+  // ---- access fields
+
+  /** Advances the access clock to now. */
+  tick(): void {
+    this.#now = this.#clock();
+    this.#stamp = 1 + Math.floor((this.#now - this.#epoch) / STAMP_MS);
+  }
+
+  /** Stamps an access of entry `id` (`fresh`: a new key): the clock, or its LFU counter bumped. */
+  #touch(id: number, fresh: boolean): void {
+    const page = this.#access[id >>> PAGE_BITS];
+    const at = id & (PAGE_SIZE - 1);
+    const lfu = this.#lfu;
+    if (lfu === null) page[at] = this.#stamp;
+    else if (fresh || page[at] === 0) page[at] = lfuField(lfuMinutes(this.#now), LFU_INIT_VAL);
+    else page[at] = lfuTouched(page[at], this.#now, lfu);
+  }
+
+  #accessOf(id: number): number {
+    return this.#access[id >>> PAGE_BITS][id & (PAGE_SIZE - 1)];
+  }
+
+  /** Milliseconds since `key` was last read or written, or -1 when it does not exist. */
+  idleMs(key: string, hash: number): number {
+    const id = this.#live(key, mixHash(hash));
+    if (id < 0) return -1;
+    if (this.#lfu !== null) return 0;
+    // A field never stamped (an entry written by a path that does not touch) counts from the start.
+    const stamp = Math.max(1, this.#accessOf(id));
+    return Math.max(0, this.#clock() - (this.#epoch + (stamp - 1) * STAMP_MS));
+  }
+
+  /** `key`'s LFU counter after decay, or -1 when it does not exist; 0 while tracking recency. */
+  frequency(key: string, hash: number): number {
+    const id = this.#live(key, mixHash(hash));
+    if (id < 0) return -1;
+    const field = this.#accessOf(id);
+    if (this.#lfu === null || field === 0) return 0;
+    return lfuDecayed(field, this.#clock(), this.#lfu);
+  }
+
+  /**
+   * Switches the access fields to LFU counters or back to recency; on a
+   * switch every field starts afresh, as the `Map` store's do (a fill per
+   * page of 64K entries): untouched under LFU, idle since the last tick under LRU.
+   */
+  trackFrequency(options: LfuOptions | null): void {
+    const switched = (options === null) !== (this.#lfu === null);
+    this.#lfu = options;
+    if (!switched) return;
+    for (const page of this.#access) page.fill(options === null ? this.#stamp : 0);
   }
 
   #freeEntry(id: number): void {
@@ -495,7 +579,9 @@ export class ArenaShard {
 
   get(key: string, hash: number): Value | undefined {
     const id = this.#live(key, mixHash(hash));
-    return id < 0 ? undefined : this.#valueOf(id);
+    if (id < 0) return undefined;
+    this.#touch(id, false);
+    return this.#valueOf(id);
   }
 
   /** `key`'s entry, or -1 when it is absent or expired (then reclaimed). */
@@ -505,6 +591,7 @@ export class ArenaShard {
     const at = this.#expires.get(id);
     if (at === undefined || at > this.#clock()) return id;
     this.#remove(id);
+    this.lazilyExpired++;
     return -1;
   }
 
@@ -519,8 +606,10 @@ export class ArenaShard {
       ArenaShard.#insert(this.#table, hash, id + 1);
       this.#tableCount++;
       this.#bytes += key.length + valueBytes(value);
+      this.#touch(id, true);
       this.#maybeResize();
     } else {
+      this.#touch(id, false);
       const location = this.#locationOf(id);
       const [, , kind, start, end] = this.#record(location);
       const old = kind === SIDE ? this.#side.get(id) as Value : null;

@@ -3,6 +3,7 @@ import { type ArenaOptions, ArenaShard } from "./arena_shard.ts";
 import { djb2 } from "./djb2.ts";
 import type { Clock } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
+import type { LfuOptions } from "./lfu.ts";
 import type { Value } from "./value.ts";
 
 /**
@@ -25,6 +26,10 @@ export class ArenaStore implements Store {
   #shards: ArenaShard[];
   readonly #make: () => ArenaShard;
   #sweepShard = 0;
+  /** The access policy, for the fresh tables `clear` makes. */
+  #lfu: LfuOptions | null = null;
+  /** Lazily expired keys counted by tables `clear` dropped (INFO's count never goes back). */
+  #lazilyCleared = 0;
 
   /**
    * @param shards how many tables to spread keys over; an integer ≥ 1.
@@ -105,9 +110,13 @@ export class ArenaStore implements Store {
   /** Swaps in fresh tables, O(shards); the undo swaps the old ones back. */
   clear(): () => void {
     const saved = this.#shards;
+    const cleared = this.#lazilyCleared;
+    for (const shard of saved) this.#lazilyCleared += shard.lazilyExpired;
     this.#shards = Array.from({ length: saved.length }, this.#make);
+    for (const shard of this.#shards) shard.trackFrequency(this.#lfu);
     return () => {
       this.#shards = saved;
+      this.#lazilyCleared = cleared;
     };
   }
 
@@ -127,15 +136,28 @@ export class ArenaStore implements Store {
     return { checked, reclaimed, ttlMs };
   }
 
-  /**
-   * Not tracked yet by the arena store (a later increment): OBJECT IDLETIME
-   * answers 0 and INFO's lazily expired keys are not counted under `--store arena`.
-   */
-  idleMs(_key: string): number {
-    return 0;
+  idleMs(key: string): number {
+    const hash = djb2(key);
+    return this.#shard(hash).idleMs(key, hash);
   }
 
-  readonly lazilyExpired = 0;
+  frequency(key: string): number {
+    const hash = djb2(key);
+    return this.#shard(hash).frequency(key, hash);
+  }
 
-  tick(): void {}
+  trackFrequency(options: LfuOptions | null): void {
+    this.#lfu = options;
+    for (const shard of this.#shards) shard.trackFrequency(options);
+  }
+
+  get lazilyExpired(): number {
+    let count = this.#lazilyCleared;
+    for (const shard of this.#shards) count += shard.lazilyExpired;
+    return count;
+  }
+
+  tick(): void {
+    for (const shard of this.#shards) shard.tick();
+  }
 }

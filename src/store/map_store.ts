@@ -1,5 +1,6 @@
 import { type Clock, Shard } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
+import type { LfuOptions } from "./lfu.ts";
 import type { Value } from "./value.ts";
 
 /**
@@ -79,6 +80,14 @@ export class MapStore implements Store {
 
   idleMs(key: string): number {
     return this.#shard.idleMs(key);
+  }
+
+  frequency(key: string): number {
+    return this.#shard.frequency(key);
+  }
+
+  trackFrequency(options: LfuOptions | null): void {
+    this.#shard.trackFrequency(options);
   }
 
   get lazilyExpired(): number {

@@ -1,3 +1,4 @@
+import { lfuDecayed, type LfuOptions, lfuTouched } from "./lfu.ts";
 import type { Reclaimed } from "./store.ts";
 import { type Value, valueBytes } from "./value.ts";
 
@@ -50,8 +51,14 @@ export class Shard {
   /** Keys removed from `#values` whose slot is still in `#slots`. */
   #dead = new Set<string>();
   readonly #clock: Clock;
-  /** When each key was last read or written, on the access clock. */
+  /**
+   * Each key's access field, as Redis's 24 `lru` bits: when it was last
+   * read or written on the access clock (LRU), or under an LFU policy its
+   * minute and logarithmic counter (see `lfu.ts`).
+   */
   #touched = new Map<string, number>();
+  /** The LFU settings while an LFU policy is chosen; `null` tracks recency. */
+  #lfu: LfuOptions | null = null;
   /** Keys found expired when looked up (and removed then), since the shard was made. */
   lazilyExpired = 0;
   /** The access clock: the time of the last `tick`, in ms. */
@@ -74,7 +81,39 @@ export class Shard {
   idleMs(key: string): number {
     if (this.#expires.size > 0 && this.#expired(key)) return -1;
     if (!this.#values.has(key)) return -1;
+    if (this.#lfu !== null) return 0;
     return Math.max(0, this.#clock() - (this.#touched.get(key) ?? this.#now));
+  }
+
+  /** `key`'s LFU counter after decay, or -1 when it does not exist; 0 while tracking recency. */
+  frequency(key: string): number {
+    if (this.#expires.size > 0 && this.#expired(key)) return -1;
+    if (!this.#values.has(key)) return -1;
+    const field = this.#touched.get(key);
+    if (this.#lfu === null || field === undefined) return 0;
+    return lfuDecayed(field, this.#clock(), this.#lfu);
+  }
+
+  /**
+   * Switches the access fields to LFU counters (`options`) or to recency
+   * (`null`). The old fields mean nothing under the new policy, so they are
+   * dropped at once (O(1): a new map), and every key starts afresh: idle
+   * since now, or at the initial counter. Redis reinterprets the bits
+   * instead, and warns that the data "will take some time to adjust".
+   */
+  trackFrequency(options: LfuOptions | null): void {
+    if (options === null && this.#lfu === null) return;
+    if (options !== null && this.#lfu !== null) {
+      this.#lfu = options;
+      return;
+    }
+    this.#lfu = options;
+    this.#touched = new Map();
+  }
+
+  /** The access field `key` gets now under LFU: its counter bumped, or 5 for a new key. */
+  #accessed(key: string): number {
+    return lfuTouched(this.#touched.get(key), this.#now, this.#lfu!);
   }
 
   /** How many keys are stored, expired ones not yet reclaimed included. */
@@ -95,7 +134,9 @@ export class Shard {
   get(key: string): Value | undefined {
     if (this.#expires.size > 0 && this.#expired(key)) return undefined;
     const value = this.#values.get(key);
-    if (value !== undefined) this.#touched.set(key, this.#now);
+    if (value !== undefined) {
+      this.#touched.set(key, this.#lfu === null ? this.#now : this.#accessed(key));
+    }
     return value;
   }
 
@@ -109,7 +150,7 @@ export class Shard {
       this.#bytes += valueBytes(value) - valueBytes(old);
     }
     this.#values.set(key, value);
-    this.#touched.set(key, this.#now);
+    this.#touched.set(key, this.#lfu === null ? this.#now : this.#accessed(key));
     if (expiresAt > 0) this.#expires.set(key, expiresAt);
     else if (this.#expires.size > 0) this.#expires.delete(key);
   }

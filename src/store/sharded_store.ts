@@ -2,6 +2,7 @@ import { randomKeyAcross, shardTotal } from "./shard_totals.ts";
 import { djb2 } from "./djb2.ts";
 import { type Clock, Shard } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
+import type { LfuOptions } from "./lfu.ts";
 import type { Value } from "./value.ts";
 
 /**
@@ -119,6 +120,14 @@ export class ShardedStore implements Store {
 
   idleMs(key: string): number {
     return this.#shard(key).idleMs(key);
+  }
+
+  frequency(key: string): number {
+    return this.#shard(key).frequency(key);
+  }
+
+  trackFrequency(options: LfuOptions | null): void {
+    for (const shard of this.#shards) shard.trackFrequency(options);
   }
 
   get lazilyExpired(): number {

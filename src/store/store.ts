@@ -1,3 +1,4 @@
+import type { LfuOptions } from "./lfu.ts";
 import type { Value } from "./value.ts";
 
 /** What one step of the expiry sweep did. */
@@ -86,6 +87,17 @@ export interface Store {
    * stamp costs a map write and no clock read.
    */
   idleMs(key: string): number;
+  /**
+   * `key`'s LFU counter, decayed to now, as OBJECT FREQ answers it (0–255),
+   * or -1 when it does not exist; 0 while the store tracks recency.
+   */
+  frequency(key: string): number;
+  /**
+   * Makes the per-key access field an LFU counter with `options`, or (with
+   * `null`) a recency stamp again, as `maxmemory-policy` chooses; the fields
+   * start afresh on a switch.
+   */
+  trackFrequency(options: LfuOptions | null): void;
   /** Keys found expired when looked up, and removed then, since the store was made (INFO). */
   readonly lazilyExpired: number;
   /** Advances the access clock to now (the expiry sweep calls it on its timer). */

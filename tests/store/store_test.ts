@@ -542,6 +542,56 @@ for (const [name, create, source] of IMPLEMENTATIONS) {
     assertEquals(store.size, 100 + added);
   });
 
+  Deno.test(`${name} idleMs counts from the last read or write on the access clock`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("old", "v");
+    store.set("fresh", "v");
+    time.now += 5_000;
+    store.tick();
+    store.get("fresh");
+    time.now += 1_000;
+    // The access clock moves in steps of the tick (the arena store keeps tenths of a second).
+    assertEquals(Math.round(store.idleMs("old") / 100), 60);
+    assertEquals(Math.round(store.idleMs("fresh") / 100), 10);
+    assertEquals(store.idleMs("missing"), -1);
+    assertEquals(store.frequency("old"), 0);
+  });
+
+  Deno.test(`${name} frequency counts reads as Redis's LFU once an LFU policy is chosen`, () => {
+    const time = fakeClock(60_000 * 1000);
+    const store = create(time.clock);
+    store.trackFrequency({ logFactor: 0, decayMinutes: 1 });
+    store.set("k", "v");
+    assertEquals(store.frequency("k"), 5);
+    for (let i = 0; i < 10; i++) store.get("k");
+    // Factor 0: every access counts.
+    assertEquals(store.frequency("k"), 15);
+    time.now += 3 * 60_000;
+    store.tick();
+    assertEquals(store.frequency("k"), 12);
+    assertEquals(store.frequency("missing"), -1);
+    // The counter survives a clear's undo; a clear's fresh tables count too.
+    const undo = store.clear();
+    store.set("n", "v");
+    assertEquals(store.frequency("n"), 5);
+    undo();
+    assertEquals(store.frequency("k"), 12);
+    store.trackFrequency(null);
+    assertEquals(store.frequency("k"), 0);
+  });
+
+  Deno.test(`${name} lazilyExpired counts keys found expired when looked up`, () => {
+    const time = fakeClock();
+    const store = create(time.clock);
+    store.set("a", "v", time.now + 10);
+    store.set("b", "v", time.now + 10);
+    time.now += 20;
+    assertEquals(store.get("a"), undefined);
+    assertEquals(store.expiresAt("b"), -1);
+    assertEquals(store.lazilyExpired, 2);
+  });
+
   Deno.test(`${name} keys may list an expired key that get then hides`, () => {
     const time = fakeClock();
     const store = create(time.clock);
