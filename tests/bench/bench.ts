@@ -27,8 +27,10 @@
  *                    rb (redis-benchmark), types (data types: throughput by
  *                    redis-benchmark and memory for 1M-member containers),
  *                    floor (the canned Deno server beside walkv and redis-server,
- *                    and one fdatasync's cost) and restart (the WAL part)
- *                    (default all)
+ *                    and one fdatasync's cost), memory (RSS of redis-server,
+ *                    walkv --store map and --store arena holding the same
+ *                    string keys) and restart (the WAL part) (default all)
+ *   --memory-keys N  keys the memory part loads          (default 1000000)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
@@ -49,6 +51,7 @@ import { processTicks, sampleCpu, TICKS_PER_SECOND } from "./cpu_sample.ts";
 import { median } from "./median.ts";
 import { floorBench } from "./floor_bench.ts";
 import { redisBenchmarkBench } from "./redis_benchmark_bench.ts";
+import { memoryBench } from "./memory_bench.ts";
 import { restartBench } from "./restart_bench.ts";
 import { typesBench } from "./types_bench.ts";
 import { ServerProcess } from "./server_process.ts";
@@ -84,6 +87,8 @@ const REDIS_BENCHMARK = "rb";
 const TYPES = "types";
 /** `--only`'s name for the floor part: the canned Deno server and one fdatasync. */
 const FLOOR = "floor";
+/** `--only`'s name for the memory part. */
+const MEMORY = "memory";
 
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
@@ -99,6 +104,10 @@ interface BenchOptions {
   types: boolean;
   /** Whether to run the floor part. */
   floor: boolean;
+  /** Whether to run the memory part. */
+  memory: boolean;
+  /** Keys the memory part loads. */
+  memoryKeys: number;
   /** Whether to run the WAL compaction and restart part. */
   restart: boolean;
   connections: number;
@@ -141,6 +150,8 @@ function parseOptions(args: string[]): BenchOptions {
     redisBenchmark: true,
     types: true,
     floor: true,
+    memory: true,
+    memoryKeys: 1_000_000,
     restart: true,
     connections: 50,
     workers: 0,
@@ -179,6 +190,9 @@ function parseOptions(args: string[]): BenchOptions {
       case "--rounds":
         options.rounds = Math.round(number(1, 10));
         break;
+      case "--memory-keys":
+        options.memoryKeys = Math.round(number(1, 100_000_000));
+        break;
       case "--no-redis":
         options.redis = false;
         break;
@@ -194,7 +208,7 @@ function parseOptions(args: string[]): BenchOptions {
       }
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
-        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, RESTART];
+        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, MEMORY, RESTART];
         for (const name of names) {
           if (!parts.includes(name) && !WORKLOADS.some((w) => w.name === name)) {
             const known = [...WORKLOADS.map((w) => w.name), ...parts].join(",");
@@ -205,13 +219,14 @@ function parseOptions(args: string[]): BenchOptions {
         options.redisBenchmark = names.includes(REDIS_BENCHMARK);
         options.types = names.includes(TYPES);
         options.floor = names.includes(FLOOR);
+        options.memory = names.includes(MEMORY);
         options.restart = names.includes(RESTART);
         break;
       }
       default:
         throw new TypeError(
           `Unknown flag "${args[i]}"; expected --seconds, --warmup, --rounds, --only, ` +
-            `--connections, --workers, --no-redis or --baseline`,
+            `--connections, --workers, --memory-keys, --no-redis or --baseline`,
         );
     }
   }
@@ -581,6 +596,10 @@ async function main(): Promise<number> {
     if (options.floor && options.redis) {
       progress("floor part");
       console.log("\n" + await floorBench({ rounds: options.rounds, progress }));
+    }
+    if (options.memory && options.redis) {
+      progress("memory part");
+      console.log("\n" + await memoryBench({ keys: options.memoryKeys, progress }));
     }
     if (options.restart) {
       progress("WAL compaction and restart");
