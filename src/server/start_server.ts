@@ -213,7 +213,9 @@ async function replayDurableWal(
   log.info(
     `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
       `${server.databases.stores().reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
-      `${replay.millis.toFixed(1)} ms`,
+      `${replay.millis.toFixed(1)} ms (${
+        (replay.bytes / (1024 * 1024) / Math.max(replay.millis / 1000, 1e-6)).toFixed(1)
+      } MB/s)`,
   );
   return new FileWal(file, config.wal, {
     fsync: config.fsync,
