@@ -8,7 +8,6 @@
  * carrying compile's stderr.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { V8_FLAGS } from "../src/v8_flags.ts";
 import { RawConnection, REPO_ROOT, request, startServer } from "./helpers/server_process.ts";
 
 const TEST_NAME = "compiled binary answers --version and SET/GET";
@@ -24,7 +23,6 @@ async function compile(output: string): Promise<CompileOutcome> {
     const result = await new Deno.Command(Deno.execPath(), {
       args: [
         "compile",
-        `--v8-flags=${V8_FLAGS}`,
         "--allow-net",
         "--allow-read",
         "--allow-write",

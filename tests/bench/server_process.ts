@@ -14,7 +14,6 @@
  * ```
  */
 import { freePort } from "../helpers/server_process.ts";
-import { V8_FLAGS } from "../../src/v8_flags.ts";
 export class ServerProcess implements AsyncDisposable {
   /** Every server not yet stopped, so a Ctrl-C can still clean up. */
   static readonly live = new Set<ServerProcess>();
@@ -75,8 +74,6 @@ export class ServerProcess implements AsyncDisposable {
       : new URL(`file://${options.checkout.replace(/\/*$/, "/")}`);
     const args = [
       "run",
-      // A baseline checkout runs as it ran, with its own flags.
-      ...(options.checkout === undefined ? [`--v8-flags=${V8_FLAGS}`] : []),
       "--allow-net=127.0.0.1",
       `--allow-read=${dir}`,
       `--allow-write=${dir}`,

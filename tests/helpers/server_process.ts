@@ -10,8 +10,6 @@
  * @module
  */
 
-import { V8_FLAGS } from "../../src/v8_flags.ts";
-
 /** The repository root, found from this file so tests run from any cwd. */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 /** How long a server may take to print its "listening" line. */
@@ -158,7 +156,6 @@ function spawnServer(
   const executable = options.executable ?? Deno.execPath();
   const args = options.executable ? flags : [
     "run",
-    `--v8-flags=${V8_FLAGS}`,
     ...(options.permissions ?? serverPermissions(options.walDir)),
     options.entry ?? "main.ts",
     ...flags,
@@ -264,7 +261,7 @@ export interface RunResult {
  */
 export async function runWalkv(args: string[], permissions: string[]): Promise<RunResult> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", `--v8-flags=${V8_FLAGS}`, ...permissions, "main.ts", ...args],
+    args: ["run", ...permissions, "main.ts", ...args],
     cwd: REPO_ROOT,
     stdin: "null",
     stdout: "piped",
