@@ -94,6 +94,9 @@ export async function startServer(
   // clients connected meanwhile have them; nothing writes until it is done.
   const databases = new Databases(stores, new NoopWal(), Date.now, null);
   const server = new ServerState(config, port, databases);
+  // Loading starts before the listeners do: a client accepted in the turn a
+  // later await would give must get -LOADING, not the empty stores' answers.
+  if (file !== null) server.loading.start((await file.stat()).size);
   server.requestShutdown = () => {
     log.info("SHUTDOWN requested by a client: finishing commands in hand, then exiting");
     shutdown.request();
@@ -184,8 +187,7 @@ async function replayDurableWal(
   address: string,
 ): Promise<FileWal | null> {
   const loading = server.loading;
-  const totalBytes = (await file.stat()).size;
-  loading.start(totalBytes);
+  const totalBytes = loading.totalBytes;
   log.info(
     `accepting connections on ${address} while replaying "${config.wal}" ` +
       `(${totalBytes} bytes); until it is done, commands get -LOADING`,
