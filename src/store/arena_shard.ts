@@ -153,6 +153,11 @@ export class ArenaShard {
     return total;
   }
 
+  /** Bytes of the entry table's pages, for measurements. */
+  get entryBytes(): number {
+    return this.#pages.length * PAGE_SIZE * 8;
+  }
+
   /** Slots in the index tables, for tests of the incremental rehash. */
   get slots(): number {
     return this.#table.length + (this.#old?.length ?? 0);

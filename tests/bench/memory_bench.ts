@@ -51,6 +51,43 @@ interface Row {
   emptyBytes: number;
   loadedBytes: number;
   loadSeconds: number;
+  /** Resident bytes by mapping after the load: mapped files, `[heap]`, anonymous. */
+  parts: ResidentParts;
+}
+
+/** Where a process's resident pages are, from `/proc/<pid>/smaps`. */
+interface ResidentParts {
+  /** Pages of mapped files: the executable's code and data, shared libraries. */
+  files: number;
+  /** The C heap (`[heap]`: malloc's brk area). */
+  heap: number;
+  /** Anonymous mappings: V8's heap, `ArrayBuffer`s over malloc's mmap threshold, thread stacks. */
+  anonymous: number;
+}
+
+/** Sums `Rss:` of `/proc/<pid>/smaps` by kind of mapping (read by `cat`, as `residentBytes` does). */
+async function residentParts(pid: number): Promise<ResidentParts> {
+  const output = await new Deno.Command("cat", { args: [`/proc/${pid}/smaps`], stdin: "null" })
+    .output();
+  const text = new TextDecoder().decode(output.stdout);
+  const parts = { files: 0, heap: 0, anonymous: 0 };
+  let kind: keyof ResidentParts | null = null;
+  for (const line of text.split("\n")) {
+    const mapping = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (mapping !== null) {
+      const name = mapping[1];
+      kind = name === ""
+        ? "anonymous"
+        : name === "[heap]"
+        ? "heap"
+        : name.startsWith("/")
+        ? "files"
+        : null;
+    } else if (kind !== null && line.startsWith("Rss:")) {
+      parts[kind] += Number(line.split(/\s+/)[1]) * 1024;
+    }
+  }
+  return parts;
 }
 
 /** Writes the `redis-cli --pipe` input for `keys` SETs to `path`. */
@@ -117,11 +154,12 @@ async function measure(
   await pipeLoad(server.port, pipeFile, options.keys);
   const loadSeconds = (performance.now() - started) / 1000;
   const loadedBytes = await settledResident(server.pid);
+  const parts = await residentParts(server.pid);
   options.progress(
     `  memory: ${name}: ${mb(emptyBytes)} empty, ${mb(loadedBytes)} with ${options.keys} keys ` +
       `(loaded in ${loadSeconds.toFixed(1)} s)`,
   );
-  return { name, emptyBytes, loadedBytes, loadSeconds };
+  return { name, emptyBytes, loadedBytes, loadSeconds, parts };
 }
 
 function mb(bytes: number): string {
@@ -163,11 +201,13 @@ export async function memoryBench(options: MemoryBenchOptions): Promise<string> 
       "- RSS: `VmRSS` from `/proc/<pid>/status`, read once it settles (two samples 250 ms apart " +
       "within 1 %, at most 10 s), empty and after the load; MB = 10⁶ bytes",
       "",
-      "| server | RSS empty | RSS loaded | loaded / redis | bytes per key over empty | load s |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| server | RSS empty | RSS loaded | loaded / redis | bytes per key over empty | " +
+      "loaded: mapped files / C heap / anonymous | load s |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
       ...rows.map((row) =>
         `| ${row.name} | ${mb(row.emptyBytes)} | ${mb(row.loadedBytes)} | ` +
         `${(row.loadedBytes / redis.loadedBytes).toFixed(2)}× | ${perKey(row)} | ` +
+        `${mb(row.parts.files)} / ${mb(row.parts.heap)} / ${mb(row.parts.anonymous)} | ` +
         `${row.loadSeconds.toFixed(1)} |`
       ),
       "",
