@@ -94,6 +94,9 @@ export async function startServer(
   // clients connected meanwhile have them; nothing writes until it is done.
   const databases = new Databases(stores, new NoopWal(), Date.now, null);
   const server = new ServerState(config, port, databases);
+  // Loading starts before the listeners do: a client accepted in the turn a
+  // later await would give must get -LOADING, not the empty stores' answers.
+  if (file !== null) server.loading.start((await file.stat()).size);
   server.requestShutdown = () => {
     log.info("SHUTDOWN requested by a client: finishing commands in hand, then exiting");
     shutdown.request();
@@ -185,8 +188,7 @@ async function replayDurableWal(
   address: string,
 ): Promise<FileWal | null> {
   const loading = server.loading;
-  const totalBytes = (await file.stat()).size;
-  loading.start(totalBytes);
+  const totalBytes = loading.totalBytes;
   log.info(
     `accepting connections on ${address} while replaying "${config.wal}" ` +
       `(${totalBytes} bytes); until it is done, commands get -LOADING`,
@@ -214,7 +216,9 @@ async function replayDurableWal(
   log.info(
     `replayed ${replay.records} records (${replay.bytes} bytes) from "${config.wal}": ` +
       `${server.databases.stores().reduce((keys, store) => keys + store.size, 0)} keys loaded in ` +
-      `${replay.millis.toFixed(1)} ms`,
+      `${replay.millis.toFixed(1)} ms (${
+        (replay.bytes / (1024 * 1024) / Math.max(replay.millis / 1000, 1e-6)).toFixed(1)
+      } MB/s)`,
   );
   return new FileWal(file, config.wal, {
     fsync: config.fsync,

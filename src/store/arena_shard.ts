@@ -8,6 +8,7 @@ import {
 } from "./lfu.ts";
 import type { Reclaimed } from "./store.ts";
 import { binaryFromBytes } from "../io/binary.ts";
+import { djb2Bytes } from "./djb2.ts";
 import type { Clock } from "./shard.ts";
 import { type Value, valueBytes } from "./value.ts";
 
@@ -35,13 +36,6 @@ export function mixHash(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** DJB2 of arena bytes, as `djb2` of the same binary string. */
-function djb2Bytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 5381;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 33) + bytes[i]) >>> 0;
-  return h;
 }
 
 /** Options for {@linkcode ArenaShard}. */
@@ -185,6 +179,11 @@ export class ArenaShard {
     let total = 0;
     for (const arena of this.#arenas) if (arena !== null) total += arena.length;
     return total;
+  }
+
+  /** Bytes of the entry table's pages, for measurements. */
+  get entryBytes(): number {
+    return this.#pages.length * PAGE_SIZE * 8;
   }
 
   /** Slots in the index tables, for tests of the incremental rehash. */
@@ -333,6 +332,15 @@ export class ArenaShard {
     return true;
   }
 
+  #keyEqualsBytes(id: number, source: Uint8Array, from: number, length: number): boolean {
+    const location = this.#locationOf(id);
+    const bytes = this.#arenaOf(location);
+    const [start, keyLength] = this.#record(location);
+    if (keyLength !== length) return false;
+    for (let i = 0; i < length; i++) if (bytes[start + i] !== source[from + i]) return false;
+    return true;
+  }
+
   #keyOf(id: number): string {
     const location = this.#locationOf(id);
     const [start, length] = this.#record(location);
@@ -361,6 +369,25 @@ export class ArenaShard {
       at += key.length;
       for (let i = 0; i < value.length; i++) bytes[at + i] = value.charCodeAt(i);
     }
+    return location;
+  }
+
+  /** {@linkcode ArenaShard.#writeRecord} of an inline string given as bytes of `source`. */
+  #writeRecordBytes(
+    source: Uint8Array,
+    keyStart: number,
+    keyLength: number,
+    valueStart: number,
+    valueLength: number,
+  ): number {
+    const meta = keyLength * 2 + INLINE;
+    const size = varintSize(meta) + keyLength + varintSize(valueLength) + valueLength;
+    const location = this.#allocate(size);
+    const bytes = this.#arenaOf(location);
+    let at = writeVarint(bytes, location & this.#offsetMask, meta);
+    at = writeVarint(bytes, at, valueLength);
+    copyBytes(source, keyStart, keyLength, bytes, at);
+    copyBytes(source, valueStart, valueLength, bytes, at + keyLength);
     return location;
   }
 
@@ -478,14 +505,43 @@ export class ArenaShard {
     return -1;
   }
 
+  /** {@linkcode ArenaShard.#probe} of a key given as `length` bytes of `source` from `from`. */
+  #probeBytes(
+    table: Uint32Array,
+    source: Uint8Array,
+    from: number,
+    length: number,
+    hash: number,
+  ): number {
+    const mask = table.length - 1;
+    for (let i = hash & mask; table[i] !== 0; i = (i + 1) & mask) {
+      const id = table[i] - 1;
+      if (this.#hashOf(id) === hash && this.#keyEqualsBytes(id, source, from, length)) return i;
+    }
+    return -1;
+  }
+
+  /** {@linkcode ArenaShard.#find} of a key given as bytes. */
+  #findBytes(source: Uint8Array, from: number, length: number, hash: number): number {
+    if (this.#old !== null) this.#moveRehash();
+    let slot = this.#probeBytes(this.#table, source, from, length, hash);
+    if (slot >= 0) return this.#table[slot] - 1;
+    if (this.#old === null) return -1;
+    slot = this.#probeBytes(this.#old, source, from, length, hash);
+    return slot >= 0 ? this.#old[slot] - 1 : -1;
+  }
+
+  /** One operation's share of a running rehash. */
+  #moveRehash(): void {
+    // More slots per step the emptier the tables are (a shrink): empty
+    // slots cost little to pass, and the tables reach their size before a
+    // random draw's tries (slots ÷ keys) can pile up.
+    this.#rehashStep(REHASH_STEP * Math.ceil(this.slots / (8 * Math.max(1, this.size))));
+  }
+
   /** `key`'s entry id, or -1. */
   #find(key: string, hash: number): number {
-    if (this.#old !== null) {
-      // More slots per step the emptier the tables are (a shrink): empty
-      // slots cost little to pass, and the tables reach their size before a
-      // random draw's tries (slots ÷ keys) can pile up.
-      this.#rehashStep(REHASH_STEP * Math.ceil(this.slots / (8 * Math.max(1, this.size))));
-    }
+    if (this.#old !== null) this.#moveRehash();
     let slot = this.#probe(this.#table, key, hash);
     if (slot >= 0) return this.#table[slot] - 1;
     if (this.#old === null) return -1;
@@ -633,6 +689,61 @@ export class ArenaShard {
     this.#compactStep(budget);
   }
 
+  /** The longest string value kept inline in an arena; longer ones live beside it. */
+  get inlineLimit(): number {
+    return this.#arenaSize >>> 3;
+  }
+
+  /**
+   * {@linkcode ArenaShard.set} of a string value, key and value given as
+   * bytes of `source` (the WAL replay's buffer): no string is made for
+   * either. `djb` is DJB2 of the key bytes; the value must be at most
+   * {@linkcode ArenaShard.inlineLimit} bytes.
+   */
+  setBytes(
+    source: Uint8Array,
+    keyStart: number,
+    keyEnd: number,
+    valueStart: number,
+    valueEnd: number,
+    djb: number,
+    expiresAt: number,
+  ): void {
+    const hash = mixHash(djb);
+    const keyLength = keyEnd - keyStart;
+    const valueLength = valueEnd - valueStart;
+    let id = this.#findBytes(source, keyStart, keyLength, hash);
+    let budget = COMPACT_STEP;
+    if (id < 0) {
+      id = this.#newId();
+      const location = this.#writeRecordBytes(source, keyStart, keyLength, valueStart, valueLength);
+      this.#setEntry(id, hash, location);
+      ArenaShard.#insert(this.#table, hash, id + 1);
+      this.#tableCount++;
+      this.#bytes += keyLength + valueLength;
+      this.#touch(id, true);
+      this.#maybeResize();
+    } else {
+      this.#touch(id, false);
+      const location = this.#locationOf(id);
+      const [, , kind, start, end] = this.#record(location);
+      const old = kind === SIDE ? this.#side.get(id) as Value : null;
+      this.#bytes += valueLength - (old === null ? end - start : valueBytes(old));
+      if (kind === INLINE && end - start === valueLength) {
+        copyBytes(source, valueStart, valueLength, this.#arenaOf(location), start);
+      } else {
+        budget += 2 * (end - (location & this.#offsetMask));
+        this.#kill(location);
+        const moved = this.#writeRecordBytes(source, keyStart, keyLength, valueStart, valueLength);
+        this.#setEntry(id, hash, moved);
+        this.#side.delete(id);
+      }
+    }
+    if (expiresAt > 0) this.#expires.set(id, expiresAt);
+    else if (this.#expires.size > 0) this.#expires.delete(id);
+    this.#compactStep(budget);
+  }
+
   resized(delta: number): void {
     this.#bytes += delta;
   }
@@ -725,6 +836,21 @@ export class ArenaShard {
     }
     return { checked, reclaimed, ttlMs };
   }
+}
+
+/** Copies `length` bytes; a loop for short runs, which a `subarray` view would cost more than. */
+function copyBytes(
+  source: Uint8Array,
+  from: number,
+  length: number,
+  target: Uint8Array,
+  to: number,
+): void {
+  if (length > 32) {
+    target.set(source.subarray(from, from + length), to);
+    return;
+  }
+  for (let i = 0; i < length; i++) target[to + i] = source[from + i];
 }
 
 function varintSize(n: number): number {

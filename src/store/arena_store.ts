@@ -1,6 +1,8 @@
 import { randomKeyAcross, shardTotal } from "./shard_totals.ts";
 import { type ArenaOptions, ArenaShard } from "./arena_shard.ts";
-import { djb2 } from "./djb2.ts";
+import type { ByteWrites } from "./byte_writes.ts";
+import { binaryFromBytes, flatBinaryFromBytes } from "../io/binary.ts";
+import { djb2, djb2Bytes } from "./djb2.ts";
 import type { Clock } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
 import type { LfuOptions } from "./lfu.ts";
@@ -22,7 +24,7 @@ import type { Value } from "./value.ts";
  * store.get("hello"); // "world"
  * ```
  */
-export class ArenaStore implements Store {
+export class ArenaStore implements Store, ByteWrites {
   #shards: ArenaShard[];
   readonly #make: () => ArenaShard;
   #sweepShard = 0;
@@ -62,6 +64,28 @@ export class ArenaStore implements Store {
   set(key: string, value: Value, expiresAt = 0): void {
     const hash = djb2(key);
     this.#shard(hash).set(key, hash, value, expiresAt);
+  }
+
+  /**
+   * Replay's SET: the bytes go from the WAL's buffer into the arena. A value
+   * too long for an arena becomes a string beside it, as `set` keeps it.
+   */
+  setBytes(
+    bytes: Uint8Array,
+    keyStart: number,
+    keyEnd: number,
+    valueStart: number,
+    valueEnd: number,
+    expiresAt: number,
+  ): void {
+    const hash = djb2Bytes(bytes, keyStart, keyEnd);
+    const shard = this.#shard(hash);
+    if (valueEnd - valueStart <= shard.inlineLimit) {
+      shard.setBytes(bytes, keyStart, keyEnd, valueStart, valueEnd, hash, expiresAt);
+    } else {
+      const key = binaryFromBytes(bytes, keyStart, keyEnd);
+      shard.set(key, hash, flatBinaryFromBytes(bytes, valueStart, valueEnd), expiresAt);
+    }
   }
 
   resized(key: string, delta: number): void {

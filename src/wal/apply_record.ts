@@ -1,10 +1,12 @@
 import { HashValue } from "../store/hash_value.ts";
 import { ListValue } from "../store/list_value.ts";
 import { SetValue } from "../store/set_value.ts";
+import type { ByteWrites } from "../store/byte_writes.ts";
 import type { Store } from "../store/store.ts";
+import { binaryFromBytes } from "../io/binary.ts";
 import type { Container } from "../store/value.ts";
 import { ZSetValue } from "../store/zset_value.ts";
-import type { ContainerOp, WalRecord } from "./record.ts";
+import type { ContainerOp, SetSpans, WalRecord } from "./record.ts";
 
 /**
  * Applies one replayed record to `stores` (one per database; SWAPDB
@@ -69,6 +71,32 @@ export function applyRecord(stores: Store[], record: WalRecord, now: number, ind
       }
       applyContainerOp(stores[index], record.name, record.key, record.args);
       return;
+  }
+}
+
+/**
+ * Applies a top-level SET record given as spans of `bytes` (see
+ * `decodeRecordSpans`) to database 0, whose store takes bytes: as
+ * {@linkcode applyRecord} does a SET, with no string made unless the key
+ * expired meanwhile and is deleted.
+ *
+ * @example
+ * ```ts
+ * const result = decodeRecordSpans(bytes, 0, true);
+ * if (result.kind === "set") applySetSpans([arenaStore], bytes, result, Date.now());
+ * ```
+ */
+export function applySetSpans(
+  stores: Store[],
+  bytes: Uint8Array,
+  set: SetSpans,
+  now: number,
+): void {
+  const store = stores[0] as Store & ByteWrites;
+  if (set.expiresAt !== 0 && set.expiresAt <= now) {
+    store.delete(binaryFromBytes(bytes, set.keyStart, set.keyEnd));
+  } else {
+    store.setBytes(bytes, set.keyStart, set.keyEnd, set.valueStart, set.valueEnd, set.expiresAt);
   }
 }
 

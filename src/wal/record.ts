@@ -354,6 +354,50 @@ export type DecodeResult =
   | { kind: "incomplete" }
   | { kind: "malformed"; offset: number; reason: string };
 
+/**
+ * A SET record (the seed's SET or a PUT, at the top level of the file or
+ * sealed) found by a decode that asked for spans: where its key and value
+ * lie in the decoded bytes, instead of strings of them, so replay can copy
+ * the bytes straight into a store that keeps bytes. It is checked exactly as
+ * a decoded record is. One object is reused: it holds until the next decode.
+ */
+export interface SetSpans {
+  kind: "set";
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  expiresAt: number;
+  end: number;
+}
+
+const setSpans: SetSpans = {
+  kind: "set",
+  keyStart: 0,
+  keyEnd: 0,
+  valueStart: 0,
+  valueEnd: 0,
+  expiresAt: 0,
+  end: 0,
+};
+
+function spansOfSet(
+  keyStart: number,
+  keyEnd: number,
+  valueStart: number,
+  valueEnd: number,
+  expiresAt: number,
+  end: number,
+): SetSpans {
+  setSpans.keyStart = keyStart;
+  setSpans.keyEnd = keyEnd;
+  setSpans.valueStart = valueStart;
+  setSpans.valueEnd = valueEnd;
+  setSpans.expiresAt = expiresAt;
+  setSpans.end = end;
+  return setSpans;
+}
+
 const INCOMPLETE: DecodeResult = { kind: "incomplete" };
 
 /**
@@ -381,6 +425,37 @@ export function decodeRecord(
   atEnd: boolean,
   sealed = true,
 ): DecodeResult {
+  return decodeAt(bytes, start, atEnd, sealed, false) as DecodeResult;
+}
+
+/**
+ * {@linkcode decodeRecord} at the top level of a file, for replay: a SET
+ * (the seed's or a PUT, sealed or not; not one inside a MULTI or DB) comes
+ * back as {@linkcode SetSpans} instead of strings, every other record and
+ * every error exactly as `decodeRecord` gives them.
+ *
+ * @example
+ * ```ts
+ * const result = decodeRecordSpans(bytes, 0, true);
+ * if (result.kind === "set") store.setBytes(bytes, result.keyStart, result.keyEnd, …);
+ * ```
+ */
+export function decodeRecordSpans(
+  bytes: Uint8Array,
+  start: number,
+  atEnd: boolean,
+): DecodeResult | SetSpans {
+  return decodeAt(bytes, start, atEnd, true, true);
+}
+
+/** {@linkcode decodeRecord}, giving a SET as spans when `spans` is set. */
+function decodeAt(
+  bytes: Uint8Array,
+  start: number,
+  atEnd: boolean,
+  sealed: boolean,
+  setAsSpans: boolean,
+): DecodeResult | SetSpans {
   const opRun = digitRun(bytes, start);
   if (start + opRun === bytes.length) return INCOMPLETE;
   if (opRun === 0) return diagnose(bytes, start);
@@ -393,10 +468,10 @@ export function decodeRecord(
     if (!sealed) {
       return { kind: "malformed", offset: start, reason: "a sealed record inside another record" };
     }
-    return decodeSealed(bytes, start, opStart + opLength);
+    return decodeSealed(bytes, start, opStart + opLength, setAsSpans);
   }
   if (op in COLON_OPS) {
-    return decodeColonRecord(bytes, start, opStart + opLength, op as ColonOp);
+    return decodeColonRecord(bytes, start, opStart + opLength, op as ColonOp, setAsSpans);
   }
   if (op !== "SET" && op !== "DEL") {
     return { kind: "malformed", offset: start, reason: `unknown operation ${JSON.stringify(op)}` };
@@ -445,8 +520,11 @@ export function decodeRecord(
 
   const chosen = search(opStart + opLength) ?? fallback;
   if (chosen === null) return incomplete ? INCOMPLETE : diagnose(bytes, start);
-  const key = flatBinaryFromBytes(bytes, chosen[0], chosen[1]);
   const end = chosen[chosen.length - 1] + 1;
+  if (setAsSpans && op === "SET") {
+    return spansOfSet(chosen[0], chosen[1], chosen[2], chosen[3], 0, end);
+  }
+  const key = flatBinaryFromBytes(bytes, chosen[0], chosen[1]);
   if (op === "DEL") return { kind: "record", record: { op, key }, end };
   const value = flatBinaryFromBytes(bytes, chosen[2], chosen[3]);
   return { kind: "record", record: { op, key, value, expiresAt: 0 }, end };
@@ -460,7 +538,12 @@ const CRC_DIGITS = 8;
  * one record, its header ending at `at`. The checksum is checked before the
  * record inside is read, so damage anywhere in it is reported as such.
  */
-function decodeSealed(bytes: Uint8Array, start: number, at: number): DecodeResult {
+function decodeSealed(
+  bytes: Uint8Array,
+  start: number,
+  at: number,
+  spans: boolean,
+): DecodeResult | SetSpans {
   const run = digitRun(bytes, at);
   if (at + run === bytes.length) return INCOMPLETE;
   if (run === 0 || run > MAX_COLON_DIGITS || bytes[at + run] !== COLON) {
@@ -516,7 +599,7 @@ function decodeSealed(bytes: Uint8Array, start: number, at: number): DecodeResul
     ? knownOp(bytes, opStart, opLength)
     : undefined;
   const inner = op !== undefined && op in COLON_OPS
-    ? decodeColonRecord(bytes, bodyStart, opStart + opLength, op as ColonOp)
+    ? decodeColonRecord(bytes, bodyStart, opStart + opLength, op as ColonOp, spans)
     : decodeRecord(bytes.subarray(0, end), bodyStart, true, false);
   if (inner.kind === "incomplete") {
     return {
@@ -533,7 +616,7 @@ function decodeSealed(bytes: Uint8Array, start: number, at: number): DecodeResul
       reason: `a sealed record holds ${end - inner.end} byte(s) after its record`,
     };
   }
-  return { kind: "record", record: inner.record, end };
+  return inner.kind === "set" ? inner : { kind: "record", record: inner.record, end };
 }
 
 function hexDigit(byte: number): number {
@@ -620,7 +703,8 @@ function decodeColonRecord(
   start: number,
   at: number,
   op: ColonOp,
-): DecodeResult {
+  setAsSpans = false,
+): DecodeResult | SetSpans {
   const spans = colonSpans;
   let count = 0;
   while (true) {
@@ -681,6 +765,7 @@ function decodeColonRecord(
     case "PUT": {
       const expiresAt = readTime(bytes, spans[4], spans[5], op);
       if (typeof expiresAt !== "number") return expiresAt;
+      if (setAsSpans) return spansOfSet(spans[0], spans[1], spans[2], spans[3], expiresAt, end);
       const key = flatBinaryFromBytes(bytes, spans[0], spans[1]);
       const value = flatBinaryFromBytes(bytes, spans[2], spans[3]);
       return { kind: "record", record: { op: "SET", key, value, expiresAt }, end };

@@ -1,6 +1,7 @@
 import type { Store } from "../store/store.ts";
-import { applyRecord } from "./apply_record.ts";
-import { decodeRecord, hasExplicitLengths } from "./record.ts";
+import { takesBytes } from "../store/byte_writes.ts";
+import { applyRecord, applySetSpans } from "./apply_record.ts";
+import { decodeRecord, decodeRecordSpans, hasExplicitLengths } from "./record.ts";
 import { WalCorruptionError } from "./wal_corruption_error.ts";
 
 /** What {@linkcode replayWal} did, for the startup log. */
@@ -49,6 +50,11 @@ const NEWLINE = 0x0a;
  * parse is corruption: a {@linkcode WalCorruptionError} naming the offset is
  * thrown and the file is left untouched.
  *
+ * Into a store that keeps bytes (`--store arena`, see `ByteWrites`), a SET
+ * record's key and value are copied from the read buffer into the store
+ * without a string made for either; other records, and every record for
+ * other stores, are decoded to strings and applied by {@linkcode applyRecord}.
+ *
  * `file` must be open for reading and writing; it is left positioned at its
  * end, ready for appends. Every few ms ({@linkcode ReplayOptions.sliceMs})
  * the replay reports its progress and yields to the event loop, so a server
@@ -78,6 +84,8 @@ export async function replayWal(
   let base = 0; // file offset of buffer[0]
   let records = 0;
   let eof = false;
+  // Every database's store is of one kind, so SWAPDB never changes this.
+  const spans = stores.length > 0 && takesBytes(stores[0]);
 
   const cutTail = async (tornAt: number): Promise<ReplayResult> => {
     const length = (await file.stat()).size;
@@ -100,14 +108,15 @@ export async function replayWal(
     let at = 0;
     const view = buffer.subarray(0, filled);
     while (at < filled) {
-      const result = decodeRecord(view, at, eof);
+      const result = spans ? decodeRecordSpans(view, at, eof) : decodeRecord(view, at, eof);
       if (result.kind === "incomplete") break;
       if (result.kind === "malformed") {
         if (await isZeroFilledTail(file, view, at)) return await cutTail(base + at);
         throw new WalCorruptionError(path, base + result.offset, result.reason);
       }
       try {
-        applyRecord(stores, result.record, now);
+        if (result.kind === "set") applySetSpans(stores, view, result, now);
+        else applyRecord(stores, result.record, now);
       } catch (error: unknown) {
         if (!(error instanceof RangeError)) throw error;
         throw new WalCorruptionError(path, base + at, error.message);

@@ -27,11 +27,13 @@
  *                    rb (redis-benchmark), types (data types: throughput by
  *                    redis-benchmark and memory for 1M-member containers),
  *                    floor (the canned Deno server beside walkv and redis-server,
- *                    and one fdatasync's cost), pause (an unpipelined GET's
- *                    tail latency beside a full-speed writer, with
- *                    --pause-keys keys loaded) and restart (the WAL part)
- *                    (default all)
- *   --pause-keys N   keys loaded for the pause part         (default 10000000)
+ *                    and one fdatasync's cost), memory (RSS of redis-server,
+ *                    walkv --store map and --store arena holding the same
+ *                    string keys), pause (an unpipelined GET's tail latency
+ *                    beside a full-speed writer, with --pause-keys keys
+ *                    loaded) and restart (the WAL part) (default all)
+ *   --memory-keys N  keys the memory part loads          (default 1000000)
+ *   --pause-keys N   keys loaded for the pause part       (default 10000000)
  *   --connections N  client connections                   (default 50)
  *   --workers N      client Worker threads; 0 = main thread (default 0)
  *   --no-redis       skip the redis-server comparison
@@ -53,6 +55,7 @@ import { median } from "./median.ts";
 import { floorBench } from "./floor_bench.ts";
 import { pauseBench } from "./pause_bench.ts";
 import { redisBenchmarkBench } from "./redis_benchmark_bench.ts";
+import { memoryBench } from "./memory_bench.ts";
 import { restartBench } from "./restart_bench.ts";
 import { typesBench } from "./types_bench.ts";
 import { ServerProcess } from "./server_process.ts";
@@ -90,6 +93,8 @@ const TYPES = "types";
 const FLOOR = "floor";
 /** `--only`'s name for the GC pause part: a GET probe beside a full-speed writer. */
 const PAUSE = "pause";
+/** `--only`'s name for the memory part. */
+const MEMORY = "memory";
 
 /** Keys preloaded for GET and overwritten by SET. */
 const KEY_COUNT = 10_000;
@@ -108,6 +113,10 @@ interface BenchOptions {
   /** Whether to run the pause part, and with how many keys. */
   pause: boolean;
   pauseKeys: number;
+  /** Whether to run the memory part. */
+  memory: boolean;
+  /** Keys the memory part loads. */
+  memoryKeys: number;
   /** Whether to run the WAL compaction and restart part. */
   restart: boolean;
   connections: number;
@@ -152,6 +161,8 @@ function parseOptions(args: string[]): BenchOptions {
     floor: true,
     pause: true,
     pauseKeys: 10_000_000,
+    memory: true,
+    memoryKeys: 1_000_000,
     restart: true,
     connections: 50,
     workers: 0,
@@ -192,6 +203,8 @@ function parseOptions(args: string[]): BenchOptions {
         break;
       case "--pause-keys":
         options.pauseKeys = Math.round(number(1000, 100_000_000));
+      case "--memory-keys":
+        options.memoryKeys = Math.round(number(1, 100_000_000));
         break;
       case "--no-redis":
         options.redis = false;
@@ -208,7 +221,7 @@ function parseOptions(args: string[]): BenchOptions {
       }
       case "--only": {
         const names = value().split(",").map((name) => name.trim()).filter((n) => n !== "");
-        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, PAUSE, RESTART];
+        const parts = [REDIS_BENCHMARK, TYPES, FLOOR, MEMORY, PAUSE, RESTART];
         for (const name of names) {
           if (!parts.includes(name) && !WORKLOADS.some((w) => w.name === name)) {
             const known = [...WORKLOADS.map((w) => w.name), ...parts].join(",");
@@ -220,15 +233,14 @@ function parseOptions(args: string[]): BenchOptions {
         options.types = names.includes(TYPES);
         options.floor = names.includes(FLOOR);
         options.pause = names.includes(PAUSE);
+        options.memory = names.includes(MEMORY);
         options.restart = names.includes(RESTART);
         break;
       }
       default:
         throw new TypeError(
-          `Unknown flag "${
-            args[i]
-          }"; expected --seconds, --warmup, --rounds, --only, --pause-keys, ` +
-            `--connections, --workers, --no-redis or --baseline`,
+          `Unknown flag "${args[i]}"; expected --seconds, --warmup, --rounds, --only, ` +
+            `--connections, --workers, --memory-keys, --pause-keys, --no-redis or --baseline`,
         );
     }
   }
@@ -603,6 +615,10 @@ async function main(): Promise<number> {
       progress("GC pause part");
       const { rounds, pauseKeys: keys, seconds } = options;
       console.log("\n" + await pauseBench({ rounds, keys, seconds: 3 * seconds, progress }));
+    }
+    if (options.memory && options.redis) {
+      progress("memory part");
+      console.log("\n" + await memoryBench({ keys: options.memoryKeys, progress }));
     }
     if (options.restart) {
       progress("WAL compaction and restart");

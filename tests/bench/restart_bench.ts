@@ -15,7 +15,8 @@
  *    1M SETs; time from spawn to the first answered GET for both, interleaved
  *    over 3 restarts (target: walkv no slower than Redis), with each one's
  *    own replay or load time from its log, and a 1-key restart of each as
- *    the start-up baseline.
+ *    the start-up baseline; the same for walkv `--store arena`, whose replay
+ *    copies SET records' bytes straight into its arenas (target: ≤ 0.5× Redis).
  *
  * A restart is a real one: the process is killed and started again with the
  * same command line, port and files, and the clock runs from the spawn.
@@ -51,6 +52,8 @@ const SIZE_RATIO_TARGET = 1.5;
 const RESTART_KEYS = 1_000_000;
 /** The issue's bar: walkv's time to first reply at most this many times Redis's. */
 const TIME_RATIO_TARGET = 1.0;
+/** The compact-store issue's bar for `--store arena`: at most this many times Redis's. */
+const ARENA_RATIO_TARGET = 0.5;
 /** Restarts per configuration; the report shows the best and the range. */
 const RESTARTS = 3;
 /** Far above any WAL here, so only BGREWRITEAOF compacts. */
@@ -260,6 +263,18 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
   };
   rows.push(walkvRow);
 
+  progress(`restart: walkv --store arena, writing ${RESTART_KEYS} keys`);
+  await using arena = await ServerProcess.walkv({ shards: SHARDS, args: ["--store", "arena"] });
+  await bulkLoad(arena.port, { count: RESTART_KEYS, value: valueFor, ...LOAD });
+  const arenaRow: Row = {
+    server: "walkv --store arena",
+    data: `${formatCount(RESTART_KEYS)} keys, WAL`,
+    size: (await Deno.stat(`${arena.dir}/wal`)).size,
+    sizeNote: "",
+    restarts: [],
+  };
+  rows.push(arenaRow);
+
   let redis: ServerProcess | null = null;
   let redisLoadSeconds = 0;
   const redisRow: Row = {
@@ -286,12 +301,16 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
       walkvRow.restarts.push(
         await timeRestart(progress, walkv, check, `walkv, ${RESTART_KEYS} keys`, i),
       );
+      arenaRow.restarts.push(
+        await timeRestart(progress, arena, check, `walkv --store arena, ${RESTART_KEYS} keys`, i),
+      );
       if (redis !== null) {
         redisRow.restarts.push(
           await timeRestart(progress, redis, check, `redis, ${RESTART_KEYS} keys`, i),
         );
       }
     }
+    await arena.stop();
     progress(`restart: walkv, BGREWRITEAOF of ${RESTART_KEYS} keys under probes`);
     pauses = await compactionPauses(walkv);
     await walkv.stop();
@@ -320,8 +339,8 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
     `values, each set once by ${LOAD_TEXT}: ` +
     `walkv took ${walkvLoadSeconds.toFixed(1)} s` +
     (redis === null ? "" : `, redis-server ${redisLoadSeconds.toFixed(1)} s`),
-    `- walkv: \`--shards ${SHARDS}\`, default flags otherwise (fsync always); restart = SIGKILL, ` +
-    "then the same command line again",
+    `- walkv: \`--shards ${SHARDS}\`, default flags otherwise (fsync always; \`--store map\`, and ` +
+    "`--store arena` for its row); restart = SIGKILL, then the same command line again",
   ];
   if (redis !== null) {
     lines.push(
@@ -376,6 +395,11 @@ async function restartSection(options: RestartBenchOptions): Promise<string[]> {
       `- walkv / Redis, time to first reply with ${formatCount(RESTART_KEYS)} keys (best ` +
         `against best, Redis's AOF of commands): ${ratio.toFixed(2)}× (target ≤ ` +
         `${TIME_RATIO_TARGET.toFixed(1)}×: ${ratio <= TIME_RATIO_TARGET ? "met" : "missed"})`,
+    );
+    const arenaRatio = best(arenaRow.restarts).firstReplyMs / redisBest;
+    lines.push(
+      `- walkv --store arena / Redis, the same: ${arenaRatio.toFixed(2)}× (target ≤ ` +
+        `${ARENA_RATIO_TARGET}×: ${arenaRatio <= ARENA_RATIO_TARGET ? "met" : "missed"})`,
     );
   }
   const startup = best(rows[0].restarts).firstReplyMs;

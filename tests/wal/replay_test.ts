@@ -1,7 +1,9 @@
 import type { Value } from "../../src/store/value.ts";
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { binaryFromText, bytesFromBinary } from "../../src/io/binary.ts";
+import { ArenaStore } from "../../src/store/arena_store.ts";
 import { MapStore } from "../../src/store/map_store.ts";
+import type { Store } from "../../src/store/store.ts";
 import { type ReplayResult, replayWal } from "../../src/wal/replay.ts";
 import { WalCorruptionError } from "../../src/wal/wal_corruption_error.ts";
 import {
@@ -35,10 +37,31 @@ interface Replayed {
   position: number;
 }
 
-/** Writes `content` to `path`, replays it into a new MapStore, and reads the file back. */
+/**
+ * Writes `content` to `path`, replays it into a new MapStore, and reads the
+ * file back. It also replays the same bytes into an ArenaStore (SETs copied
+ * from bytes, no strings) and checks that store, the result and the file
+ * come out the same key by key, so every test here covers both paths.
+ */
 async function replayFile(path: string, content: Uint8Array): Promise<Replayed> {
+  const replayed = await replayInto(path, content, new MapStore());
+  const arena = new ArenaStore(2, Date.now, { arenaSize: 256 });
+  const bytesReplayed = await replayInto(path, content, arena);
+  assertEquals(bytesReplayed.result.records, replayed.result.records, "arena: records");
+  assertEquals(bytesReplayed.result.tornAt, replayed.result.tornAt, "arena: torn at");
+  assertEquals(bytesReplayed.after, replayed.after, "arena: the file after");
+  assertEquals(contents(arena), contents(replayed.store), "arena: contents");
+  assertEquals(sameEntries(arena), sameEntries(replayed.store), "arena: entries and expiries");
+  assertEquals(arena.bytes, replayed.store.bytes, "arena: bytes");
+  return replayed;
+}
+
+async function replayInto<S extends Store>(
+  path: string,
+  content: Uint8Array,
+  store: S,
+): Promise<Omit<Replayed, "store"> & { store: S }> {
   await Deno.writeFile(path, content);
-  const store = new MapStore();
   const file = await Deno.open(path, { read: true, write: true, create: true });
   let result: ReplayResult;
   let position: number;
@@ -51,23 +74,34 @@ async function replayFile(path: string, content: Uint8Array): Promise<Replayed> 
   return { result, store, after: await Deno.readFile(path), position };
 }
 
+/** Every entry with its expiry, sorted by key. */
+function sameEntries(store: Store): [string, Value, number][] {
+  return [...store.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 /**
  * Writes `content` to `path`, expects replay to refuse it as corrupt, and
  * checks the file was left untouched; returns the error.
  */
 async function assertCorrupt(path: string, content: Uint8Array): Promise<WalCorruptionError> {
-  await Deno.writeFile(path, content);
-  const file = await Deno.open(path, { read: true, write: true });
-  try {
-    return await assertRejects(() => replayWal(file, path, [new MapStore()]), WalCorruptionError);
-  } finally {
-    file.close();
-    assertEquals(await Deno.readFile(path), content, "the file is left as it was");
-  }
+  const rejects = async (store: Store) => {
+    await Deno.writeFile(path, content);
+    const file = await Deno.open(path, { read: true, write: true });
+    try {
+      return await assertRejects(() => replayWal(file, path, [store]), WalCorruptionError);
+    } finally {
+      file.close();
+      assertEquals(await Deno.readFile(path), content, "the file is left as it was");
+    }
+  };
+  const error = await rejects(new MapStore());
+  const arena = await rejects(new ArenaStore(1, Date.now, { arenaSize: 256 }));
+  assertEquals(arena.message, error.message, "the arena store's replay fails the same way");
+  return error;
 }
 
 /** The store's live keys and values, sorted by key. */
-function contents(store: MapStore): Record<string, Value> {
+function contents(store: Store): Record<string, Value> {
   return Object.fromEntries(
     [...store.entries()].map(([key, value]) => [key, value]).sort(([a], [b]) => (a < b ? -1 : 1)),
   );
