@@ -203,6 +203,7 @@ function parseOptions(args: string[]): BenchOptions {
         break;
       case "--pause-keys":
         options.pauseKeys = Math.round(number(1000, 100_000_000));
+        break;
       case "--memory-keys":
         options.memoryKeys = Math.round(number(1, 100_000_000));
         break;
