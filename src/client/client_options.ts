@@ -36,10 +36,16 @@ export interface ClientOptions {
    */
   protocol?: 2 | 3;
   /**
-   * Milliseconds a connection may take to open, handshake included (AUTH,
-   * SELECT, HELLO). Default 10000.
+   * Milliseconds a connection may take to open, handshake (AUTH, SELECT,
+   * HELLO) and ready check included. Default 10000.
    */
   connectTimeout?: number;
+  /**
+   * Whether a new connection waits, asking `INFO persistence`, while walkv
+   * is still replaying its WAL (`loading:1`; most commands would get
+   * `-LOADING`), as ioredis's ready check does. Default `true`.
+   */
+  readyCheck?: boolean;
   /**
    * Milliseconds a command may wait for its reply before it is rejected with
    * `Deno.errors.TimedOut`; 0 (the default) waits for ever. A blocking
@@ -88,6 +94,7 @@ export interface ClientSettings {
   name: string | undefined;
   protocol: 2 | 3;
   connectTimeout: number;
+  readyCheck: boolean;
   commandTimeout: number;
   reconnect: Required<ReconnectOptions> | false;
   maxPendingMessages: number;
@@ -124,6 +131,7 @@ export function clientSettings(options: ClientOptions): ClientSettings {
     name: options.name,
     protocol,
     connectTimeout: integer("connectTimeout", options.connectTimeout ?? 10_000, 1, MAX_TIMER),
+    readyCheck: options.readyCheck ?? true,
     commandTimeout: integer("commandTimeout", options.commandTimeout ?? 0, 0, MAX_TIMER),
     reconnect,
     maxPendingMessages: integer("maxPendingMessages", options.maxPendingMessages ?? 10_000, 1),

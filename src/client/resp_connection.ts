@@ -32,6 +32,9 @@ interface Waiting {
 
 /** How many bytes one read takes from the socket at most. */
 const READ_CHUNK = 64 * 1024;
+/** How often a connection asks whether a loading walkv is done (see `#waitWhileLoading`). */
+const LOADING_POLL_MS = 50;
+const utf8 = new TextDecoder();
 
 /**
  * One socket to a server, speaking RESP: commands go out in as few writes as
@@ -77,7 +80,9 @@ export class RespConnection {
    * Connects and handshakes (HELLO 3, AUTH, CLIENT SETNAME, SELECT, as
    * `settings` ask) within `settings.connectTimeout`; an error reply to the
    * handshake is thrown as the {@linkcode WalkvError} it is, and a silent
-   * server as `Deno.errors.TimedOut`. `signal` gives up on the TCP connect.
+   * server as `Deno.errors.TimedOut`; then, with `settings.readyCheck`,
+   * waits while the server is still loading. `signal` gives up on the TCP
+   * connect.
    */
   static async open(settings: ClientSettings, signal?: AbortSignal): Promise<RespConnection> {
     const { hostname, port, connectTimeout } = settings;
@@ -86,26 +91,63 @@ export class RespConnection {
     conn.setNoDelay(true);
     const connection = new RespConnection(conn, settings.commandTimeout);
     const handshake = handshakeCommands(settings);
-    if (handshake.length === 0) return connection;
     const timeout = Math.max(1, deadline - Date.now());
-    try {
-      const replies = await Promise.all(
-        connection.send(handshake.map((args) => ({ args, timeout }))),
-      );
-      const refused = replies.find((reply) => reply instanceof WalkvError);
-      if (refused !== undefined) throw refused;
-    } catch (error: unknown) {
-      await connection.close();
-      if (error instanceof Deno.errors.TimedOut) {
-        throw new Deno.errors.TimedOut(
-          `walkv at ${hostname}:${port} did not answer the handshake (${
-            handshake.map((args) => args[0]).join(", ")
-          }) within ${connectTimeout} ms`,
+    if (handshake.length > 0) {
+      try {
+        const replies = await Promise.all(
+          connection.send(handshake.map((args) => ({ args, timeout }))),
         );
+        const refused = replies.find((reply) => reply instanceof WalkvError);
+        if (refused !== undefined) throw refused;
+      } catch (error: unknown) {
+        await connection.close();
+        if (error instanceof Deno.errors.TimedOut) {
+          throw new Deno.errors.TimedOut(
+            `walkv at ${hostname}:${port} did not answer the handshake (${
+              handshake.map((args) => args[0]).join(", ")
+            }) within ${connectTimeout} ms`,
+          );
+        }
+        throw error;
       }
-      throw error;
+    }
+    if (settings.readyCheck) {
+      try {
+        await connection.#waitWhileLoading(settings, deadline, signal);
+      } catch (error: unknown) {
+        await connection.close();
+        throw error;
+      }
     }
     return connection;
+  }
+
+  /**
+   * The ready check (ioredis's, on by default there): a walkv that is still
+   * replaying its WAL accepts connections but answers most commands
+   * `-LOADING`, as Redis does, so a client that just (re)connected asks
+   * `INFO persistence` (allowed while loading) until `loading:0`, instead of
+   * failing its first commands. A server without the field counts as ready.
+   */
+  async #waitWhileLoading(
+    settings: ClientSettings,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    while (!signal?.aborted) {
+      const timeout = Math.max(1, deadline - Date.now());
+      const [pending] = this.send([{ args: ["INFO", "persistence"], timeout }]);
+      const reply = await pending;
+      const text = reply instanceof Uint8Array ? utf8.decode(reply) : reply;
+      if (typeof text !== "string" || !/^loading:1\r?$/m.test(text)) return;
+      if (Date.now() >= deadline) {
+        throw new Deno.errors.TimedOut(
+          `walkv at ${settings.hostname}:${settings.port} was still loading its data after ` +
+            `${settings.connectTimeout} ms (connectTimeout)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOADING_POLL_MS));
+    }
   }
 
   /** Whether commands can still be sent. */

@@ -55,7 +55,7 @@ Deno.test("Pipeline sends all its commands in one write, as do calls made in one
       await answer(conn, "+OK\r\n:1\r\n$1\r\n1\r\n");
     }
   });
-  await using client = await WalkvClient.connect({ port: server.port });
+  await using client = await WalkvClient.connect({ readyCheck: false, port: server.port });
   const pipeline = client.pipeline();
   pipeline.set("k", "1");
   pipeline.exists("k");

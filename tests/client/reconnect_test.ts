@@ -91,7 +91,11 @@ function flakyServer() {
 
 Deno.test("A read-only helper in flight is retried once after a loss; a write is not", async () => {
   await using server = flakyServer();
-  await using client = await WalkvClient.connect({ port: server.port, reconnect: PATIENT });
+  await using client = await WalkvClient.connect({
+    readyCheck: false,
+    port: server.port,
+    reconnect: PATIENT,
+  });
   assertEquals(await client.get("flaky"), "value");
   assertEquals(server.commands, [["GET", "flaky"], ["GET", "flaky"]]);
   assertEquals(server.accepted, 2);
@@ -111,7 +115,11 @@ Deno.test("A read-only helper in flight is retried once after a loss; a write is
 
 Deno.test("A lost connection loses the WATCH, so EXEC is not sent", async () => {
   await using server = flakyServer();
-  await using client = await WalkvClient.connect({ port: server.port, reconnect: PATIENT });
+  await using client = await WalkvClient.connect({
+    readyCheck: false,
+    port: server.port,
+    reconnect: PATIENT,
+  });
   await client.watch("balance");
   await eventually(() => !client.isConnected, "the hang-up");
   const transaction = client.multi();
@@ -137,6 +145,7 @@ Deno.test("Reconnecting gives up after the bounded number of tries", async () =>
   });
   const port = server.port;
   await using client = await WalkvClient.connect({
+    readyCheck: false,
     port,
     reconnect: { attempts: 3, delay: 50, maxDelay: 100 },
   });
@@ -160,7 +169,11 @@ Deno.test("With reconnect off, commands after a loss are rejected at once", asyn
   const server = scriptedServer(async (conn) => {
     await readCommands(server, conn, 1);
   });
-  await using client = await WalkvClient.connect({ port: server.port, reconnect: false });
+  await using client = await WalkvClient.connect({
+    readyCheck: false,
+    port: server.port,
+    reconnect: false,
+  });
   await assertRejects(() => client.ping(), ConnectionLostError, "walkv closed it");
   await server.close();
   await assertRejects(() => client.ping(), ConnectionLostError, "and reconnect is off");
@@ -172,6 +185,7 @@ Deno.test("Closing the client stops a reconnect that is waiting between tries", 
     await readCommands(server, conn, 1);
   });
   const client = await WalkvClient.connect({
+    readyCheck: false,
     port: server.port,
     reconnect: { attempts: 100, delay: 10_000, maxDelay: 10_000 },
   });

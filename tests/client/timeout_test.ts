@@ -6,7 +6,11 @@ import { tempDir } from "../helpers/temp_dir.ts";
 
 Deno.test("commandTimeout rejects a command a silent server never answers", async () => {
   await using silent = scriptedServer(drain);
-  await using client = await WalkvClient.connect({ port: silent.port, commandTimeout: 200 });
+  await using client = await WalkvClient.connect({
+    readyCheck: false,
+    port: silent.port,
+    commandTimeout: 200,
+  });
   const started = performance.now();
   const error = await assertRejects(() => client.ping(), Deno.errors.TimedOut);
   const waited = performance.now() - started;
@@ -27,7 +31,11 @@ Deno.test("A reply that comes after its timeout is dropped; the next command get
     await answer(conn, "+late\r\n+second\r\n");
     await drain(conn);
   });
-  await using client = await WalkvClient.connect({ port: late.port, commandTimeout: 100 });
+  await using client = await WalkvClient.connect({
+    readyCheck: false,
+    port: late.port,
+    commandTimeout: 100,
+  });
   await assertRejects(() => client.send("FIRST"), Deno.errors.TimedOut, "FIRST within 100 ms");
   const second = client.send("SECOND");
   assertEquals(await second, "second");
@@ -45,7 +53,13 @@ Deno.test("connectTimeout covers the handshake with a server that never answers"
   ) {
     const started = performance.now();
     const error = await assertRejects(
-      () => WalkvClient.connect({ port: silent.port, connectTimeout: 200, ...options }),
+      () =>
+        WalkvClient.connect({
+          readyCheck: false,
+          port: silent.port,
+          connectTimeout: 200,
+          ...options,
+        }),
       Deno.errors.TimedOut,
     );
     const waited = performance.now() - started;

@@ -9,6 +9,7 @@
  * the replay lasts long enough (seconds) to be caught in the middle.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { WalkvClient } from "../../src/client/mod.ts";
 import { encodeSet, recordText } from "../../src/wal/record.ts";
 import { respCall } from "../helpers/resp_reply.ts";
 import {
@@ -130,6 +131,23 @@ Deno.test("a client connected during the replay gets -LOADING, then its answer",
   // A replay that took over a second and a half logged its progress at least once.
   if (replayMs > 1500) {
     assertMatch(log, /loading ".*": \d+ records, [\d.]+ of [\d.]+ MB \([\d.]+%\), [\d.]+ MB\/s/);
+  }
+});
+
+Deno.test("walkv's client connected during the replay waits for it, then reads the data", async () => {
+  await using dir = await tempDir();
+  const { server } = await startLoading(dir.path);
+  try {
+    {
+      using probe = await RawConnection.connect(server.port);
+      assertEquals(await respCall(probe, "GET", "k0"), LOADING);
+    }
+    // Its ready check asks INFO until loading:0, so its first command is served, not refused.
+    await using client = await WalkvClient.connect({ port: server.port, connectTimeout: 60_000 });
+    assertEquals(await client.get(`k${RECORDS - 1}`), `v${RECORDS - 1}`);
+    assertStringIncludes(server.stdoutText(), "replayed");
+  } finally {
+    assertEquals((await server.stop()).code, 0, server.stderrText());
   }
 });
 
