@@ -119,27 +119,6 @@ function isAsciiRange(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Reused by {@linkcode flatBinaryFromBytes}: `fromCharCode.apply` takes a plain array without a copy. */
-const scratch: number[] = [];
-
-/**
- * The bytes `bytes[start..end)` as a binary string stored flat, in one piece.
- *
- * Why: {@linkcode binaryFromBytes} builds a short string from 8-byte pieces,
- * the fastest way to get a string that is used once (a key to look up), but
- * V8 keeps such a string as a tree of its pieces. A string that is kept (a
- * key or value replayed into the store) costs about three times the memory
- * that way, and the garbage collector walks every piece. Longer strings come
- * out flat from {@linkcode binaryFromBytes} already.
- */
-export function flatBinaryFromBytes(bytes: Uint8Array, start: number, end: number): string {
-  const length = end - start;
-  if (length > SHORT) return binaryFromLongRange(bytes, start, end);
-  scratch.length = length;
-  for (let i = 0; i < length; i++) scratch[i] = bytes[start + i];
-  return fromCharCode.apply(null, scratch);
-}
-
 /**
  * Writes binary string `text` into `buffer` at `at`, which must have room for
  * `text.length` bytes; returns the offset after it.

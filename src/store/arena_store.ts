@@ -1,7 +1,7 @@
 import { randomKeyAcross, shardTotal } from "./shard_totals.ts";
 import { type ArenaOptions, ArenaShard } from "./arena_shard.ts";
 import type { ByteWrites } from "./byte_writes.ts";
-import { binaryFromBytes, flatBinaryFromBytes } from "../io/binary.ts";
+import { binaryFromBytes } from "../io/binary.ts";
 import { djb2, djb2Bytes } from "./djb2.ts";
 import type { Clock } from "./shard.ts";
 import type { Reclaimed, Store } from "./store.ts";
@@ -84,7 +84,7 @@ export class ArenaStore implements Store, ByteWrites {
       shard.setBytes(bytes, keyStart, keyEnd, valueStart, valueEnd, hash, expiresAt);
     } else {
       const key = binaryFromBytes(bytes, keyStart, keyEnd);
-      shard.set(key, hash, flatBinaryFromBytes(bytes, valueStart, valueEnd), expiresAt);
+      shard.set(key, hash, binaryFromBytes(bytes, valueStart, valueEnd), expiresAt);
     }
   }
 

@@ -1,4 +1,4 @@
-import { binaryFromBytes, flatBinaryFromBytes } from "../io/binary.ts";
+import { binaryFromBytes } from "../io/binary.ts";
 import { crc32cOfBytes, crc32cOfPieces } from "./crc32c.ts";
 
 /**
@@ -524,9 +524,9 @@ function decodeAt(
   if (setAsSpans && op === "SET") {
     return spansOfSet(chosen[0], chosen[1], chosen[2], chosen[3], 0, end);
   }
-  const key = flatBinaryFromBytes(bytes, chosen[0], chosen[1]);
+  const key = binaryFromBytes(bytes, chosen[0], chosen[1]);
   if (op === "DEL") return { kind: "record", record: { op, key }, end };
-  const value = flatBinaryFromBytes(bytes, chosen[2], chosen[3]);
+  const value = binaryFromBytes(bytes, chosen[2], chosen[3]);
   return { kind: "record", record: { op, key, value, expiresAt: 0 }, end };
 }
 
@@ -741,10 +741,10 @@ function decodeColonRecord(
     };
   }
   if (op in CONTAINER_OPS) {
-    const key = flatBinaryFromBytes(bytes, spans[0], spans[1]);
+    const key = binaryFromBytes(bytes, spans[0], spans[1]);
     const args: string[] = [];
     for (let i = 1; i < count; i++) {
-      args.push(flatBinaryFromBytes(bytes, spans[i * 2], spans[i * 2 + 1]));
+      args.push(binaryFromBytes(bytes, spans[i * 2], spans[i * 2 + 1]));
     }
     const numbers = NUMBER_FIELDS[op as ContainerOp];
     if (numbers !== undefined) {
@@ -766,8 +766,8 @@ function decodeColonRecord(
       const expiresAt = readTime(bytes, spans[4], spans[5], op);
       if (typeof expiresAt !== "number") return expiresAt;
       if (setAsSpans) return spansOfSet(spans[0], spans[1], spans[2], spans[3], expiresAt, end);
-      const key = flatBinaryFromBytes(bytes, spans[0], spans[1]);
-      const value = flatBinaryFromBytes(bytes, spans[2], spans[3]);
+      const key = binaryFromBytes(bytes, spans[0], spans[1]);
+      const value = binaryFromBytes(bytes, spans[2], spans[3]);
       return { kind: "record", record: { op: "SET", key, value, expiresAt }, end };
     }
     case "DROP": {
