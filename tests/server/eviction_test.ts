@@ -7,7 +7,7 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { respCall } from "../helpers/resp_reply.ts";
-import { frame } from "../helpers/resp_frames.ts";
+import { concat, frame } from "../helpers/resp_frames.ts";
 import { RawConnection, startServer } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
@@ -41,21 +41,11 @@ async function flood(
     const end = Math.min(to, start + 500);
     const frames = [];
     for (let i = start; i < end; i++) frames.push(frame("SET", `key:${i}`, VALUE, ...extra));
-    await connection.send(concat(frames));
+    await connection.send(concat(...frames));
     const replies = (await connection.readText(end - start)).split("\r\n").slice(0, -1);
     for (const reply of replies) if (reply !== "+OK") refused.push(reply);
   }
   return refused;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 const POLICIES = [
