@@ -657,13 +657,8 @@ export class ArenaShard {
     let id = this.#find(key, hash);
     let budget = COMPACT_STEP;
     if (id < 0) {
-      id = this.#newId();
-      this.#setEntry(id, hash, this.#writeRecord(key, inline ? value as string : null));
-      ArenaShard.#insert(this.#table, hash, id + 1);
-      this.#tableCount++;
+      id = this.#added(hash, this.#writeRecord(key, inline ? value as string : null));
       this.#bytes += key.length + valueBytes(value);
-      this.#touch(id, true);
-      this.#maybeResize();
     } else {
       this.#touch(id, false);
       const location = this.#locationOf(id);
@@ -684,6 +679,22 @@ export class ArenaShard {
       }
     }
     if (!inline) this.#side.set(id, value);
+    this.#finishSet(id, expiresAt, budget);
+  }
+
+  /** Makes a new entry for a record at `location`, indexes it and stamps it; returns its id. */
+  #added(hash: number, location: number): number {
+    const id = this.#newId();
+    this.#setEntry(id, hash, location);
+    ArenaShard.#insert(this.#table, hash, id + 1);
+    this.#tableCount++;
+    this.#touch(id, true);
+    this.#maybeResize();
+    return id;
+  }
+
+  /** The end of every set: the key's expiry, then a step of compaction worth `budget` bytes. */
+  #finishSet(id: number, expiresAt: number, budget: number): void {
     if (expiresAt > 0) this.#expires.set(id, expiresAt);
     else if (this.#expires.size > 0) this.#expires.delete(id);
     this.#compactStep(budget);
@@ -715,14 +726,11 @@ export class ArenaShard {
     let id = this.#findBytes(source, keyStart, keyLength, hash);
     let budget = COMPACT_STEP;
     if (id < 0) {
-      id = this.#newId();
-      const location = this.#writeRecordBytes(source, keyStart, keyLength, valueStart, valueLength);
-      this.#setEntry(id, hash, location);
-      ArenaShard.#insert(this.#table, hash, id + 1);
-      this.#tableCount++;
+      id = this.#added(
+        hash,
+        this.#writeRecordBytes(source, keyStart, keyLength, valueStart, valueLength),
+      );
       this.#bytes += keyLength + valueLength;
-      this.#touch(id, true);
-      this.#maybeResize();
     } else {
       this.#touch(id, false);
       const location = this.#locationOf(id);
@@ -739,9 +747,7 @@ export class ArenaShard {
         this.#side.delete(id);
       }
     }
-    if (expiresAt > 0) this.#expires.set(id, expiresAt);
-    else if (this.#expires.size > 0) this.#expires.delete(id);
-    this.#compactStep(budget);
+    this.#finishSet(id, expiresAt, budget);
   }
 
   resized(delta: number): void {
